@@ -1,0 +1,36 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Layers, top to bottom: catalogue and dataset → engine → (allocation, proposals) → reports → command line.
+// Nothing below imports anything above.
+let package = Package(
+    name: "ntm",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "ntm", targets: ["ntm"]),
+        .library(name: "NTMCatalogue", targets: ["NTMCatalogue"]),
+        .library(name: "NTMEngine", targets: ["NTMEngine"]),
+        .library(name: "NTMReports", targets: ["NTMReports"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .target(name: "NTMCatalogue",
+                dependencies: [.product(name: "Yams", package: "Yams")],
+                resources: [.copy("Resources/catalogue.yaml"), .copy("Resources/datasets")]),
+        .target(name: "NTMEngine", dependencies: ["NTMCatalogue", "COpenBLAS",
+                                                  .product(name: "Yams", package: "Yams")]),
+        .target(name: "NTMReports", dependencies: ["NTMCatalogue", "NTMEngine"]),
+        .executableTarget(name: "ntm", dependencies: [
+            "NTMCatalogue", "NTMEngine", "NTMReports",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "NTMCatalogueTests", dependencies: ["NTMCatalogue"]),
+        .testTarget(name: "NTMEngineTests", dependencies: ["NTMEngine", "NTMCatalogue"]),
+        .testTarget(name: "CLITests", dependencies: ["NTMCatalogue"]),
+    ]
+)

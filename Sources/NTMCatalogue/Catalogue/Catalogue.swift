@@ -1,0 +1,133 @@
+/// A number together with where it comes from: `seed §…`, a decision's number, or `assumption: why`.
+public struct Sourced<Value: Sendable>: Sendable {
+    public var value: Value
+    public var source: String
+    public init(_ value: Value, source: String) {
+        self.value = value
+        self.source = source
+    }
+}
+
+/// A tier's threshold for one indicator, constant or rising by year.
+public struct Threshold: Sendable {
+    /// Values by year, ascending; a single value applies to every year.
+    public var byYear: [(year: Int, value: Double)]
+    public var source: String
+
+    public init(value: Double, source: String) {
+        byYear = [(0, value)]
+        self.source = source
+    }
+
+    public init(byYear: [(year: Int, value: Double)], source: String) {
+        self.byYear = byYear.sorted { $0.year < $1.year }
+        self.source = source
+    }
+
+    public var isConstant: Bool { byYear.count == 1 && byYear[0].year == 0 }
+
+    /// The threshold in force in `year`: the value of the latest listed year not after it; before the first
+    /// listed year the first value, after the last the last value.
+    public func value(in year: Int) -> Double {
+        var v = byYear[0].value
+        for e in byYear where e.year <= year { v = e.value }
+        return v
+    }
+}
+
+/// A measurable indicator of a criterion.
+public struct Indicator: Sendable {
+    public var id: String
+    public var criterion: Int
+    public var vi: String
+    public var en: String
+    public var unit: String
+    public var direction: Direction
+    public var kind: IndicatorKind
+    public var range: ClosedRange<Double>
+    public var aggregate: Aggregate
+    public var size: SizeBasis
+    /// Thresholds by tier; a tier missing here does not grade this indicator.
+    public var thresholds: [Tier: Threshold]
+    /// Source ids allowed to pay for it (resolved from the kind when the catalogue does not list them).
+    public var funding: [String]
+    public var unitCost: Sourced<Double>
+    public var trend: Sourced<Rate>
+    public var decay: Sourced<Double>
+    public var noise: Sourced<Rate>
+
+    public var isGraded: Bool { !thresholds.isEmpty }
+
+    public func name(_ lang: Language) -> String { lang == .vi ? vi : en }
+
+    /// Whether `value` meets the tier's threshold in `year` (true when the tier does not grade it).
+    public func meets(_ value: Double, tier: Tier, year: Int) -> Bool {
+        guard let t = thresholds[tier] else { return true }
+        let th = t.value(in: year)
+        return direction == .higher ? value >= th - Self.tolerance : value <= th + Self.tolerance
+    }
+
+    /// Values are stored with 4 decimals; a value within this of its threshold counts as meeting it.
+    public static let tolerance = 1e-6
+}
+
+public struct Criterion: Sendable {
+    public var number: Int
+    public var vi: String
+    public var en: String
+    public var group: String
+    public var indicators: [Indicator]
+    public func name(_ lang: Language) -> String { lang == .vi ? vi : en }
+}
+
+public struct DistrictCriterion: Sendable {
+    public var number: Int
+    public var vi: String
+    public var en: String
+    public var group: String
+    public var source: String
+    public func name(_ lang: Language) -> String { lang == .vi ? vi : en }
+}
+
+public struct FundingSource: Sendable {
+    public var id: String
+    public var family: String
+    public var vi: String
+    public var en: String
+    public var paysFor: Set<IndicatorKind>
+    public var maintenance: Bool
+    public var source: String
+    public func name(_ lang: Language) -> String { lang == .vi ? vi : en }
+}
+
+/// Engine parameters not tied to one indicator.
+public struct ModelParameters: Sendable {
+    public var maxStepsPerYear: Sourced<Double>
+    public var recognitionProbability: Sourced<Double>
+    public var maintenanceShare: Sourced<Double>
+    public var headroomShare: Sourced<Double>
+    public var districtCriterionCompletion: Sourced<Double>
+    public var lapseRevokesRecognition: Sourced<Double>
+
+    public static let keys = ["max_steps_per_year", "recognition_probability", "maintenance_share", "headroom_share",
+                              "district_criterion_completion", "lapse_revokes_recognition"]
+}
+
+public enum Language: String, CaseIterable, Sendable { case vi, en }
+
+/// The criteria catalogue: criteria, their indicators and thresholds, funding sources, district criteria and
+/// the engine's parameters. Data, not code: loaded from YAML.
+public struct Catalogue: Sendable {
+    public var name: String
+    public var criteria: [Criterion]
+    public var districtCriteria: [DistrictCriterion]
+    public var sources: [FundingSource]
+    public var model: ModelParameters
+
+    /// All indicators in catalogue order (criterion by criterion).
+    public var indicators: [Indicator] { criteria.flatMap(\.indicators) }
+
+    public func indicator(_ id: String) -> Indicator? { indicators.first { $0.id == id } }
+    public func criterion(_ number: Int) -> Criterion? { criteria.first { $0.number == number } }
+    public func source(_ id: String) -> FundingSource? { sources.first { $0.id == id } }
+}

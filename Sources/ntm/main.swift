@@ -1,0 +1,3 @@
+import NTMCatalogue
+let c = try Catalogue.embedded()
+print(c.criteria.count, c.indicators.count)
