@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import NTMCatalogue
+
+struct DataCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "data", abstract: "Build and check datasets.", subcommands: [Impute.self])
+}
+
+struct Impute: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Regenerate a dataset's communes.csv and indicators.csv from its dataset.yaml, deterministically.",
+        discussion: """
+        Reads dataset.yaml, the communes list and Appendix II from --dataset (default: the embedded Sóc Trăng \
+        dataset) and writes communes.csv and indicators.csv to --out (default: the dataset folder itself). \
+        The result must reproduce every fact of dataset.yaml, or nothing is written. With --check, compares \
+        with the files in the folder instead and fails if they differ by a byte.
+        """)
+
+    @Option(name: .long, help: "The dataset folder holding dataset.yaml.")
+    var dataset: String?
+
+    @Option(name: .long, help: "A criteria catalogue YAML file (default: the embedded catalogue).")
+    var catalogue: String?
+
+    @Option(name: .long, help: "Where to write communes.csv and indicators.csv.")
+    var out: String?
+
+    @Flag(name: .long, help: "Compare with the committed files instead of writing.")
+    var check = false
+
+    func run() throws {
+        try guarded {
+            let cat = try catalogue.map { try Catalogue.load(path: $0) } ?? Catalogue.embedded()
+            guard let folder = dataset ?? DatasetLoader.embeddedFolder() else {
+                throw InputError(file: "", line: 0, key: "--dataset", "no dataset folder given and none embedded")
+            }
+            let recipe = try DatasetRecipe.load(path: folder + "/dataset.yaml", displayName: "dataset.yaml")
+            let result = try Imputation(catalogue: cat, recipe: recipe, folder: folder).run()
+            // Check the facts on the result before writing anything.
+            let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("ntm-impute-\(getpid())")
+            try? FileManager.default.removeItem(at: tmp)
+            try FileManager.default.copyItem(atPath: folder, toPath: tmp.path)
+            defer { try? FileManager.default.removeItem(at: tmp) }
+            try Data(result.communesCSV.utf8).write(to: tmp.appendingPathComponent("communes.csv"))
+            try Data(result.indicatorsCSV.utf8).write(to: tmp.appendingPathComponent("indicators.csv"))
+            let ds = try DatasetLoader.load(folder: tmp.path, catalogue: cat)
+            let failing = ds.factChecks(catalogue: cat).filter { !$0.holds }
+            if !failing.isEmpty {
+                throw InputErrors(failing.map { InputError(file: "dataset.yaml", line: 0, key: $0.key, "the imputed dataset gives \($0.dataset); the report says \($0.reported)") })
+            }
+            if check {
+                var differ: [String] = []
+                for (name, text) in [("communes.csv", result.communesCSV), ("indicators.csv", result.indicatorsCSV)] {
+                    let have = FileManager.default.contents(atPath: folder + "/" + name)
+                    if have != Data(text.utf8) { differ.append(name) }
+                }
+                if !differ.isEmpty {
+                    say("differs from a fresh imputation: \(differ.joined(separator: ", "))")
+                    throw ExitCode(1)
+                }
+                print("ok: \(folder) matches a fresh imputation byte for byte")
+                return
+            }
+            let dest = out ?? folder
+            try FileManager.default.createDirectory(atPath: dest, withIntermediateDirectories: true)
+            for (name, text) in [("communes.csv", result.communesCSV), ("indicators.csv", result.indicatorsCSV)] {
+                let url = URL(fileURLWithPath: dest).appendingPathComponent(name)
+                try Data(text.utf8).write(to: url, options: .atomic)
+            }
+            print("\(dest)/communes.csv\n\(dest)/indicators.csv")
+        }
+    }
+}

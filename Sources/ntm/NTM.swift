@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import NTMCatalogue
+
+@main
+struct NTM: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ntm",
+        abstract: "Simulation and forecasting for the New Rural Development programme (nông thôn mới).",
+        discussion: """
+        Exit codes: 0 success; 2 bad input (a catalogue, dataset or scenario file: the message names the file, \
+        line and key); 64 a wrong command line; 1 an internal failure.
+        """,
+        version: ntmVersion,
+        subcommands: [Baseline.self, Validate.self, DataCommand.self])
+}
+
+let ntmVersion = "0.1.0"
+
+/// Runs a command body: input errors go to standard error, one per line, and exit with status 2.
+func guarded(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let e as InputError {
+        FileHandle.standardError.write(Data("error: \(e.description)\n".utf8))
+        throw ExitCode(2)
+    } catch let e as InputErrors {
+        for x in e.errors { FileHandle.standardError.write(Data("error: \(x.description)\n".utf8)) }
+        throw ExitCode(2)
+    }
+}
+
+extension Language: ExpressibleByArgument {}
+
+struct DataOptions: ParsableArguments {
+    @Option(name: .long, help: "A dataset folder (default: the embedded Sóc Trăng end-2023 dataset).")
+    var dataset: String?
+
+    @Option(name: .long, help: "A criteria catalogue YAML file (default: the embedded catalogue).")
+    var catalogue: String?
+
+    func load() throws -> (Catalogue, Dataset) {
+        let cat = try catalogue.map { try Catalogue.load(path: $0) } ?? Catalogue.embedded()
+        let ds = try dataset.map { try DatasetLoader.load(folder: $0, catalogue: cat) } ?? DatasetLoader.embedded(catalogue: cat)
+        return (cat, ds)
+    }
+}
+
+func say(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import NTMCatalogue
+
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check catalogue files and dataset folders; write nothing.",
+        discussion: """
+        A path that is a folder is read as a dataset (checked against --catalogue or the embedded catalogue); \
+        a YAML file with 'criteria:' as a catalogue. Every problem is printed as FILE:LINE: KEY: what is wrong. \
+        Exit status 2 when anything is wrong.
+        """)
+
+    @Argument(help: "Catalogue files or dataset folders.")
+    var paths: [String]
+
+    @Option(name: .long, help: "The catalogue datasets are checked against (default: the embedded one).")
+    var catalogue: String?
+
+    func run() throws {
+        try guarded {
+            var errors: [InputError] = []
+            func collect(_ body: () throws -> Void) {
+                do { try body() } catch let e as InputError { errors.append(e) } catch let e as InputErrors { errors += e.errors }
+                catch { errors.append(InputError(file: "", line: 0, key: "", "\(error)")) }
+            }
+            var cat: Catalogue?
+            collect { cat = try catalogue.map { try Catalogue.load(path: $0) } ?? Catalogue.embedded() }
+            for path in paths {
+                var isDir: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+                    errors.append(InputError(file: path, line: 0, key: "", "no such file or folder")); continue
+                }
+                if isDir.boolValue {
+                    guard let c = cat else { continue }
+                    collect { _ = try DatasetLoader.load(folder: path, catalogue: c) }
+                } else {
+                    collect { _ = try Catalogue.load(path: path) }
+                }
+            }
+            if !errors.isEmpty { throw InputErrors(errors) }
+            print("ok: \(paths.joined(separator: ", "))")
+        }
+    }
+}
