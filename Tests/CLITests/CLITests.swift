@@ -1,0 +1,229 @@
+import Foundation
+import XCTest
+
+/// Runs the built `ntm` executable: NTM_BIN if set, else <root>/.build/debug/ntm, else <root>/.build-helper/debug/ntm.
+final class CLITests: XCTestCase {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static var cataloguePath: String { root.appendingPathComponent("Sources/NTMCatalogue/Resources/catalogue.yaml").path }
+    static var datasetPath: String { root.appendingPathComponent("Sources/NTMCatalogue/Resources/datasets/soc-trang-2023").path }
+
+    static let appendixII: [(code: String, met: String)] = [
+        ("31699", "1;2;3;4;5;7;8;9;12;13;14;15;16;17;18;19"),
+        ("31687", "1;2;3;4;5;6;7;8;9;12;13;14;15;16;17;18;19"),
+        ("31534", "1;3;4;5;7;8;9;10;12;13;14;15;16;18;19"),
+        ("31549", "1;3;4;6;7;8;9;12;13;14;15;16;17;18;19"),
+        ("31537", "1;3;4;7;8;9;10;12;13;14;15;16;17;18;19"),
+        ("31564", "1;3;4;6;7;8;9;12;13;14;15;16;17;18;19"),
+        ("31555", "1;3;4;6;7;8;9;12;13;14;15;16;17;18;19"),
+        ("31603", "1;2;3;4;5;6;7;8;9;11;12;13;14;15;16;17;18;19"),
+        ("31669", "1;3;4;5;6;7;8;9;11;12;13;14;15;16;17;18;19"),
+        ("31660", "1;3;4;5;6;7;8;9;11;12;13;14;15;16;17;18;19"),
+    ]
+
+    struct MissingBinary: Error {}
+
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    private func binary() throws -> String {
+        let fm = FileManager.default
+        var candidates: [String] = []
+        if let env = ProcessInfo.processInfo.environment["NTM_BIN"], !env.isEmpty { candidates.append(env) }
+        else {
+            candidates.append(Self.root.appendingPathComponent(".build/debug/ntm").path)
+            candidates.append(Self.root.appendingPathComponent(".build-helper/debug/ntm").path)
+        }
+        guard let found = candidates.first(where: { fm.isExecutableFile(atPath: $0) }) else {
+            XCTFail("the ntm executable was not found (looked at \(candidates.joined(separator: ", "))); run `swift build` first or set NTM_BIN")
+            throw MissingBinary()
+        }
+        return found
+    }
+
+    private func tempFolder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ntm-cli-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url
+    }
+
+    /// Runs ntm with `args` in `cwd`; output goes through files so a large output cannot block the pipe.
+    private func ntm(_ args: [String], cwd: URL? = nil) throws -> Run {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: try binary())
+        p.arguments = args
+        let dir = try tempFolder()
+        p.currentDirectoryURL = cwd ?? dir
+        let outURL = dir.appendingPathComponent(".stdout"), errURL = dir.appendingPathComponent(".stderr")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        try out.close()
+        try err.close()
+        return Run(status: p.terminationStatus,
+                   stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+                   stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+    }
+
+    /// A minimal RFC 4180 reader: header and rows as dictionaries.
+    static func parseCSV(_ text: String) -> (header: [String], rows: [[String: String]]) {
+        var records: [[String]] = [], field = "", fields: [String] = [], inQuotes = false
+        var chars = Array(text)[...]
+        while let c = chars.popFirst() {
+            if inQuotes {
+                if c == "\"" {
+                    if chars.first == "\"" { field.append("\""); chars.removeFirst() } else { inQuotes = false }
+                } else { field.append(c) }
+                continue
+            }
+            switch c {
+            case "\"": inQuotes = true
+            case ",": fields.append(field); field = ""
+            case "\n", "\r\n":
+                fields.append(field); field = ""
+                records.append(fields); fields = []
+            case "\r": break
+            default: field.append(c)
+            }
+        }
+        if !field.isEmpty || !fields.isEmpty { fields.append(field); records.append(fields) }
+        guard let header = records.first else { return ([], []) }
+        let rows = records.dropFirst().filter { !($0.count == 1 && $0[0].isEmpty) }.map { r in
+            Dictionary(uniqueKeysWithValues: zip(header, r + Array(repeating: "", count: max(0, header.count - r.count))))
+        }
+        return (header, rows)
+    }
+
+    // MARK: baseline
+
+    func testBaselineEnglish() throws {
+        let tmp = try tempFolder()
+        let out = tmp.appendingPathComponent("bl")
+        let r = try ntm(["baseline", "--lang", "en", "--out", out.path])
+        XCTAssertEqual(r.status, 0, "stderr: \(r.stderr)")
+        XCTAssertTrue(r.stdout.contains(out.appendingPathComponent("baseline.md").path) || r.stdout.contains("\(out.path)/baseline.md"),
+                      "prints the path of baseline.md: \(r.stdout)")
+
+        let csvText = try String(contentsOf: out.appendingPathComponent("baseline-communes.csv"), encoding: .utf8)
+        XCTAssertTrue(csvText.hasPrefix("gso_code,commune,district,tier,criteria_met_count,criteria_met"), String(csvText.prefix(200)))
+        let (header, rows) = Self.parseCSV(csvText)
+        for col in ["gso_code", "tier", "criteria_met_count", "criteria_met", "standard", "advanced", "model"] {
+            XCTAssertTrue(header.contains(col), "missing column \(col): \(header)")
+        }
+        XCTAssertEqual(rows.count, 80)
+        XCTAssertTrue(rows.allSatisfy { $0.count == header.count }, "every row has every column")
+        func sum(_ col: String) -> Int { rows.reduce(0) { $0 + (Int($1[col] ?? "") ?? -1_000) } }
+        XCTAssertEqual(sum("standard"), 70)
+        XCTAssertEqual(sum("advanced"), 20)
+        XCTAssertEqual(sum("model"), 2)
+        XCTAssertEqual(rows.filter { $0["tier"] == "below" }.count, 10)
+        XCTAssertEqual(Double(sum("criteria_met_count")) / Double(rows.count), 18.625, accuracy: 1e-9)
+        let byCode = Dictionary(rows.map { ($0["gso_code"] ?? "", $0) }, uniquingKeysWith: { a, _ in a })
+        XCTAssertEqual(byCode.count, 80, "gso codes are unique")
+        XCTAssertEqual(Set(rows.filter { $0["tier"] == "below" }.compactMap { $0["gso_code"] }), Set(Self.appendixII.map(\.code)))
+        for (code, met) in Self.appendixII {
+            XCTAssertEqual(byCode[code]?["criteria_met"], met, "commune \(code)")
+            XCTAssertEqual(byCode[code]?["tier"], "below", "commune \(code)")
+            XCTAssertEqual(byCode[code]?["criteria_met_count"], String(met.split(separator: ";").count), "commune \(code)")
+        }
+        for row in rows where row["tier"] != "below" {
+            XCTAssertEqual(row["criteria_met_count"], "19", "\(row["commune"] ?? "?") is \(row["tier"] ?? "?")")
+        }
+
+        let md = try String(contentsOf: out.appendingPathComponent("baseline.md"), encoding: .utf8)
+        XCTAssertTrue(md.contains("Appendix II"), "baseline.md mentions Appendix II")
+        for t in ["Standard", "Advanced", "Model", "Below standard"] { XCTAssertTrue(md.contains(t), "English tier name \(t)") }
+        XCTAssertFalse(md.contains("Tên xã"), "no Vietnamese headers in the English report")
+    }
+
+    func testBaselineDefaultsToVietnamese() throws {
+        let tmp = try tempFolder()
+        let out = tmp.appendingPathComponent("bl-vi")
+        let r = try ntm(["baseline", "--out", out.path])
+        XCTAssertEqual(r.status, 0, "stderr: \(r.stderr)")
+        let md = try String(contentsOf: out.appendingPathComponent("baseline.md"), encoding: .utf8)
+        XCTAssertTrue(md.contains("Tên xã"), "Vietnamese commune header")
+        XCTAssertTrue(md.contains("Số tiêu chí đạt"), "Vietnamese criteria-met header")
+        XCTAssertFalse(md.contains("Appendix II layout"), "no English headings by default")
+    }
+
+    // MARK: validate
+
+    func testValidateEmbeddedFiles() throws {
+        let r = try ntm(["validate", Self.cataloguePath, Self.datasetPath])
+        XCTAssertEqual(r.status, 0, "stdout: \(r.stdout)\nstderr: \(r.stderr)")
+        XCTAssertTrue(r.stderr.isEmpty, "no errors: \(r.stderr)")
+    }
+
+    func testValidateReportsUnknownKey() throws {
+        let tmp = try tempFolder()
+        var text = try String(contentsOfFile: Self.cataloguePath, encoding: .utf8)
+        let range = try XCTUnwrap(text.range(of: "        unit_cost:"))
+        let line = text[..<range.lowerBound].filter { $0 == "\n" }.count + 1
+        text.replaceSubrange(range, with: "        unit_cots:")
+        let path = tmp.appendingPathComponent("catalogue.yaml").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let r = try ntm(["validate", path])
+        XCTAssertEqual(r.status, 2, "bad input exits 2; stderr: \(r.stderr)")
+        let lines = r.stderr.split(separator: "\n", omittingEmptySubsequences: true)
+        XCTAssertEqual(lines.count, 1, "one error line: \(r.stderr)")
+        let first = String(lines.first ?? "")
+        XCTAssertTrue(first.hasPrefix("error: "), first)
+        XCTAssertTrue(first.contains("\(path):\(line):"), "names file and line \(path):\(line): \(first)")
+        XCTAssertTrue(first.contains("unit_cots"), "names the key: \(first)")
+        XCTAssertTrue(first.contains("did you mean 'unit_cost'"), first)
+    }
+
+    /// A copy of the embedded dataset with one commune's tier contradicting its indicators.
+    private func corruptedDataset() throws -> URL {
+        let dest = try tempFolder().appendingPathComponent("soc-trang-2023")
+        try FileManager.default.copyItem(atPath: Self.datasetPath, toPath: dest.path)
+        let file = dest.appendingPathComponent("communes.csv")
+        var lines = try String(contentsOf: file, encoding: .utf8).components(separatedBy: "\n")
+        let i = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("31699,") })
+        lines[i] = lines[i].replacingOccurrences(of: ",below,", with: ",standard,")
+        try Data(lines.joined(separator: "\n").utf8).write(to: file)
+        return dest
+    }
+
+    func testBaselineWithBadDatasetWritesNothing() throws {
+        let bad = try corruptedDataset()
+        let out = try tempFolder().appendingPathComponent("x")
+        let r = try ntm(["baseline", "--dataset", bad.path, "--out", out.path])
+        XCTAssertEqual(r.status, 2, "stderr: \(r.stderr)")
+        XCTAssertTrue(r.stderr.hasPrefix("error: "), r.stderr)
+        XCTAssertTrue(r.stderr.contains("communes.csv:"), "names the file: \(r.stderr)")
+        XCTAssertTrue(r.stderr.contains("tier"), "names the key: \(r.stderr)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path), "no output folder after a failed run")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: out.deletingLastPathComponent().path)
+        XCTAssertTrue(leftovers.filter { $0.contains("x.tmp") || $0.contains("x.old") }.isEmpty, "no temporary folders left: \(leftovers)")
+    }
+
+    func testBaselineFailureLeavesExistingOutputUntouched() throws {
+        let bad = try corruptedDataset()
+        let out = try tempFolder().appendingPathComponent("existing")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        let marker = out.appendingPathComponent("marker.txt")
+        try Data("keep me\n".utf8).write(to: marker)
+        let r = try ntm(["baseline", "--dataset", bad.path, "--out", out.path])
+        XCTAssertEqual(r.status, 2, "stderr: \(r.stderr)")
+        XCTAssertEqual(try String(contentsOf: marker, encoding: .utf8), "keep me\n")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), ["marker.txt"], "nothing else written")
+    }
+
+    // MARK: data impute
+
+    func testImputeCheck() throws {
+        let r = try ntm(["data", "impute", "--check", "--dataset", Self.datasetPath])
+        XCTAssertEqual(r.status, 0, "stdout: \(r.stdout)\nstderr: \(r.stderr)")
+        XCTAssertTrue(r.stdout.contains("ok"), r.stdout)
+    }
+}
