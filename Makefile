@@ -14,9 +14,10 @@ build: deps
 run: build
 	$(NTM) baseline --out notebooks-out/baseline
 
+# Tests run on the release build (the engine's Monte Carlo is slow unoptimised); they use no @testable.
 test: deps
-	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) build -c release --build-tests
+	$(SWIFT) test -c release --skip-build
 
 clean:
 	rm -rf .build

@@ -12,7 +12,7 @@ struct NTM: ParsableCommand {
         line and key); 64 a wrong command line; 1 an internal failure.
         """,
         version: ntmVersion,
-        subcommands: [Baseline.self, Validate.self, DataCommand.self])
+        subcommands: [Run.self, Compare.self, Baseline.self, Validate.self, DataCommand.self])
 }
 
 let ntmVersion = "0.1.0"

@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-/// Runs the built `ntm` executable: NTM_BIN if set, else <root>/.build/debug/ntm, else <root>/.build-helper/debug/ntm.
+/// Runs the built `ntm` executable: NTM_BIN if set, else the one beside the test bundle, else <root>/.build/{release,debug}/ntm.
 final class CLITests: XCTestCase {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static var cataloguePath: String { root.appendingPathComponent("Sources/NTMCatalogue/Resources/catalogue.yaml").path }
@@ -33,8 +33,11 @@ final class CLITests: XCTestCase {
         var candidates: [String] = []
         if let env = ProcessInfo.processInfo.environment["NTM_BIN"], !env.isEmpty { candidates.append(env) }
         else {
-            candidates.append(Self.root.appendingPathComponent(".build/debug/ntm").path)
-            candidates.append(Self.root.appendingPathComponent(".build-helper/debug/ntm").path)
+            // The executable built with these tests sits beside the test bundle.
+            candidates.append(Bundle.main.bundleURL.appendingPathComponent("ntm").path)
+            for config in ["release", "debug"] {
+                candidates.append(Self.root.appendingPathComponent(".build/\(config)/ntm").path)
+            }
         }
         guard let found = candidates.first(where: { fm.isExecutableFile(atPath: $0) }) else {
             XCTFail("the ntm executable was not found (looked at \(candidates.joined(separator: ", "))); run `swift build` first or set NTM_BIN")

@@ -154,7 +154,7 @@ extension Catalogue {
                 let tier = Tier(id: key)!
                 thresholds[tier] = try parseThreshold(value, range: range)
             }
-            try checkNesting(thresholds, direction: direction, node: tn)
+            try checkNesting(thresholds, direction: direction, node: tn.location)
         }
         var funding: [String] = []
         if let fn = m["funding"] {
@@ -201,7 +201,7 @@ extension Catalogue {
     }
 
     /// Advanced must be at least as strict as standard, and model as advanced, in every listed year.
-    static func checkNesting(_ t: [Tier: Threshold], direction: Direction, node: YAMLNode) throws {
+    static func checkNesting(_ t: [Tier: Threshold], direction: Direction, node: Location) throws {
         let years = Set(t.values.flatMap { $0.byYear.map(\.year) }).sorted()
         for year in years {
             var prev: (Tier, Double)?

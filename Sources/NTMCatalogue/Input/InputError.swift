@@ -74,3 +74,16 @@ func editDistance(_ a: String, _ b: String) -> Int {
     }
     return prev[b.count]
 }
+
+/// A place in an input file: enough to name it in an error after the file is parsed.
+public struct Location: Sendable, Equatable {
+    public var file: String
+    public var line: Int
+    public var key: String
+    public init(file: String, line: Int, key: String) {
+        self.file = file
+        self.line = line
+        self.key = key
+    }
+    public func error(_ message: String) -> InputError { InputError(file: file, line: line, key: key, message) }
+}

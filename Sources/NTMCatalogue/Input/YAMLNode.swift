@@ -61,6 +61,9 @@ public struct YAMLNode {
 
     public var line: Int { node.mark?.line ?? 0 }
 
+    /// Where this node is, kept after the YAML tree is gone.
+    public var location: Location { Location(file: file, line: line, key: path) }
+
     public func error(_ message: String) -> InputError {
         InputError(file: file, line: line, key: path, message)
     }

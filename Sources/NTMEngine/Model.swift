@@ -1,0 +1,214 @@
+import Foundation
+import NTMCatalogue
+
+/// The projection's inputs as flat arrays, compiled once from catalogue, dataset and scenario.
+///
+/// Indicators are held in *oriented* form: z = x for higher-is-better indicators and z = −x for
+/// lower-is-better ones, so "meets the threshold" is always z ≥ T and every kernel has one code path.
+public struct Model: Sendable {
+    public let catalogue: Catalogue
+    public let dataset: Dataset
+    public let scenario: Scenario
+
+    public let C: Int, K: Int, J: Int, S: Int, districtCount: Int
+    public let baseYear: Int
+    public let years: [Int]
+
+    let sign: [Float]
+    let zLo: [Float], zHi: [Float]
+    /// Where spending's diminishing returns saturate (oriented), beyond the ceiling by the headroom.
+    let asymptote: [Float]
+    let z0: [Float]
+    /// Million VND to move commune c's indicator k by one point at the start of the curve.
+    let costPerPoint: [Float]
+    let decay: [Float]
+    let maintained: [Bool]
+    let noiseRel: [Float], noisePts: [Float]
+    let noisy: [Int]
+    /// Per year index: relative trend, point trend (oriented) and one-off point moves, each K long.
+    let trendRel: [[Float]], trendPts: [[Float]], oneOff: [[Float]]
+    /// Per year index and graded tier (0 standard, 1 advanced, 2 model): oriented thresholds, −∞ where not graded.
+    let thresholds: [[[Float]]]
+    /// A safety margin planners aim past a threshold: half a year's noise, in points.
+    let margin: [Float]
+    /// Indicator → criterion incidence (K × J, row-major) and the number of indicators in each criterion.
+    let incidence: [Float]
+    let criterionSize: [Float]
+    /// Eligibility of source s for indicator k's investment and upkeep (K × S, row-major).
+    let eligible: [Float], eligibleUpkeep: [Float]
+    /// Money per year index and source (million VND), after funding shocks.
+    public let budget: [[Double]]
+    public let sourceIDs: [String]
+    let tier0: [UInt8]
+    let district: [Int]
+    /// Commune → district incidence (C × districts, row-major).
+    let districtIncidence: [Float]
+    let districtSize: [Int]
+    let districtRecognised0: [Bool]
+    let districtMissing0: [Int]
+    let recognitionP: Float
+    let maxSteps: Int
+    let cap: [Int?]
+    let lapseRevokes: Bool
+    let districtHazard: Float
+    public let rng: CounterRNG
+    let policy: Policy
+    /// Criterion index of each indicator.
+    let criterionOf: [Int]
+    /// Sources in the order the priority policy draws on them: the most restricted first.
+    let sourceOrder: [Int]
+
+    public init(catalogue baseCatalogue: Catalogue, dataset: Dataset, scenario: Scenario) throws {
+        var catalogue = baseCatalogue
+        for o in scenario.overrides { try catalogue.override(o.path, value: o.value, source: o.source, at: o.at) }
+        self.catalogue = catalogue
+        self.dataset = dataset
+        self.scenario = scenario
+        let inds = catalogue.indicators
+        C = dataset.communeCount; K = inds.count; J = catalogue.criteria.count; S = catalogue.sources.count
+        districtCount = dataset.districts.count
+        baseYear = dataset.baseYear
+        guard scenario.horizon > baseYear else {
+            throw InputError(file: scenario.file, line: 0, key: "horizon", "the horizon (\(scenario.horizon)) must come after the dataset's base year (\(baseYear))")
+        }
+        years = Array((baseYear + 1)...scenario.horizon)
+        guard dataset.indicatorIDs == inds.map(\.id) else {
+            throw InputError(file: dataset.folder ?? dataset.name, line: 0, key: "indicators", "the dataset's indicators do not match the catalogue's")
+        }
+        // Scenario against catalogue: funding sources and shocks must name things that exist.
+        sourceIDs = catalogue.sources.map(\.id)
+        for (id, loc) in scenario.fundingLocations where !sourceIDs.contains(id) {
+            let hint = closestMatch(to: id, in: sourceIDs).map { " (did you mean '\($0)'?)" } ?? ""
+            throw InputError(file: loc.file, line: loc.line, key: loc.key, "unknown funding source '\(id)'\(hint)")
+        }
+        for (shock, loc) in zip(scenario.shocks, scenario.shockLocations) {
+            for id in shock.indicators where catalogue.indicator(id) == nil {
+                let hint = closestMatch(to: id, in: inds.map(\.id)).map { " (did you mean '\($0)'?)" } ?? ""
+                throw loc.error("unknown indicator '\(id)'\(hint)")
+            }
+            if let f = shock.fundingSource, !sourceIDs.contains(f) { throw loc.error("unknown funding source '\(f)'") }
+            if shock.year <= baseYear { throw loc.error("year \(shock.year) is not after the base year \(baseYear)") }
+        }
+        for (year, _) in scenario.targets where year <= baseYear {
+            throw InputError(file: scenario.file, line: 0, key: "targets.\(year)", "year \(year) is not after the base year \(baseYear)")
+        }
+
+        let headroom = Float(catalogue.model.headroomShare.value)
+        sign = inds.map { $0.direction == .higher ? 1 : -1 }
+        zLo = inds.map { $0.direction == .higher ? Float($0.range.lowerBound) : -Float($0.range.upperBound) }
+        zHi = inds.map { $0.direction == .higher ? Float($0.range.upperBound) : -Float($0.range.lowerBound) }
+        asymptote = inds.indices.map { k in
+            let ind = inds[k]
+            return (ind.direction == .higher ? Float(ind.range.upperBound) : -Float(ind.range.lowerBound))
+                + headroom * Float(ind.range.upperBound - ind.range.lowerBound)
+        }
+        var z = [Float](repeating: 0, count: C * K)
+        var cost = [Float](repeating: 0, count: C * K)
+        var meanSize: [SizeBasis: Double] = [:]
+        for b in SizeBasis.allCases {
+            meanSize[b] = (0..<C).reduce(0.0) { $0 + dataset.size(b, commune: $1) } / Double(max(C, 1))
+        }
+        for c in 0..<C {
+            for k in 0..<K {
+                z[c * K + k] = Float(dataset.value(commune: c, indicator: k)) * (inds[k].direction == .higher ? 1 : -1)
+                cost[c * K + k] = Float(inds[k].unitCost.value * dataset.size(inds[k].size, commune: c) / meanSize[inds[k].size]!)
+            }
+        }
+        z0 = z
+        costPerPoint = cost
+        decay = inds.map { Float($0.decay.value) }
+        maintained = inds.map { $0.decay.value > 0 && $0.direction == .higher }
+        let ns = Float(scenario.noiseScale)
+        noiseRel = inds.map { $0.noise.value.isRelative ? Float($0.noise.value.value) * ns : 0 }
+        noisePts = inds.map { $0.noise.value.isRelative ? 0 : Float($0.noise.value.value) * ns }
+        noisy = inds.indices.filter { inds[$0].noise.value.value * scenario.noiseScale > 0 }
+        var tr: [[Float]] = [], tp: [[Float]] = [], oo: [[Float]] = []
+        var th: [[[Float]]] = []
+        var bud: [[Double]] = []
+        for year in years {
+            var rel = inds.map { $0.trend.value.isRelative ? Float($0.trend.value.value) : 0 }
+            var pts = inds.map { $0.trend.value.isRelative ? 0 : Float($0.trend.value.value) * ($0.direction == .higher ? 1 : -1) }
+            var once = [Float](repeating: 0, count: K)
+            var money = catalogue.sources.map { scenario.funding[$0.id]?[year] ?? 0 }
+            for shock in scenario.shocks where shock.year == year {
+                let hit = inds.indices.filter { shock.indicators.contains(inds[$0].id) || shock.kinds.contains(inds[$0].kind) }
+                switch shock.effect {
+                case .trend(let v):
+                    for k in hit { if inds[k].trend.value.isRelative { rel[k] += Float(v) } else { pts[k] += Float(v) * sign[k] } }
+                case .points(let v):
+                    for k in hit { once[k] += Float(v) * sign[k] }
+                case .funding(let f):
+                    if let s = sourceIDs.firstIndex(of: shock.fundingSource ?? "") { money[s] *= f }
+                }
+            }
+            tr.append(rel); tp.append(pts); oo.append(once); bud.append(money)
+            th.append(Tier.graded.map { tier in
+                inds.map { ind in
+                    guard let t = ind.thresholds[tier] else { return -Float.infinity }
+                    return Float(t.value(in: year)) * (ind.direction == .higher ? 1 : -1)
+                }
+            })
+        }
+        trendRel = tr; trendPts = tp; oneOff = oo; thresholds = th; budget = bud
+        margin = inds.map { ind in
+            let n = ind.noise.value
+            let typical = abs(dataset.provinceValue(ind) ?? 0)
+            return 0.5 * Float(n.isRelative ? n.value * typical : n.value) * ns
+        }
+        var inc = [Float](repeating: 0, count: K * J)
+        var size = [Float](repeating: 0, count: J)
+        for (j, crit) in catalogue.criteria.enumerated() {
+            for ind in crit.indicators {
+                let k = inds.firstIndex { $0.id == ind.id }!
+                inc[k * J + j] = 1
+                size[j] += 1
+            }
+        }
+        incidence = inc; criterionSize = size
+        var el = [Float](repeating: 0, count: K * S), em = [Float](repeating: 0, count: K * S)
+        for (k, ind) in inds.enumerated() {
+            for (s, src) in catalogue.sources.enumerated() where ind.funding.contains(src.id) {
+                el[k * S + s] = 1
+                if src.maintenance && maintained[k] { em[k * S + s] = 1 }
+            }
+        }
+        eligible = el; eligibleUpkeep = em
+        tier0 = dataset.communes.map { UInt8($0.tier.rawValue) }
+        let dcodes = dataset.districts.map(\.code)
+        let districtOf = dataset.communes.map { c in dcodes.firstIndex(of: c.districtCode)! }
+        let nDist = dataset.districts.count
+        var dinc = [Float](repeating: 0, count: C * nDist)
+        for c in 0..<C { dinc[c * nDist + districtOf[c]] = 1 }
+        district = districtOf
+        districtIncidence = dinc
+        districtSize = (0..<nDist).map { d in districtOf.filter { $0 == d }.count }
+        districtRecognised0 = dataset.districts.map(\.isRecognised)
+        let nDC = catalogue.districtCriteria.count
+        districtMissing0 = dataset.districts.map { $0.isRecognised ? 0 : nDC - $0.criteriaMet.count }
+        recognitionP = Float(catalogue.model.recognitionProbability.value)
+        maxSteps = Int(catalogue.model.maxStepsPerYear.value)
+        cap = Tier.graded.map { scenario.recognitionCap[$0] }
+        lapseRevokes = catalogue.model.lapseRevokesRecognition.value >= 0.5
+        districtHazard = Float(catalogue.model.districtCriterionCompletion.value)
+        rng = CounterRNG(seed: scenario.seed)
+        policy = Policy(rawValue: scenario.policy) ?? .proportional
+        criterionOf = inds.map { ind in catalogue.criteria.firstIndex { $0.number == ind.criterion }! }
+        let elig = el, nK = K, nS = S
+        let breadth = (0..<nS).map { s in (0..<nK).filter { elig[$0 * nS + s] > 0 }.count }
+        sourceOrder = (0..<nS).sorted { (breadth[$0], $0) < (breadth[$1], $1) }
+    }
+
+    /// One year's noise on an oriented value: relative or in points, fading over the last tenth of the range
+    /// (a network that is complete does not randomly lose its last points).
+    @inline(__always) func addNoise(_ v: inout Float, k: Int, _ e: Float) {
+        let room = min(1, (zHi[k] - v) / (0.1 * (zHi[k] - zLo[k])))
+        v += (noiseRel[k] * abs(v) + noisePts[k]) * max(0, room) * e
+    }
+
+    /// Loads the scenario's catalogue and dataset (or the embedded ones) and compiles the model.
+    public static func load(scenario: Scenario) throws -> Model {
+        let cat = try scenario.cataloguePath.map { try Catalogue.load(path: $0) } ?? Catalogue.embedded()
+        let ds = try scenario.datasetPath.map { try DatasetLoader.load(folder: $0, catalogue: cat) } ?? DatasetLoader.embedded(catalogue: cat)
+        return try Model(catalogue: cat, dataset: ds, scenario: scenario)
+    }
+}

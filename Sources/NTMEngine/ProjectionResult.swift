@@ -1,0 +1,88 @@
+import Foundation
+import NTMCatalogue
+
+/// The merged outcome of a projection: the base year from the dataset, then every projected year.
+public struct ProjectionResult: Sendable {
+    public let model: Model
+    /// Base year first, then the projected years.
+    public let years: [Int]
+    /// Per year, per draw: communes at ≥ standard, ≥ advanced, model, below; average criteria met.
+    public let perDraw: [[[Double]]]
+    /// Per year, per commune: share of draws at ≥ standard, ≥ advanced, model; expected criteria met.
+    public let communes: [[[Double]]]
+    /// Per year, per district: share of draws in which it is recognised.
+    public let districts: [[Double]]
+    /// Per projected year, per source: mean available, needed, allocated, gap (million VND).
+    public let funding: [[[Double]]]
+    /// Per projected year, per indicator: mean spending (million VND).
+    public let spending: [[Double]]
+
+    public static let fields = ["standard", "advanced", "model", "below", "avg_criteria"]
+
+    init(model: Model, batches: [BatchStats]) {
+        self.model = model
+        let ds = model.dataset, cat = model.catalogue
+        let D = model.scenario.draws, C = model.C, nD = model.districtCount, S = model.S
+        years = [model.baseYear] + model.years
+        // Base year, the same in every draw.
+        let crit0 = (0..<C).map { Double(ds.criteriaMet($0, catalogue: cat).count) }
+        let t0 = ds.communes.map(\.tier)
+        let base: [Double] = [Double(t0.filter { $0 >= .standard }.count), Double(t0.filter { $0 >= .advanced }.count),
+                              Double(t0.filter { $0 >= .model }.count), Double(t0.filter { $0 == .below }.count),
+                              crit0.reduce(0, +) / Double(max(C, 1))]
+        var perDraw = [Array(repeating: base, count: D)]
+        var comm = [(0..<C).map { c in [t0[c] >= .standard ? 1.0 : 0, t0[c] >= .advanced ? 1.0 : 0, t0[c] >= .model ? 1.0 : 0, crit0[c]] }]
+        var dist = [ds.districts.map { $0.isRecognised ? 1.0 : 0 }]
+        var fund: [[[Double]]] = []
+        var spend: [[Double]] = []
+        for yi in model.years.indices {
+            var rows = [[Double]](repeating: [], count: D)
+            var cc = [Double](repeating: 0, count: C * 4)
+            var dc = [Double](repeating: 0, count: nD)
+            var f = [Double](repeating: 0, count: S * 4)
+            var sp = [Double](repeating: 0, count: model.K)
+            for b in batches {
+                for d in 0..<b.draws {
+                    let x = b.drawCounts[yi][(d * 5)..<(d * 5 + 5)].map(Double.init)
+                    rows[b.firstDraw + d] = [x[0], x[1], x[2], x[3], x[4] / Double(C)]
+                }
+                for i in 0..<(C * 4) { cc[i] += Double(b.communeCounts[yi][i]) }
+                for i in 0..<nD { dc[i] += Double(b.districtCounts[yi][i]) }
+                for i in 0..<(S * 4) { f[i] += b.funding[yi][i] }
+                for k in 0..<model.K { sp[k] += b.spending[yi][k] }
+            }
+            perDraw.append(rows)
+            comm.append((0..<C).map { c in (0..<4).map { cc[c * 4 + $0] / Double(D) } })
+            dist.append(dc.map { $0 / Double(D) })
+            fund.append((0..<S).map { s in (0..<4).map { f[s * 4 + $0] / Double(D) } })
+            spend.append(sp.map { $0 / Double(D) })
+        }
+        self.perDraw = perDraw
+        communes = comm
+        districts = dist
+        funding = fund
+        spending = spend
+    }
+
+    /// Quantile with linear interpolation between order statistics (NumPy's default).
+    public static func quantile(_ sorted: [Double], _ q: Double) -> Double {
+        guard !sorted.isEmpty else { return .nan }
+        let h = q * Double(sorted.count - 1)
+        let lo = Int(h.rounded(.down)), hi = min(lo + 1, sorted.count - 1)
+        return sorted[lo] + (h - Double(lo)) * (sorted[hi] - sorted[lo])
+    }
+
+    public struct Summary: Sendable {
+        public var mean: Double, p10: Double, p50: Double, p90: Double
+        public init(mean: Double, p10: Double, p50: Double, p90: Double) {
+            self.mean = mean; self.p10 = p10; self.p50 = p50; self.p90 = p90
+        }
+    }
+
+    /// Mean and P10/P50/P90 over draws of a field (`fields` index) in a year (index into `years`).
+    public func summary(year yi: Int, field f: Int) -> Summary {
+        let v = perDraw[yi].map { $0[f] }.sorted()
+        return Summary(mean: v.reduce(0, +) / Double(max(v.count, 1)), p10: Self.quantile(v, 0.1),
+                       p50: Self.quantile(v, 0.5), p90: Self.quantile(v, 0.9))
+    }
+}

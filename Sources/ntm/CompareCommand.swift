@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import NTMCatalogue
+import NTMEngine
+import NTMReports
+
+struct Compare: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run several scenarios on the same random numbers and set their headline figures side by side.",
+        discussion: """
+        Every scenario runs with the first one's draws and seed, so the same draw sees the same noise in each: \
+        the differences are paired. Prints a Markdown table and writes compare.md and compare.csv to --out \
+        (default notebooks-out/compare).
+        """)
+
+    @Argument(help: "Two or more scenario files; the first is the reference.")
+    var scenarios: [String]
+
+    @OptionGroup var options: ProjectionOptions
+
+    @Option(name: .long, help: "Output folder.")
+    var out: String = "notebooks-out/compare"
+
+    @Option(name: .long, help: "Language of labels: vi or en.")
+    var lang: Language = .vi
+
+    func validate() throws {
+        if scenarios.count < 2 { throw ValidationError("give at least two scenario files") }
+    }
+
+    func run() throws {
+        try guarded {
+            var loaded = try scenarios.map { try options.load($0) }
+            for i in loaded.indices.dropFirst() { loaded[i].draws = loaded[0].draws; loaded[i].seed = loaded[0].seed }
+            let results = try loaded.map { options.project(try Model.load(scenario: $0)) }
+            let report = try CompareReport(results: results, lang: lang)
+            try OutputFolder.write([("compare.md", report.markdown()), ("compare.csv", report.csv())], to: out)
+            print(report.markdown())
+            print("\(out)/compare.md")
+        }
+    }
+}

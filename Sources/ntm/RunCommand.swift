@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import NTMCatalogue
+import NTMEngine
+import NTMReports
+
+struct ProjectionOptions: ParsableArguments {
+    @Option(name: .long, help: "Monte Carlo draws (default: the scenario's).")
+    var draws: Int?
+
+    @Option(name: .long, help: "Random seed (default: the scenario's).")
+    var seed: UInt64?
+
+    @Option(name: .long, help: "Worker threads (default: all cores). Results do not depend on it.")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        if let d = draws, !(1...1_000_000).contains(d) { throw ValidationError("--draws must be between 1 and 1,000,000") }
+        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
+    func load(_ path: String) throws -> Scenario {
+        var s = try Scenario.load(path: path)
+        if let d = draws { s.draws = d }
+        if let x = seed { s.seed = x }
+        return s
+    }
+
+    /// Runs a projection, showing progress on standard error when it takes longer than a second.
+    func project(_ model: Model) -> ProjectionResult {
+        let start = Date()
+        let shown = ProgressLine()
+        let result = Projection(model: model).run(threads: threads) { done, total in
+            if Date().timeIntervalSince(start) > 1 { shown.show("ntm: \(model.scenario.name): \(100 * done / total) %") }
+        }
+        shown.finish()
+        return result
+    }
+}
+
+final class ProgressLine: @unchecked Sendable {
+    private let lock = NSLock()
+    private var used = false
+    func show(_ s: String) { lock.withLock { used = true; FileHandle.standardError.write(Data("\r\(s)".utf8)) } }
+    func finish() { lock.withLock { if used { FileHandle.standardError.write(Data("\n".utf8)) } } }
+}
+
+let defaultScenario = "Scenarios/province-plan-2024-2025.yaml"
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Project a scenario year by year: tiers, criteria, districts and funding, with Monte Carlo bands.",
+        discussion: """
+        Writes summary.md, tiers.csv, communes.csv, funding.csv and districts.csv to --out (default \
+        notebooks-out/<scenario-name>/), all at once: a run that fails leaves the folder as it was.
+        """)
+
+    @Argument(help: "The scenario file.")
+    var scenario: String = defaultScenario
+
+    @OptionGroup var options: ProjectionOptions
+
+    @Option(name: .long, help: "Output folder (default: notebooks-out/<scenario-name>).")
+    var out: String?
+
+    @Option(name: .long, help: "Language of labels: vi or en.")
+    var lang: Language = .vi
+
+    func run() throws {
+        try guarded {
+            let sc = try options.load(scenario)
+            let model = try Model.load(scenario: sc)
+            let result = options.project(model)
+            let folder = out ?? "notebooks-out/\(sc.name)"
+            try OutputFolder.write(RunReport(result: result, lang: lang, version: ntmVersion).files(), to: folder)
+            print("\(folder)/summary.md")
+        }
+    }
+}
