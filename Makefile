@@ -1,7 +1,9 @@
-# The two commands of the README. Both install missing system libraries first (as root, with apt-get).
+# The two commands of the README. Both install missing system libraries first (as root, with apt-get),
+# and both use the release build: the Monte Carlo engine is slow unoptimised.
 SWIFT ?= swift
 NTM := .build/release/ntm
 SCENARIO ?= Scenarios/province-plan-2024-2025.yaml
+NAME := $(basename $(notdir $(SCENARIO)))
 
 .PHONY: run test deps build clean
 
@@ -11,10 +13,14 @@ deps:
 build: deps
 	$(SWIFT) build -c release --product ntm
 
+# Builds, writes the baseline and runs the default scenario on the embedded Sóc Trăng data.
 run: build
-	$(NTM) baseline --out notebooks-out/baseline
+	@$(NTM) baseline --out notebooks-out/baseline >/dev/null
+	@$(NTM) run $(SCENARIO) --out notebooks-out/$(NAME) >/dev/null
+	@echo "Baseline: notebooks-out/baseline/baseline.md"
+	@echo "Report:   notebooks-out/$(NAME)/summary.md"
 
-# Tests run on the release build (the engine's Monte Carlo is slow unoptimised); they use no @testable.
+# Tests use no @testable import, so they run on the release build too.
 test: deps
 	$(SWIFT) build -c release --build-tests
 	$(SWIFT) test -c release --skip-build

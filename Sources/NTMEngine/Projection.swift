@@ -8,8 +8,8 @@ public struct Projection: Sendable {
     public let model: Model
     public init(model: Model) { self.model = model }
 
-    /// Draws per batch: about 64k commune-draws, so one batch's state stays in cache-sized blocks.
-    public var batchSize: Int { max(1, min(model.scenario.draws, 65_536 / max(model.C, 1))) }
+    /// Draws per batch: about 4k commune-draws, so a batch's state stays in cache and batches spread evenly over threads.
+    public var batchSize: Int { max(1, min(model.scenario.draws, 4_096 / max(model.C, 1))) }
 
     public func run(threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                     progress: (@Sendable (Int, Int) -> Void)? = nil) -> ProjectionResult {
@@ -94,6 +94,10 @@ struct BatchRunner {
                                funding: Array(repeating: [Double](repeating: 0, count: S * 4), count: Y),
                                spending: Array(repeating: [Double](repeating: 0, count: K), count: Y))
         let maintShare = Float(m.catalogue.model.maintenanceShare.value)
+        // Local copies: the hot loops read plain arrays, not a large struct's properties.
+        let asym = m.asymptote, maintained = m.maintained, decay = m.decay, zHi = m.zHi, zLo = m.zLo
+        let criterionOf = m.criterionOf, noisy = m.noisy
+        var lacking = [Bool](repeating: false, count: J)
         var fill = [Float](repeating: 0, count: R * K), fillUp = [Float](repeating: 0, count: B * K)
         for yi in 0..<Y {
             let year = m.years[yi]
@@ -105,7 +109,7 @@ struct BatchRunner {
                     var T = th[0][k]
                     if t >= 1 { T = max(T, th[1][k]) }
                     if t >= 2 { T = max(T, th[2][k]) }
-                    goal[t * K + k] = T > -.infinity ? min(T + m.margin[k], m.zHi[k]) : -.infinity
+                    goal[t * K + k] = T > -.infinity ? min(T + m.margin[k], zHi[k]) : -.infinity
                 }
             }
             // 1. Trend (and this year's shocks): what happens without programme money.
@@ -128,11 +132,11 @@ struct BatchRunner {
                         let zk = zP[base + k], g = goal[target + k] - zk
                         var n: Float = 0
                         if g > 0 {
-                            let a = m.asymptote[k] - zk
+                            let a = asym[k] - zk
                             n = a * logf(a / (a - g)) * cpp[cb + k]
                         }
                         needP[base + k] = n
-                        upP[base + k] = m.maintained[k] && zk > 0 ? maintShare * zk * cpp[cb + k] : 0
+                        upP[base + k] = maintained[k] && zk > 0 ? maintShare * zk * cpp[cb + k] : 0
                     }
                 }
             }}}}
@@ -140,10 +144,11 @@ struct BatchRunner {
             var missing = [Int](repeating: 0, count: C)
             for d in 0..<B {
                 for c in 0..<C {
-                    var lacking = [Bool](repeating: false, count: J)
+                    for j in 0..<J { lacking[j] = false }
                     let base = (d * C + c) * K
-                    for k in 0..<K where need[base + k] > 0 { lacking[m.criterionOf[k]] = true }
-                    missing[c] = lacking.reduce(0) { $0 + ($1 ? 1 : 0) }
+                    var n = 0
+                    for k in 0..<K where need[base + k] > 0 && !lacking[criterionOf[k]] { lacking[criterionOf[k]] = true; n += 1 }
+                    missing[c] = n
                 }
                 let a = need.withUnsafeBufferPointer { nP in upkeep.withUnsafeBufferPointer { uP in
                     m.policy.allocate(need: UnsafeBufferPointer(rebasing: nP[(d * C * K)..<((d + 1) * C * K)]),
@@ -172,13 +177,12 @@ struct BatchRunner {
                         var v = zP[base + k]
                         let spend = need[base + k] * fill[base + k]
                         if spend > 0 {
-                            let a = m.asymptote[k] - v
+                            let a = asym[k] - v
                             v += a * (1 - expf(-spend / cpp[cb + k] / a))
                         }
-                        if m.maintained[k] && v > 0 { v -= m.decay[k] * (1 - fillUp[fb + k]) * v }
+                        if maintained[k] && v > 0 { v -= decay[k] * (1 - fillUp[fb + k]) * v }
                         zP[base + k] = v
                     }
-                    let noisy = m.noisy
                     if !noisy.isEmpty {
                         let key = m.rng.key(.noise, year: year, draw: firstDraw + d, unit: c)
                         var i = 0
@@ -189,7 +193,7 @@ struct BatchRunner {
                             i += 2
                         }
                     }
-                    for k in 0..<K { zP[base + k] = min(m.zHi[k], max(m.zLo[k], zP[base + k])) }
+                    for k in 0..<K { zP[base + k] = min(zHi[k], max(zLo[k], zP[base + k])) }
                 }
             }}
             // 4. Criteria met at each tier: indicator tests times the incidence matrix (BLAS).

@@ -154,7 +154,7 @@ extension Catalogue {
                 let tier = Tier(id: key)!
                 thresholds[tier] = try parseThreshold(value, range: range)
             }
-            try checkNesting(thresholds, direction: direction, node: tn.location)
+            try checkNesting(thresholds, direction: direction, node: tn.location, at: Dictionary(uniqueKeysWithValues: tm.entries.map { (Tier(id: $0.key)!, $0.value.location) }))
         }
         var funding: [String] = []
         if let fn = m["funding"] {
@@ -201,7 +201,7 @@ extension Catalogue {
     }
 
     /// Advanced must be at least as strict as standard, and model as advanced, in every listed year.
-    static func checkNesting(_ t: [Tier: Threshold], direction: Direction, node: Location) throws {
+    static func checkNesting(_ t: [Tier: Threshold], direction: Direction, node: Location, at places: [Tier: Location] = [:]) throws {
         let years = Set(t.values.flatMap { $0.byYear.map(\.year) }).sorted()
         for year in years {
             var prev: (Tier, Double)?
@@ -212,7 +212,7 @@ extension Catalogue {
                     let weaker = direction == .higher ? v < pv : v > pv
                     if weaker {
                         let y = year == 0 ? "" : " in \(year)"
-                        throw node.error("the \(tier.id) threshold (\(v)) is weaker than the \(pt.id) threshold (\(pv))\(y); tiers must nest")
+                        throw (places[tier] ?? node).error("the \(tier.id) threshold (\(formatNumber(v))) is weaker than the \(pt.id) threshold (\(formatNumber(pv)))\(y); tiers must nest")
                     }
                 }
                 prev = (tier, v)

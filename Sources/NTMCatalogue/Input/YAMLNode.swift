@@ -44,16 +44,21 @@ public struct YAMLNode {
         return try parse(text, file: name)
     }
 
+    /// The line to show: where an unclosed bracket or brace opened, else where the parser gave up.
     private static func line(of e: YamlError) -> Int {
         switch e {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark.line
+        case .scanner(let ctx, _, let mark, _), .parser(let ctx, _, let mark, _), .composer(let ctx, _, let mark, _):
+            if let c = ctx, c.text.contains("flow") { return c.mark.line }
+            return mark.line
         default: return 0
         }
     }
 
     private static func problem(of e: YamlError) -> String {
         switch e {
-        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): return problem
+        case .scanner(let ctx, let problem, let mark, _), .parser(let ctx, let problem, let mark, _), .composer(let ctx, let problem, let mark, _):
+            if let c = ctx { return "\(problem) at line \(mark.line), \(c.text) from line \(c.mark.line)" }
+            return problem
         case .duplicatedKeysInMapping(let duplicates, _): return "duplicate keys \(duplicates.joined(separator: ", "))"
         default: return "\(e)"
         }

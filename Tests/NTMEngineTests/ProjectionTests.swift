@@ -1,0 +1,304 @@
+import Foundation
+import NTMCatalogue
+import NTMEngine
+import XCTest
+
+/// The projection engine through its public API: base year, tier nesting, quantiles, funding accounting,
+/// monotonicity in money, determinism and common random numbers.
+final class ProjectionTests: XCTestCase {
+    static let policies = ["proportional", "closest_to_standard"]
+
+    // MARK: base year
+
+    func testBaseYearRowsReproduceTheDataset() throws {
+        let r = try Fixture.project(Fixture.planPath, draws: 60)
+        XCTAssertEqual(r.years, [2023, 2024, 2025], "base year first, then the projected years")
+        XCTAssertEqual(r.perDraw.count, 3)
+        XCTAssertEqual(r.perDraw[0].count, 60, "one row per draw in the base year")
+        for (d, row) in r.perDraw[0].enumerated() {
+            XCTAssertEqual(row.count, ProjectionResult.fields.count)
+            XCTAssertEqual(row[0], 70, "draw \(d): standard")
+            XCTAssertEqual(row[1], 20, "draw \(d): advanced")
+            XCTAssertEqual(row[2], 2, "draw \(d): model")
+            XCTAssertEqual(row[3], 10, "draw \(d): below")
+            XCTAssertEqual(row[4], 18.625, accuracy: 1e-12, "draw \(d): average criteria")
+        }
+        for f in 0..<5 {
+            let s = r.summary(year: 0, field: f)
+            XCTAssertEqual(s.p10, s.p90, "no spread in the base year (\(ProjectionResult.fields[f]))")
+            XCTAssertEqual(s.mean, s.p50, accuracy: 1e-12)
+        }
+
+        let ds = r.model.dataset, cat = r.model.catalogue
+        XCTAssertEqual(r.communes[0].count, 80)
+        for (c, commune) in ds.communes.enumerated() {
+            let v = r.communes[0][c]
+            XCTAssertEqual(v.count, 4)
+            XCTAssertEqual(v[0], commune.tier >= .standard ? 1 : 0, "\(commune.name): p standard")
+            XCTAssertEqual(v[1], commune.tier >= .advanced ? 1 : 0, "\(commune.name): p advanced")
+            XCTAssertEqual(v[2], commune.tier >= .model ? 1 : 0, "\(commune.name): p model")
+            XCTAssertEqual(v[3], Double(ds.criteriaMet(c, catalogue: cat).count), "\(commune.name): criteria")
+        }
+        // The ten below-standard communes of Appendix II, with their criteria counts.
+        for (code, name, met) in Fixture.appendixII {
+            guard let c = ds.communes.firstIndex(where: { $0.code == code }) else { XCTFail("no commune \(code) \(name)"); continue }
+            XCTAssertEqual(r.communes[0][c], [0, 0, 0, Double(met.count)], "\(name)")
+        }
+        XCTAssertEqual(r.districts[0], ds.districts.map { $0.isRecognised ? 1.0 : 0 }, "base-year districts are the dataset's")
+    }
+
+    // MARK: nesting and ranges
+
+    func testTiersNestInEveryDrawAndYear() throws {
+        for policy in Self.policies {
+            let r = try Fixture.project(Fixture.planPath, draws: 120, policy: policy)
+            let C = r.model.C, D = 120
+            XCTAssertEqual(C, 80)
+            for yi in r.years.indices {
+                XCTAssertEqual(r.perDraw[yi].count, D)
+                for (d, row) in r.perDraw[yi].enumerated() {
+                    let ctx = "\(policy), \(r.years[yi]), draw \(d): \(row)"
+                    XCTAssertGreaterThanOrEqual(row[0], row[1], ctx)
+                    XCTAssertGreaterThanOrEqual(row[1], row[2], ctx)
+                    XCTAssertGreaterThanOrEqual(row[2], 0, ctx)
+                    XCTAssertEqual(row[0] + row[3], Double(C), ctx)
+                    XCTAssertTrue((0...19).contains(row[4]), ctx)
+                    for f in 0..<4 { XCTAssertEqual(row[f], row[f].rounded(), "counts are whole: \(ctx)") }
+                }
+                XCTAssertEqual(r.communes[yi].count, C)
+                for (c, v) in r.communes[yi].enumerated() {
+                    let ctx = "\(policy), \(r.years[yi]), commune \(r.model.dataset.communes[c].name): \(v)"
+                    XCTAssertGreaterThanOrEqual(v[0], v[1], ctx)
+                    XCTAssertGreaterThanOrEqual(v[1], v[2], ctx)
+                    XCTAssertTrue(v[..<3].allSatisfy { (0...1).contains($0) }, ctx)
+                    XCTAssertTrue((0...19).contains(v[3]), ctx)
+                    XCTAssertEqual(v[0] * Double(D), (v[0] * Double(D)).rounded(), accuracy: 1e-9, "a share of draws: \(ctx)")
+                }
+                // The two views agree: mean count over draws = sum over communes of the probability.
+                for f in 0..<3 {
+                    let mean = r.summary(year: yi, field: f).mean
+                    let sum = r.communes[yi].reduce(0) { $0 + $1[f] }
+                    XCTAssertEqual(mean, sum, accuracy: 1e-9, "\(policy), \(r.years[yi]): \(ProjectionResult.fields[f])")
+                }
+                let critMean = r.summary(year: yi, field: 4).mean
+                let critSum = r.communes[yi].reduce(0) { $0 + $1[3] } / Double(C)
+                XCTAssertEqual(critMean, critSum, accuracy: 1e-9, "\(policy), \(r.years[yi]): average criteria")
+                XCTAssertEqual(r.districts[yi].count, r.model.districtCount)
+                XCTAssertTrue(r.districts[yi].allSatisfy { (0...1).contains($0) })
+            }
+        }
+    }
+
+    func testQuantilesAreOrderedAndWithinRange() throws {
+        let r = try Fixture.project(Fixture.planPath, draws: 150)
+        for yi in r.years.indices {
+            for f in 0..<5 {
+                let values = r.perDraw[yi].map { $0[f] }
+                let lo = values.min()!, hi = values.max()!
+                let s = r.summary(year: yi, field: f)
+                let ctx = "\(r.years[yi]) \(ProjectionResult.fields[f]): min \(lo) p10 \(s.p10) p50 \(s.p50) p90 \(s.p90) max \(hi)"
+                XCTAssertLessThanOrEqual(lo, s.p10, ctx)
+                XCTAssertLessThanOrEqual(s.p10, s.p50, ctx)
+                XCTAssertLessThanOrEqual(s.p50, s.p90, ctx)
+                XCTAssertLessThanOrEqual(s.p90, hi, ctx)
+                XCTAssertLessThanOrEqual(lo, s.mean + 1e-9, ctx)
+                XCTAssertLessThanOrEqual(s.mean, hi + 1e-9, ctx)
+            }
+        }
+        // The quantile is NumPy's default (linear between order statistics).
+        XCTAssertEqual(ProjectionResult.quantile([1, 2, 3, 4], 0.5), 2.5)
+        XCTAssertEqual(ProjectionResult.quantile([0, 10], 0.1), 1, accuracy: 1e-12)
+        XCTAssertEqual(ProjectionResult.quantile([5], 0.9), 5)
+    }
+
+    // MARK: funding accounting
+
+    func testFundingAccountingHolds() throws {
+        let dir = try Fixture.tempFolder(self)
+        let tight = try Fixture.write("extends: \(Fixture.austerityPath)\ndraws: 80\n", to: "tight.yaml", in: dir)
+        let cases: [(String, String?)] = [(Fixture.planPath, "proportional"), (Fixture.planPath, "closest_to_standard"),
+                                          (tight, nil)]
+        for (path, policy) in cases {
+            let r = try Fixture.project(path, draws: 80, policy: policy)
+            let m = r.model
+            XCTAssertEqual(m.sourceIDs, Fixture.sourceIDs)
+            XCTAssertEqual(r.funding.count, r.years.count - 1, "one funding row per projected year")
+            for (yi, year) in m.years.enumerated() {
+                XCTAssertEqual(r.funding[yi].count, m.S)
+                for (s, id) in m.sourceIDs.enumerated() {
+                    let f = r.funding[yi][s]
+                    let ctx = "\((path as NSString).lastPathComponent) \(policy ?? m.scenario.policy) \(year) \(id): \(f)"
+                    XCTAssertEqual(f.count, 4, ctx)
+                    XCTAssertEqual(f[0], m.budget[yi][s], accuracy: 1e-6, "available is the budget: \(ctx)")
+                    XCTAssertGreaterThanOrEqual(f[2], 0, ctx)
+                    XCTAssertLessThanOrEqual(f[2], f[0] + 1e-6, "allocated ≤ available: \(ctx)")
+                    XCTAssertGreaterThanOrEqual(f[3], 0, "gap ≥ 0: \(ctx)")
+                    XCTAssertEqual(f[1], f[2] + f[3], accuracy: 1e-9 * max(1, f[1]), "needed = allocated + gap: \(ctx)")
+                }
+            }
+        }
+        // Money as the scenario says, after its shocks.
+        let plan = try Fixture.model(Fixture.planPath, draws: 10)
+        XCTAssertEqual(plan.budget[0][2], 185_253)
+        XCTAssertEqual(plan.budget[1][2], 39_102)
+        let austerity = try Fixture.model(tight)
+        XCTAssertEqual(austerity.budget[0][0], 169_946 * 0.7, accuracy: 1e-6)
+        XCTAssertEqual(austerity.budget[1][2], 39_102 * 0.5, accuracy: 1e-6)
+        XCTAssertEqual(austerity.budget[1][4], 1_517_500, "integrated money is not cut")
+    }
+
+    // MARK: no money, no noise
+
+    /// Criteria none of whose indicators can improve without money: every indicator's trend is zero and the
+    /// standard thresholds do not loosen over the projected years.
+    static func frozenCriteria(_ cat: Catalogue, years: [Int]) -> Set<Int> {
+        Set(cat.criteria.filter { crit in
+            crit.indicators.allSatisfy { ind in
+                guard ind.trend.value.value == 0 else { return false }
+                guard let t = ind.thresholds[.standard] else { return true }
+                let v0 = t.value(in: years[0])
+                return years.allSatisfy { ind.direction == .higher ? t.value(in: $0) >= v0 : t.value(in: $0) <= v0 }
+            }
+        }.map(\.number))
+    }
+
+    func testNoMoneyNoNoiseGainsNoFrozenCriterion() throws {
+        let dir = try Fixture.tempFolder(self)
+        let path = try Fixture.write("extends: \(Fixture.planPath)\ndraws: 40\nnoise_scale: 0\n" + Fixture.fundingYAML(0),
+                                     to: "no-money.yaml", in: dir)
+        let r = try Fixture.project(path)
+        let m = r.model, ds = m.dataset, cat = m.catalogue
+        XCTAssertTrue(m.budget.allSatisfy { $0.allSatisfy { $0 == 0 } }, "no money in any year: \(m.budget)")
+        for yi in m.years.indices {
+            for (s, f) in r.funding[yi].enumerated() {
+                XCTAssertEqual(f[0], 0, "\(m.sourceIDs[s]): nothing available")
+                XCTAssertEqual(f[2], 0, "\(m.sourceIDs[s]): nothing allocated")
+            }
+        }
+        let frozen = Self.frozenCriteria(cat, years: r.years)
+        // Transport (2) and the other works of the infrastructure group have no trend: without money they can
+        // only decay. Housing (9) has an autonomous trend and is not frozen.
+        XCTAssertTrue(frozen.contains(2), "transport is frozen without money: \(frozen.sorted())")
+        XCTAssertFalse(frozen.contains(9), "housing improves on its own (catalogue trend): \(frozen.sorted())")
+
+        // Without noise every draw follows the same indicator path, so criteria counts agree across draws.
+        for yi in r.years.indices {
+            let s = r.summary(year: yi, field: 4)
+            XCTAssertEqual(s.p10, s.p90, "\(r.years[yi]): no spread in average criteria without noise")
+        }
+        var checked: [String] = []
+        for (c, commune) in ds.communes.enumerated() {
+            let met0 = Set(ds.criteriaMet(c, catalogue: cat))
+            let lockedOut = Set(cat.criteria.map(\.number)).subtracting(met0).intersection(frozen)
+            let bound = Double(cat.criteria.count - lockedOut.count)
+            for yi in r.years.indices {
+                XCTAssertLessThanOrEqual(r.communes[yi][c][3], bound + 1e-9,
+                                         "\(commune.name) \(r.years[yi]): gains a frozen criterion it lacked (\(lockedOut.sorted()))")
+                if commune.tier == .below && !lockedOut.isEmpty {
+                    XCTAssertEqual(r.communes[yi][c][0], 0, "\(commune.name) \(r.years[yi]): cannot reach standard without \(lockedOut.sorted())")
+                }
+            }
+            if commune.tier == .below && !lockedOut.isEmpty { checked.append(commune.code) }
+        }
+        XCTAssertTrue(checked.contains("31669"), "Long Phú (misses 2 and 10) is checked: \(checked)")
+        XCTAssertTrue(checked.contains("31534"), "Xuân Hòa (misses 2, 6, 11, 17) is checked: \(checked)")
+    }
+
+    /// The same with every trend overridden to zero: no indicator can improve at all, so no commune gains a
+    /// criterion in any year and no below-standard commune is recognised.
+    func testNothingImprovesWhenTrendsMoneyAndNoiseAreZero() throws {
+        let cat = try Fixture.embedded.get().catalogue
+        let trending = cat.indicators.filter { $0.trend.value.value != 0 }.map(\.id)
+        XCTAssertFalse(trending.isEmpty)
+        let overrides = "overrides:\n" + trending.map { "  \"indicator.\($0).trend\": {value: 0, source: \"test\"}\n" }.joined()
+        let dir = try Fixture.tempFolder(self)
+        let path = try Fixture.write("extends: \(Fixture.planPath)\ndraws: 30\nnoise_scale: 0\n" + Fixture.fundingYAML(0) + overrides,
+                                     to: "frozen.yaml", in: dir)
+        let r = try Fixture.project(path)
+        XCTAssertTrue(r.model.catalogue.indicators.allSatisfy { $0.trend.value.value == 0 }, "every trend overridden")
+        let ds = r.model.dataset
+        for yi in r.years.indices.dropFirst() {
+            for (c, commune) in ds.communes.enumerated() {
+                XCTAssertLessThanOrEqual(r.communes[yi][c][3], r.communes[yi - 1][c][3] + 1e-9,
+                                         "\(commune.name): expected criteria rise from \(r.years[yi - 1]) to \(r.years[yi]) with nothing improving")
+                if commune.tier == .below { XCTAssertEqual(r.communes[yi][c][0], 0, "\(commune.name) \(r.years[yi]) reaches standard") }
+            }
+            for d in r.perDraw[yi].indices {
+                XCTAssertLessThanOrEqual(r.perDraw[yi][d][4], r.perDraw[yi - 1][d][4] + 1e-9, "draw \(d) \(r.years[yi])")
+                XCTAssertEqual(r.perDraw[yi][d][3], 10, "draw \(d) \(r.years[yi]): below-standard communes stay below")
+            }
+        }
+    }
+
+    // MARK: more money
+
+    func testMoreMoneyNeverLowersMeanCriteria() throws {
+        let dir = try Fixture.tempFolder(self)
+        for policy in Self.policies {
+            let richer = try Fixture.write("extends: \(Fixture.planPath)\ndraws: 100\npolicy: \(policy)\n" + Fixture.fundingScaleYAML(2),
+                                           to: "double-\(policy).yaml", in: dir)
+            let planModel = try Fixture.model(Fixture.planPath, draws: 100, policy: policy)
+            let richModel = try Fixture.model(richer)
+            XCTAssertEqual(richModel.scenario.seed, planModel.scenario.seed)
+            XCTAssertEqual(richModel.scenario.policy, policy)
+            for yi in planModel.years.indices {
+                for s in 0..<planModel.S {
+                    XCTAssertEqual(richModel.budget[yi][s], 2 * planModel.budget[yi][s], accuracy: 1e-6, "doubled money")
+                }
+            }
+            let plan = Projection(model: planModel).run(threads: 2)
+            let rich = Projection(model: richModel).run(threads: 2)
+            for yi in plan.years.indices {
+                let a = plan.summary(year: yi, field: 4).mean, b = rich.summary(year: yi, field: 4).mean
+                XCTAssertGreaterThanOrEqual(b, a - 1e-9, "\(policy) \(plan.years[yi]): twice the money gives \(b) criteria on average, the plan \(a)")
+            }
+            let last = plan.years.count - 1
+            XCTAssertGreaterThan(rich.summary(year: last, field: 4).mean, plan.summary(year: last, field: 4).mean,
+                                 "\(policy): twice the money makes some difference by \(plan.years[last])")
+        }
+    }
+
+    // MARK: determinism and common random numbers
+
+    /// 1,000 draws are two batches (a batch is 65,536 / 80 = 819 draws), so two threads really split the work.
+    func testSameSeedSameResultsWhateverTheThreads() throws {
+        let model = try Fixture.model(Fixture.planPath, draws: 1000)
+        XCTAssertLessThan(Projection(model: model).batchSize, 1000, "more than one batch")
+        let one = Projection(model: model).run(threads: 1)
+        let two = Projection(model: model).run(threads: 2)
+        XCTAssertEqual(one.years, two.years)
+        XCTAssertEqual(one.perDraw, two.perDraw)
+        XCTAssertEqual(one.communes, two.communes)
+        XCTAssertEqual(one.districts, two.districts)
+        XCTAssertEqual(one.funding, two.funding)
+        XCTAssertEqual(one.spending, two.spending)
+        XCTAssertEqual(Fixture.tiersTable(one), Fixture.tiersTable(two))
+
+        let other = try Fixture.project(Fixture.planPath, draws: 1000, seed: 7)
+        XCTAssertNotEqual(Fixture.tiersTable(one), Fixture.tiersTable(other), "a different seed changes tiers.csv")
+        XCTAssertEqual(one.perDraw[0], other.perDraw[0], "but not the base year")
+    }
+
+    func testCommonRandomNumbers() throws {
+        let a = try Fixture.project(Fixture.planPath, draws: 90)
+        let b = try Fixture.project(Fixture.planPath, draws: 90)
+        XCTAssertEqual(a.perDraw, b.perDraw, "the same scenario twice gives the same draws")
+        XCTAssertEqual(a.communes, b.communes)
+        XCTAssertEqual(a.funding, b.funding)
+        // Numbers are keyed by draw, not by how many draws are run: the first draws of a longer run are the
+        // same draws.
+        let longer = try Fixture.project(Fixture.planPath, draws: 180)
+        for yi in a.years.indices {
+            XCTAssertEqual(Array(longer.perDraw[yi].prefix(90)), a.perDraw[yi], "\(a.years[yi]): draws 0..<90")
+        }
+        // The generator is a pure function of its coordinates.
+        let rng = CounterRNG(seed: 20_240_201)
+        let k = rng.key(.noise, year: 2024, draw: 3, unit: 5)
+        XCTAssertEqual(k, CounterRNG(seed: 20_240_201).key(.noise, year: 2024, draw: 3, unit: 5))
+        XCTAssertNotEqual(k, rng.key(.noise, year: 2024, draw: 4, unit: 5))
+        XCTAssertNotEqual(k, rng.key(.recognition, year: 2024, draw: 3, unit: 5))
+        let (u1, u2) = CounterRNG.uniforms(k, 0)
+        XCTAssertTrue(u1 > 0 && u1 < 1 && u2 > 0 && u2 < 1)
+        XCTAssertTrue(CounterRNG.normals(k, 0) == CounterRNG.normals(k, 0))
+    }
+}
