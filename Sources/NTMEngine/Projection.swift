@@ -61,6 +61,8 @@ struct BatchStats: Sendable {
     var funding: [[Double]]
     /// Per year index, per indicator: spending summed over draws (investment + upkeep), million VND.
     var spending: [[Double]]
+    /// Per year index, per commune and indicator (C × K): oriented values summed over draws.
+    var indicatorSums: [[Double]]
 }
 
 /// Simulates one batch of draws through every year. State is (draw·commune) × indicator, row-major.
@@ -92,7 +94,8 @@ struct BatchRunner {
                                communeCounts: Array(repeating: [Int32](repeating: 0, count: C * 4), count: Y),
                                districtCounts: Array(repeating: [Int32](repeating: 0, count: nD), count: Y),
                                funding: Array(repeating: [Double](repeating: 0, count: S * 4), count: Y),
-                               spending: Array(repeating: [Double](repeating: 0, count: K), count: Y))
+                               spending: Array(repeating: [Double](repeating: 0, count: K), count: Y),
+                               indicatorSums: Array(repeating: [Double](repeating: 0, count: C * K), count: Y))
         let maintShare = Float(m.catalogue.model.maintenanceShare.value)
         // Local copies: the hot loops read plain arrays, not a large struct's properties.
         let asym = m.asymptote, maintained = m.maintained, decay = m.decay, zHi = m.zHi, zLo = m.zLo
@@ -251,6 +254,9 @@ struct BatchRunner {
                 }
             }
             // 7. Statistics.
+            z.withUnsafeBufferPointer { zP in
+                for d in 0..<B { for i in 0..<(C * K) { stats.indicatorSums[yi][i] += Double(zP[d * C * K + i]) } }
+            }
             for d in 0..<B {
                 var s: Int32 = 0, a: Int32 = 0, mo: Int32 = 0, crit: Int32 = 0
                 for c in 0..<C {

@@ -16,6 +16,14 @@ public struct ProjectionResult: Sendable {
     public let funding: [[[Double]]]
     /// Per projected year, per indicator: mean spending (million VND).
     public let spending: [[Double]]
+    /// Per year, per commune and indicator (C × K, row-major): the indicator's mean value over draws.
+    public let indicators: [[Double]]
+
+    /// The mean value of indicator `id` for commune `c` in year index `yi`.
+    public func indicator(_ id: String, commune c: Int, year yi: Int) -> Double? {
+        guard let k = model.dataset.column(id) else { return nil }
+        return indicators[yi][c * model.K + k]
+    }
 
     public static let fields = ["standard", "advanced", "model", "below", "avg_criteria"]
 
@@ -33,6 +41,7 @@ public struct ProjectionResult: Sendable {
         var perDraw = [Array(repeating: base, count: D)]
         var comm = [(0..<C).map { c in [t0[c] >= .standard ? 1.0 : 0, t0[c] >= .advanced ? 1.0 : 0, t0[c] >= .model ? 1.0 : 0, crit0[c]] }]
         var dist = [ds.districts.map { $0.isRecognised ? 1.0 : 0 }]
+        var inds = [ds.values]
         var fund: [[[Double]]] = []
         var spend: [[Double]] = []
         for yi in model.years.indices {
@@ -41,6 +50,7 @@ public struct ProjectionResult: Sendable {
             var dc = [Double](repeating: 0, count: nD)
             var f = [Double](repeating: 0, count: S * 4)
             var sp = [Double](repeating: 0, count: model.K)
+            var iv = [Double](repeating: 0, count: C * model.K)
             for b in batches {
                 for d in 0..<b.draws {
                     let x = b.drawCounts[yi][(d * 5)..<(d * 5 + 5)].map(Double.init)
@@ -50,18 +60,21 @@ public struct ProjectionResult: Sendable {
                 for i in 0..<nD { dc[i] += Double(b.districtCounts[yi][i]) }
                 for i in 0..<(S * 4) { f[i] += b.funding[yi][i] }
                 for k in 0..<model.K { sp[k] += b.spending[yi][k] }
+                for i in 0..<(C * model.K) { iv[i] += b.indicatorSums[yi][i] }
             }
             perDraw.append(rows)
             comm.append((0..<C).map { c in (0..<4).map { cc[c * 4 + $0] / Double(D) } })
             dist.append(dc.map { $0 / Double(D) })
             fund.append((0..<S).map { s in (0..<4).map { f[s * 4 + $0] / Double(D) } })
             spend.append(sp.map { $0 / Double(D) })
+            inds.append((0..<(C * model.K)).map { iv[$0] / Double(D) * Double(model.sign[$0 % model.K]) })
         }
         self.perDraw = perDraw
         communes = comm
         districts = dist
         funding = fund
         spending = spend
+        indicators = inds
     }
 
     /// Quantile with linear interpolation between order statistics (NumPy's default).

@@ -92,7 +92,7 @@ public struct RunReport {
             var row = [String(year)]
             for f in 0..<5 {
                 let x = result.summary(year: yi, field: f)
-                let d = f == 4 ? 2 : 1
+                let d = f == 4 ? 3 : 1
                 row.append(yi == 0 ? L.number(x.mean, decimals: d) : "\(L.number(x.mean, decimals: d)) (\(L.number(x.p10, decimals: d))–\(L.number(x.p90, decimals: d)))")
             }
             tt.add(row)

@@ -168,6 +168,12 @@ extension Catalogue {
             }
             if funding.isEmpty { throw fn.error("list at least one funding source, or leave the key out") }
         }
+        let trendNode = try m.required("trend")
+        let trend = try rate(trendNode)
+        if try m.required("kind").oneOf(IndicatorKind.self) == .infrastructure,
+           (direction == .higher ? trend.value.value : -trend.value.value) > 0 {
+            throw trendNode.error("an infrastructure indicator improves only when paid for: its trend cannot be an improvement")
+        }
         let decay = try m.required("decay")
         let dm = try decay.mapping(allowed: ["relative", "source"])
         return Indicator(
@@ -176,7 +182,7 @@ extension Catalogue {
             range: range, aggregate: try m.required("aggregate").oneOf(Aggregate.self), size: try m.required("size").oneOf(SizeBasis.self),
             thresholds: thresholds, funding: funding,
             unitCost: try sourced(m.required("unit_cost"), in: 0.000001...1e9),
-            trend: try rate(m.required("trend")),
+            trend: trend,
             decay: Sourced(try dm.required("relative").double(in: 0...1), source: try dm.required("source").nonEmptyString()),
             noise: try rate(m.required("noise"), relativeRange: 0...1))
     }

@@ -1,0 +1,288 @@
+import Foundation
+import XCTest
+
+/// `ntm run` and `ntm compare` through the built executable (NTM_BIN if set, else the one beside the test
+/// bundle, else <root>/.build/{release,debug}/ntm).
+final class RunCLITests: XCTestCase {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static var planPath: String { root.appendingPathComponent("Scenarios/province-plan-2024-2025.yaml").path }
+    static var austerityPath: String { root.appendingPathComponent("Scenarios/austerity.yaml").path }
+    static let runFiles = ["communes.csv", "districts.csv", "funding.csv", "summary.md", "tiers.csv"]
+
+    struct MissingBinary: Error {}
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    private func binary() throws -> String {
+        let fm = FileManager.default
+        var candidates: [String] = []
+        if let env = ProcessInfo.processInfo.environment["NTM_BIN"], !env.isEmpty { candidates.append(env) }
+        else {
+            candidates.append(Bundle.main.bundleURL.appendingPathComponent("ntm").path)
+            for config in ["release", "debug"] {
+                candidates.append(Self.root.appendingPathComponent(".build/\(config)/ntm").path)
+            }
+        }
+        guard let found = candidates.first(where: { fm.isExecutableFile(atPath: $0) }) else {
+            XCTFail("the ntm executable was not found (looked at \(candidates.joined(separator: ", "))); run `swift build` first or set NTM_BIN")
+            throw MissingBinary()
+        }
+        return found
+    }
+
+    private func tempFolder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ntm-run-cli-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url
+    }
+
+    /// Runs ntm with `args`; output goes through files so a large output cannot block the pipe.
+    private func ntm(_ args: [String]) throws -> Result {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: try binary())
+        p.arguments = args
+        let dir = try tempFolder()
+        p.currentDirectoryURL = dir
+        let outURL = dir.appendingPathComponent(".stdout"), errURL = dir.appendingPathComponent(".stderr")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        try out.close()
+        try err.close()
+        return Result(status: p.terminationStatus,
+                      stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+                      stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+    }
+
+    /// Writes a scenario to `dir` and returns its path.
+    private func scenario(_ text: String, _ name: String, in dir: URL) throws -> String {
+        let url = dir.appendingPathComponent(name)
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    private func read(_ folder: URL, _ name: String) throws -> String {
+        try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+    }
+
+    private func files(_ folder: URL) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+    }
+
+    // MARK: run
+
+    func testRunWritesTheFiveFiles() throws {
+        let tmp = try tempFolder()
+        let sc = try scenario("extends: \(Self.planPath)\ndraws: 100\n", "cli-small.yaml", in: tmp)
+        let out = tmp.appendingPathComponent("r")
+        let r = try ntm(["run", sc, "--out", out.path, "--lang", "en"])
+        XCTAssertEqual(r.status, 0, "stderr: \(r.stderr)")
+        XCTAssertTrue(r.stdout.contains("summary.md"), "prints the summary's path: \(r.stdout)")
+        XCTAssertEqual(try files(out), Self.runFiles, "exactly the five files")
+        XCTAssertTrue(try files(tmp).filter { $0.contains(".tmp-") || $0.contains(".old-") }.isEmpty, "no temporary folders left")
+
+        // tiers.csv: four statistics a year, the base year as the dataset says.
+        let tiersText = try read(out, "tiers.csv")
+        XCTAssertTrue(tiersText.hasPrefix("year,stat,standard,advanced,model,below,avg_criteria\n"), String(tiersText.prefix(80)))
+        let tiers = CLITests.parseCSV(tiersText)
+        XCTAssertEqual(tiers.rows.count, 3 * 4, "2023–2025, mean/p10/p50/p90")
+        for stat in ["mean", "p10", "p50", "p90"] {
+            let row = try XCTUnwrap(tiers.rows.first { $0["year"] == "2023" && $0["stat"] == stat }, "base-year \(stat) row")
+            XCTAssertEqual(row["standard"], "70")
+            XCTAssertEqual(row["advanced"], "20")
+            XCTAssertEqual(row["model"], "2")
+            XCTAssertEqual(row["below"], "10")
+            XCTAssertEqual(row["avg_criteria"], "18.625")
+        }
+        for year in ["2024", "2025"] {
+            XCTAssertEqual(tiers.rows.filter { $0["year"] == year }.map { $0["stat"] ?? "" }, ["mean", "p10", "p50", "p90"], year)
+        }
+        for row in tiers.rows {
+            let s = Double(row["standard"] ?? "") ?? -1, b = Double(row["below"] ?? "") ?? -1
+            XCTAssertTrue((0...80).contains(s) && (0...80).contains(b), "\(row)")
+            if row["stat"] == "mean" { XCTAssertEqual(s + b, 80, accuracy: 1e-3, "\(row)") }
+        }
+
+        // communes.csv: every commune every year.
+        let communesText = try read(out, "communes.csv")
+        XCTAssertTrue(communesText.hasPrefix("year,gso_code,commune,district,p_standard,p_advanced,p_model,expected_criteria\n"),
+                      String(communesText.prefix(100)))
+        let communes = CLITests.parseCSV(communesText)
+        for year in ["2023", "2024", "2025"] {
+            let rows = communes.rows.filter { $0["year"] == year }
+            XCTAssertEqual(rows.count, 80, "communes in \(year)")
+            XCTAssertEqual(Set(rows.compactMap { $0["gso_code"] }).count, 80, "distinct communes in \(year)")
+        }
+        XCTAssertEqual(communes.rows.count, 240)
+        let longPhu = try XCTUnwrap(communes.rows.first { $0["year"] == "2023" && $0["gso_code"] == "31669" })
+        XCTAssertEqual(longPhu["p_standard"], "0")
+        XCTAssertEqual(longPhu["expected_criteria"], "17")
+        for row in communes.rows {
+            let p = ["p_standard", "p_advanced", "p_model"].map { Double(row[$0] ?? "") ?? -1 }
+            XCTAssertTrue(p.allSatisfy { (0...1).contains($0) } && p[0] >= p[1] && p[1] >= p[2], "\(row)")
+        }
+
+        // funding.csv: nine sources in each projected year.
+        let fundingText = try read(out, "funding.csv")
+        XCTAssertTrue(fundingText.hasPrefix("year,source,available,needed,allocated,gap\n"), String(fundingText.prefix(80)))
+        let funding = CLITests.parseCSV(fundingText)
+        XCTAssertEqual(funding.rows.count, 2 * 9)
+        XCTAssertEqual(funding.rows.first { $0["year"] == "2024" && $0["source"] == "province" }?["available"], "185253")
+        for row in funding.rows {
+            let v = ["available", "needed", "allocated", "gap"].map { Double(row[$0] ?? "") ?? -1 }
+            XCTAssertTrue(v.allSatisfy { $0 >= 0 }, "\(row)")
+            XCTAssertLessThanOrEqual(v[2], v[0] + 0.1, "allocated ≤ available: \(row)")
+        }
+
+        // districts.csv
+        let districtsText = try read(out, "districts.csv")
+        XCTAssertTrue(districtsText.hasPrefix("year,district,p_recognised\n"), String(districtsText.prefix(80)))
+        let districts = CLITests.parseCSV(districtsText)
+        XCTAssertFalse(districts.rows.isEmpty)
+        XCTAssertEqual(districts.rows.count % 3, 0, "the same districts every year")
+        XCTAssertTrue(districts.rows.allSatisfy { (0...1).contains(Double($0["p_recognised"] ?? "") ?? -1) })
+
+        // summary.md
+        let md = try read(out, "summary.md")
+        XCTAssertTrue(md.contains("cli-small"), "names the scenario")
+        XCTAssertTrue(md.contains("100, 20240201"), "draws and seed")
+        XCTAssertTrue(md.contains("province-plan-2024-2025.yaml"), "names what it extends")
+        XCTAssertTrue(md.contains("Communes by tier and year"), "English headings")
+    }
+
+    func testRunWithBadScenarioExits2AndWritesNothing() throws {
+        let tmp = try tempFolder()
+        let cases: [(name: String, text: String, line: Int, key: String)] = [
+            ("bad-type.yaml", "extends: \(Self.planPath)\ndraws: many\n", 2, "draws"),
+            ("bad-source.yaml", "extends: \(Self.planPath)\ndraws: 10\nfunding:\n  provnce: {2024: 10, source: \"test\"}\n", 4, "provnce"),
+        ]
+        for c in cases {
+            let sc = try scenario(c.text, c.name, in: tmp)
+            let out = tmp.appendingPathComponent("bad")
+            let r = try ntm(["run", sc, "--out", out.path, "--lang", "en"])
+            XCTAssertEqual(r.status, 2, "\(c.name): bad input exits 2; stderr: \(r.stderr)")
+            let lines = r.stderr.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+            XCTAssertEqual(lines.count, 1, "\(c.name): one error, one line: \(r.stderr)")
+            for line in lines {
+                XCTAssertTrue(line.hasPrefix("error: "), "\(c.name): \(line)")
+                XCTAssertTrue(line.contains("\(sc):\(c.line):"), "\(c.name): names file and line \(sc):\(c.line): \(line)")
+                XCTAssertTrue(line.contains(c.key), "\(c.name): names the key: \(line)")
+            }
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out.path), "\(c.name): no output folder")
+            XCTAssertTrue(try files(tmp).filter { $0.contains(".tmp-") || $0.contains(".old-") }.isEmpty, "\(c.name): no temporary folders")
+        }
+    }
+
+    func testFailedRunLeavesExistingOutputUnchanged() throws {
+        let tmp = try tempFolder()
+        let out = tmp.appendingPathComponent("existing")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        try Data("keep me\n".utf8).write(to: out.appendingPathComponent("marker.txt"))
+        try Data("old,tiers\n".utf8).write(to: out.appendingPathComponent("tiers.csv"))
+        let sc = try scenario("extends: \(Self.planPath)\ndraws: 10\npolicy: greedy\n", "bad-policy.yaml", in: tmp)
+        let r = try ntm(["run", sc, "--out", out.path])
+        XCTAssertEqual(r.status, 2, "stderr: \(r.stderr)")
+        XCTAssertTrue(r.stderr.hasPrefix("error: \(sc):3:"), r.stderr)
+        XCTAssertEqual(try files(out), ["marker.txt", "tiers.csv"], "nothing added or removed")
+        XCTAssertEqual(try read(out, "marker.txt"), "keep me\n")
+        XCTAssertEqual(try read(out, "tiers.csv"), "old,tiers\n")
+    }
+
+    /// Several batches of draws, so two threads really share the work.
+    func testThreadCountDoesNotChangeTheFiles() throws {
+        let tmp = try tempFolder()
+        let sc = try scenario("extends: \(Self.planPath)\ndraws: 400\n", "threads.yaml", in: tmp)
+        let one = tmp.appendingPathComponent("t1"), two = tmp.appendingPathComponent("t2")
+        let r1 = try ntm(["run", sc, "--threads", "1", "--out", one.path, "--lang", "en"])
+        let r2 = try ntm(["run", sc, "--threads", "2", "--out", two.path, "--lang", "en"])
+        XCTAssertEqual(r1.status, 0, r1.stderr)
+        XCTAssertEqual(r2.status, 0, r2.stderr)
+        XCTAssertEqual(try files(one), Self.runFiles)
+        XCTAssertEqual(try files(two), Self.runFiles)
+        for f in Self.runFiles {
+            let a = try Data(contentsOf: one.appendingPathComponent(f)), b = try Data(contentsOf: two.appendingPathComponent(f))
+            XCTAssertEqual(a, b, "\(f) is byte-identical with 1 and 2 threads")
+        }
+        // Another seed (from the command line) gives other numbers.
+        let seeded = tmp.appendingPathComponent("s")
+        let r3 = try ntm(["run", sc, "--seed", "7", "--out", seeded.path, "--lang", "en"])
+        XCTAssertEqual(r3.status, 0, r3.stderr)
+        XCTAssertNotEqual(try read(seeded, "tiers.csv"), try read(one, "tiers.csv"), "a different seed changes tiers.csv")
+        XCTAssertTrue(try read(seeded, "summary.md").contains("400, 7"), "the seed given on the command line is reported")
+    }
+
+    // MARK: compare
+
+    func testCompareWritesItsFilesAndPairsDifferences() throws {
+        let tmp = try tempFolder()
+        let a = try scenario("extends: \(Self.planPath)\ndraws: 100\n", "plan-a.yaml", in: tmp)
+        let b = try scenario("extends: \(Self.austerityPath)\ndraws: 100\n", "cut-b.yaml", in: tmp)
+        let out = tmp.appendingPathComponent("c")
+        let r = try ntm(["compare", a, b, "--out", out.path, "--lang", "en"])
+        XCTAssertEqual(r.status, 0, "stderr: \(r.stderr)")
+        XCTAssertEqual(try files(out), ["compare.csv", "compare.md"])
+        let md = try read(out, "compare.md")
+        XCTAssertTrue(md.contains("plan-a") && md.contains("cut-b"), "names both scenarios")
+        XCTAssertTrue(md.contains("## 2024") && md.contains("## 2025"), "a table per projected year")
+        XCTAssertTrue(r.stdout.contains("compare.md"), r.stdout)
+
+        let csvText = try read(out, "compare.csv")
+        XCTAssertTrue(csvText.hasPrefix("year,scenario,measure,mean,p10,p90,diff_mean,diff_p10,diff_p90\n"), String(csvText.prefix(100)))
+        let csv = CLITests.parseCSV(csvText)
+        XCTAssertEqual(csv.rows.count, 3 * 2 * 4, "years × scenarios × measures")
+        XCTAssertEqual(Set(csv.rows.compactMap { $0["measure"] }), ["standard", "advanced", "model", "avg_criteria"])
+        func diffs(_ row: [String: String]) -> [Double] { ["diff_mean", "diff_p10", "diff_p90"].map { Double(row[$0] ?? "") ?? .nan } }
+        for row in csv.rows where row["scenario"] == "plan-a" || row["year"] == "2023" {
+            XCTAssertEqual(diffs(row), [0, 0, 0], "the reference and the base year differ by nothing: \(row)")
+        }
+        let later = csv.rows.filter { $0["scenario"] == "cut-b" && $0["year"] != "2023" }
+        XCTAssertTrue(later.contains { diffs($0).contains { $0 != 0 } }, "less money makes some difference: \(later)")
+    }
+
+    func testCompareAScenarioWithItselfGivesZeroDifferences() throws {
+        let tmp = try tempFolder()
+        let a = try scenario("extends: \(Self.planPath)\ndraws: 100\n", "same.yaml", in: tmp)
+        let out = tmp.appendingPathComponent("c")
+        let r = try ntm(["compare", a, a, "--out", out.path])
+        XCTAssertEqual(r.status, 0, "stderr: \(r.stderr)")
+        XCTAssertEqual(try files(out), ["compare.csv", "compare.md"])
+        let csv = CLITests.parseCSV(try read(out, "compare.csv"))
+        XCTAssertEqual(csv.rows.count, 3 * 2 * 4)
+        for row in csv.rows {
+            for col in ["diff_mean", "diff_p10", "diff_p90"] {
+                XCTAssertEqual(row[col], "0", "\(col): \(row)")
+            }
+        }
+        // Pairs of rows for the same year and measure agree on every statistic.
+        for year in ["2023", "2024", "2025"] {
+            for measure in ["standard", "advanced", "model", "avg_criteria"] {
+                let rows = csv.rows.filter { $0["year"] == year && $0["measure"] == measure }
+                XCTAssertEqual(rows.count, 2)
+                XCTAssertEqual(rows.first?["mean"], rows.last?["mean"], "\(year) \(measure)")
+                XCTAssertEqual(rows.first?["p90"], rows.last?["p90"], "\(year) \(measure)")
+            }
+        }
+    }
+
+    func testCompareWithABadScenarioExits2() throws {
+        let tmp = try tempFolder()
+        let a = try scenario("extends: \(Self.planPath)\ndraws: 10\n", "good.yaml", in: tmp)
+        let b = try scenario("extends: \(Self.planPath)\ndrawz: 10\n", "typo.yaml", in: tmp)
+        let out = tmp.appendingPathComponent("c")
+        let r = try ntm(["compare", a, b, "--out", out.path])
+        XCTAssertEqual(r.status, 2, "stderr: \(r.stderr)")
+        XCTAssertTrue(r.stderr.hasPrefix("error: \(b):2:"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("did you mean 'draws'"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
+    }
+}

@@ -1,0 +1,221 @@
+import Foundation
+import NTMCatalogue
+import NTMEngine
+import XCTest
+
+/// Scenario files: `extends` inheritance, overrides, and the errors a planner sees for bad input.
+final class ScenarioTests: XCTestCase {
+    // MARK: extends
+
+    func testChildChangingDrawsAndSeedKeepsTheParent() throws {
+        let parent = try Scenario.load(path: Fixture.planPath)
+        let dir = try Fixture.tempFolder(self)
+        let path = try Fixture.write("extends: \(Fixture.planPath)\ndraws: 7\nseed: 42\n", to: "child.yaml", in: dir)
+        let s = try Scenario.load(path: path)
+        XCTAssertEqual(s.draws, 7)
+        XCTAssertEqual(s.seed, 42)
+        XCTAssertEqual(parent.draws, 1000)
+        XCTAssertEqual(parent.seed, 20_240_201)
+        XCTAssertEqual(s.funding, parent.funding, "funding inherited")
+        XCTAssertEqual(s.fundingSources, parent.fundingSources)
+        XCTAssertEqual(s.targets, parent.targets, "targets inherited")
+        XCTAssertEqual(s.targets[2024], [.standard: 5, .advanced: 9, .model: 1])
+        XCTAssertEqual(s.targetSource, parent.targetSource)
+        XCTAssertEqual(s.policy, "closest_to_standard")
+        XCTAssertEqual(s.horizon, 2025)
+        XCTAssertEqual(s.description, parent.description)
+        XCTAssertEqual(s.funding.count, 9)
+        XCTAssertEqual(s.funding["province"], [2024: 185_253, 2025: 39_102])
+        XCTAssertEqual(s.chain.count, 2, "the child, then the plan: \(s.chain)")
+        XCTAssertEqual(s.name, "child", "the name is the child's own (its file name)")
+        XCTAssertEqual(s.file, path)
+
+        // A relative `extends` is read from the child's own folder.
+        try Fixture.write(try String(contentsOfFile: Fixture.planPath, encoding: .utf8), to: "base/plan.yaml", in: dir)
+        let rel = try Fixture.write("extends: ../base/plan.yaml\ndraws: 9\n", to: "sub/child.yaml", in: dir)
+        let r = try Scenario.load(path: rel)
+        XCTAssertEqual(r.draws, 9)
+        XCTAssertEqual(r.funding, parent.funding)
+    }
+
+    func testChildFundingReplacesOnlyThatSource() throws {
+        let parent = try Scenario.load(path: Fixture.planPath)
+        let dir = try Fixture.tempFolder(self)
+        let path = try Fixture.write("""
+            extends: \(Fixture.planPath)
+            funding:
+              province: {2024: 1000, 2025: 2000, source: "test: the province's own"}
+            """, to: "child.yaml", in: dir)
+        let s = try Scenario.load(path: path)
+        XCTAssertEqual(s.funding["province"], [2024: 1000, 2025: 2000])
+        XCTAssertEqual(s.fundingSources["province"], "test: the province's own")
+        for id in Fixture.sourceIDs where id != "province" {
+            XCTAssertEqual(s.funding[id], parent.funding[id], "\(id) kept")
+            XCTAssertEqual(s.fundingSources[id], parent.fundingSources[id], "\(id) source kept")
+        }
+        let m = try Fixture.model(s)
+        XCTAssertEqual(m.budget[0][2], 1000)
+        XCTAssertEqual(m.budget[1][2], 2000)
+        XCTAssertEqual(m.budget[0][0], 169_946)
+    }
+
+    func testOverridesChangeTheCompiledCatalogue() throws {
+        let base = try Fixture.embedded.get().catalogue
+        XCTAssertNotEqual(base.indicator("income_per_capita")!.trend.value.value, 0.02)
+        let dir = try Fixture.tempFolder(self)
+        let path = try Fixture.write("""
+            extends: \(Fixture.planPath)
+            draws: 10
+            overrides: {"indicator.income_per_capita.trend": {value: 0.02, source: "test"}}
+            """, to: "child.yaml", in: dir)
+        let s = try Scenario.load(path: path)
+        XCTAssertEqual(s.overrides.count, 1)
+        for m in [try Model.load(scenario: s), try Fixture.model(s)] {
+            let ind = try XCTUnwrap(m.catalogue.indicator("income_per_capita"))
+            XCTAssertEqual(ind.trend.value.value, 0.02)
+            XCTAssertTrue(ind.trend.value.isRelative, "the override keeps the trend relative")
+            XCTAssertEqual(ind.trend.source, "test")
+            XCTAssertEqual(m.catalogue.indicator("poverty_rate")!.trend.value.value,
+                           base.indicator("poverty_rate")!.trend.value.value, "other indicators untouched")
+        }
+    }
+
+    func testZeroRecognitionProbabilityMeansNoTierChanges() throws {
+        let dir = try Fixture.tempFolder(self)
+        let path = try Fixture.write("""
+            extends: \(Fixture.planPath)
+            draws: 60
+            overrides:
+              model.recognition_probability: {value: 0, source: "test: nobody is recognised"}
+            """, to: "child.yaml", in: dir)
+        let r = try Fixture.project(path)
+        XCTAssertEqual(r.model.catalogue.model.recognitionProbability.value, 0)
+        for yi in r.years.indices {
+            for (d, row) in r.perDraw[yi].enumerated() {
+                XCTAssertEqual(Array(row[0..<4]), [70, 20, 2, 10], "\(r.years[yi]) draw \(d)")
+            }
+            for c in 0..<r.model.C {
+                XCTAssertEqual(Array(r.communes[yi][c][0..<3]), Array(r.communes[0][c][0..<3]),
+                               "\(r.model.dataset.communes[c].name) \(r.years[yi])")
+            }
+        }
+        // With recognition at its catalogue value, tiers do move in the same draws.
+        let moving = try Fixture.project(Fixture.planPath, draws: 60)
+        XCTAssertGreaterThan(moving.summary(year: 2, field: 0).mean, 70)
+    }
+
+    // MARK: validation errors
+
+    /// Writes `text` as a scenario and checks the one error loading (and, if needed, compiling) it raises.
+    private func checkError(_ what: String, _ text: String, name: String = "bad.yaml", lineOf marker: String,
+                            key: String, message: [String] = [], file: StaticString = #filePath, line: UInt = #line) throws {
+        let dir = try Fixture.tempFolder(self, what)
+        let path = try Fixture.write(text, to: name, in: dir)
+        let expectedLine = Fixture.lineOf(marker, in: text)
+        XCTAssertGreaterThan(expectedLine, 0, "\(what): marker '\(marker)' is in the text", file: file, line: line)
+        guard let e = Fixture.expectInputError(what, file: file, line: line, {
+            let s = try Scenario.load(path: path)
+            _ = try Fixture.model(s)
+        }) else { return }
+        XCTAssertEqual(e.file, path, "\(what): the file: \(e)", file: file, line: line)
+        XCTAssertGreaterThan(e.line, 0, "\(what): a line: \(e)", file: file, line: line)
+        XCTAssertEqual(e.line, expectedLine, "\(what): the line: \(e)", file: file, line: line)
+        XCTAssertTrue(e.key.contains(key), "\(what): key '\(e.key)' contains '\(key)': \(e)", file: file, line: line)
+        for m in message { XCTAssertTrue(e.message.contains(m), "\(what): message has '\(m)': \(e)", file: file, line: line) }
+        XCTAssertTrue(e.description.hasPrefix("\(path):\(expectedLine): "), "\(what): \(e.description)", file: file, line: line)
+    }
+
+    func testUnknownTopLevelKey() throws {
+        try checkError("unknown key", "extends: \(Fixture.planPath)\ndraws: 10\ndrawz: 5\n", lineOf: "drawz",
+                       key: "drawz", message: ["unknown key", "did you mean 'draws'"])
+    }
+
+    func testWrongType() throws {
+        try checkError("draws: many", "extends: \(Fixture.planPath)\nseed: 3\ndraws: many\n", lineOf: "draws:",
+                       key: "draws", message: ["whole number", "many"])
+    }
+
+    func testNegativeMoney() throws {
+        try checkError("negative money", """
+            extends: \(Fixture.planPath)
+            funding:
+              district: {2024: 100, source: "test"}
+              province: {2024: -5, 2025: 10, source: "test"}
+            """, lineOf: "-5", key: "funding.province", message: ["negative"])
+    }
+
+    func testFundingYearAfterTheHorizon() throws {
+        try checkError("year after horizon", """
+            extends: \(Fixture.planPath)
+            funding:
+              province:
+                2024: 10
+                2030: 20
+                source: "test"
+            """, lineOf: "2030", key: "funding.province.2030", message: ["after the horizon", "2025"])
+    }
+
+    func testUnknownFundingSource() throws {
+        try checkError("unknown source", """
+            extends: \(Fixture.planPath)
+            draws: 10
+            funding:
+              provnce: {2024: 10, source: "test"}
+            """, lineOf: "provnce", key: "provnce", message: ["unknown funding source", "did you mean 'province'"])
+    }
+
+    func testUnknownOverridePath() throws {
+        try checkError("unknown override", """
+            extends: \(Fixture.planPath)
+            draws: 10
+            overrides:
+              "indicator.income_per_capita.trnd": {value: 0.02, source: "test"}
+            """, lineOf: "trnd", key: "indicator.income_per_capita.trnd", message: ["unknown parameter path"])
+    }
+
+    func testFundingWithoutSource() throws {
+        try checkError("missing source", """
+            extends: \(Fixture.planPath)
+            funding:
+              province: {2024: 10, 2025: 20}
+            """, lineOf: "  province:", key: "funding.province", message: ["source"])
+    }
+
+    func testUnknownPolicy() throws {
+        try checkError("unknown policy", "extends: \(Fixture.planPath)\n\npolicy: closest_to_standrd\n", lineOf: "policy",
+                       key: "policy", message: ["unknown policy", "did you mean 'closest_to_standard'", "proportional"])
+    }
+
+    func testExtendsOfAMissingFile() throws {
+        try checkError("missing parent", "draws: 10\nextends: nowhere.yaml\n", lineOf: "extends", key: "extends",
+                       message: ["nowhere.yaml", "does not exist"])
+    }
+
+    func testCircularExtends() throws {
+        let dir = try Fixture.tempFolder(self)
+        let a = try Fixture.write("extends: b.yaml\ndraws: 5\n", to: "a.yaml", in: dir)
+        let bText = "draws: 3\nseed: 2\nextends: a.yaml\n"
+        let b = try Fixture.write(bText, to: "b.yaml", in: dir)
+        guard let e = Fixture.expectInputError("circular", { _ = try Scenario.load(path: a) }) else { return }
+        // The loop closes at b.yaml's `extends`, which is where the error points.
+        XCTAssertEqual(URL(fileURLWithPath: e.file).standardizedFileURL.path, URL(fileURLWithPath: b).standardizedFileURL.path, "\(e)")
+        XCTAssertEqual(e.line, Fixture.lineOf("extends", in: bText), "\(e)")
+        XCTAssertEqual(e.key, "extends", "\(e)")
+        XCTAssertTrue(e.message.contains("circular"), "\(e)")
+        XCTAssertTrue(e.message.contains("a.yaml") && e.message.contains("b.yaml"), "names the chain: \(e)")
+
+        // A file extending itself.
+        let selfText = "draws: 3\nextends: self.yaml\n"
+        let me = try Fixture.write(selfText, to: "self.yaml", in: dir)
+        guard let e2 = Fixture.expectInputError("self", { _ = try Scenario.load(path: me) }) else { return }
+        XCTAssertEqual(e2.file, me, "\(e2)")
+        XCTAssertEqual(e2.line, 2, "\(e2)")
+        XCTAssertEqual(e2.key, "extends", "\(e2)")
+    }
+
+    func testMissingScenarioFile() throws {
+        let path = try Fixture.tempFolder(self).appendingPathComponent("none.yaml").path
+        guard let e = Fixture.expectInputError("no file", { _ = try Scenario.load(path: path) }) else { return }
+        XCTAssertEqual(e.file, path)
+    }
+}
