@@ -201,9 +201,7 @@ public struct DatasetRecipe: Sendable {
 extension AppendixRow {
     /// Reads the Appendix II table as printed in the report (tab-separated, two header lines).
     public static func parseTable(path: String, displayName: String) throws -> [AppendixRow] {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw InputError(file: displayName, line: 0, key: "", "cannot read the file")
-        }
+        let text = try readTextFile(path, displayName: displayName)
         var rows: [AppendixRow] = []
         for (i, raw) in text.components(separatedBy: "\n").enumerated() {
             let line = i + 1

@@ -10,13 +10,7 @@ public struct CSVTable {
 
     public static func load(path: String, displayName: String? = nil) throws -> CSVTable {
         let name = displayName ?? path
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(file: name, line: 0, key: "", "cannot read the file")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw InputError(file: name, line: 0, key: "", "the file is not UTF-8 text")
-        }
-        return try parse(text, file: name)
+        return try parse(readTextFile(path, displayName: name), file: name)
     }
 
     public static func parse(_ text: String, file: String) throws -> CSVTable {

@@ -87,3 +87,14 @@ public struct Location: Sendable, Equatable {
     }
     public func error(_ message: String) -> InputError { InputError(file: file, line: line, key: key, message) }
 }
+
+/// The text of a file the user gave, or an error naming it.
+public func readTextFile(_ path: String, displayName: String) throws -> String {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw InputError(file: displayName, line: 0, key: "", "cannot read the file")
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+        throw InputError(file: displayName, line: 0, key: "", "the file is not UTF-8 text")
+    }
+    return text
+}

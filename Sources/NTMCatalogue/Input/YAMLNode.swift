@@ -35,13 +35,7 @@ public struct YAMLNode {
     /// Reads and parses a file from disk.
     public static func load(path: String, displayName: String? = nil) throws -> YAMLNode {
         let name = displayName ?? path
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(file: name, line: 0, key: "", "cannot read the file")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw InputError(file: name, line: 0, key: "", "the file is not UTF-8 text")
-        }
-        return try parse(text, file: name)
+        return try parse(readTextFile(path, displayName: name), file: name)
     }
 
     /// The line to show: where an unclosed bracket or brace opened, else where the parser gave up.
