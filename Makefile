@@ -5,7 +5,7 @@ NTM := .build/release/ntm
 SCENARIO ?= Scenarios/province-plan-2024-2025.yaml
 NAME := $(basename $(notdir $(SCENARIO)))
 
-.PHONY: run test deps build clean
+.PHONY: run test fuzz deps build clean
 
 deps:
 	@bash scripts/ensure-deps.sh
@@ -19,11 +19,18 @@ run: build
 	@$(NTM) run $(SCENARIO) --out notebooks-out/$(NAME) >/dev/null
 	@echo "Baseline: notebooks-out/baseline/baseline.md"
 	@echo "Report:   notebooks-out/$(NAME)/summary.md"
+	@echo "Charts:   notebooks-out/$(NAME)/report.html"
 
 # Tests use no @testable import, so they run on the release build too.
 test: deps
 	$(SWIFT) build -c release --build-tests
 	$(SWIFT) test -c release --skip-build
+
+# A longer fuzz run of the input loaders (cases per file kind; the dataset gets a fifth).
+FUZZ_CASES ?= 100000
+fuzz: deps
+	$(SWIFT) build -c release --build-tests
+	NTM_FUZZ_CASES=$(FUZZ_CASES) $(SWIFT) test -c release --skip-build --filter FuzzTests
 
 clean:
 	rm -rf .build

@@ -15,6 +15,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
@@ -24,7 +25,8 @@ let package = Package(
                 resources: [.copy("Resources/catalogue.yaml"), .copy("Resources/datasets")]),
         .target(name: "NTMEngine", dependencies: ["NTMCatalogue", "COpenBLAS",
                                                   .product(name: "Yams", package: "Yams")]),
-        .target(name: "NTMReports", dependencies: ["NTMCatalogue", "NTMEngine"]),
+        .target(name: "NTMReports", dependencies: ["NTMCatalogue", "NTMEngine",
+                                                 .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .executableTarget(name: "ntm", dependencies: [
             "NTMCatalogue", "NTMEngine", "NTMReports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -32,5 +34,6 @@ let package = Package(
         .testTarget(name: "NTMCatalogueTests", dependencies: ["NTMCatalogue"]),
         .testTarget(name: "NTMEngineTests", dependencies: ["NTMEngine", "NTMCatalogue"]),
         .testTarget(name: "CLITests", dependencies: ["NTMCatalogue"]),
+        .testTarget(name: "NTMFuzzTests", dependencies: ["NTMCatalogue", "NTMEngine"]),
     ]
 )

@@ -5,7 +5,7 @@ import Foundation
 /// policy compared in one run sees the same noise (common random numbers).
 ///
 /// The mixer is SplitMix64's finaliser (Steele, Lea & Flood 2014), applied to a key built from the
-/// coordinates; each 64-bit output gives two 32-bit uniforms, and Box–Muller turns two uniforms into two
+/// coordinates; each 64-bit output gives two 23-bit uniforms, and Box–Muller turns two uniforms into two
 /// standard normals.
 public struct CounterRNG: Sendable {
     public let seed: UInt64
@@ -32,8 +32,9 @@ public struct CounterRNG: Sendable {
     /// Two uniforms in (0, 1) for position `index` under `key`.
     @inline(__always) public static func uniforms(_ key: UInt64, _ index: Int) -> (Float, Float) {
         let h = mix(key ^ (UInt64(index + 1) &* 0x9E37_79B9_7F4A_7C15))
-        let a = Float(UInt32(truncatingIfNeeded: h >> 40)) + 0.5, b = Float(UInt32(truncatingIfNeeded: (h >> 8) & 0xFF_FFFF)) + 0.5
-        return (a / 16_777_216, b / 16_777_216)
+        // 23 bits each, so (x + 0.5) / 2^23 is exact in Float and never reaches 0 or 1.
+        let a = Float(UInt32(truncatingIfNeeded: h >> 41)) + 0.5, b = Float(UInt32(truncatingIfNeeded: (h >> 8) & 0x7F_FFFF)) + 0.5
+        return (a / 8_388_608, b / 8_388_608)
     }
 
     /// Two independent standard normals for position `index` under `key` (Box–Muller).

@@ -69,7 +69,8 @@ public struct Model: Sendable {
         districtCount = dataset.districts.count
         baseYear = dataset.baseYear
         guard scenario.horizon > baseYear else {
-            throw InputError(file: scenario.file, line: 0, key: "horizon", "the horizon (\(scenario.horizon)) must come after the dataset's base year (\(baseYear))")
+            throw (scenario.horizonLocation ?? Location(file: scenario.file, line: 0, key: "horizon"))
+                .error("the horizon (\(scenario.horizon)) must come after the dataset's base year (\(baseYear))")
         }
         years = Array((baseYear + 1)...scenario.horizon)
         guard dataset.indicatorIDs == inds.map(\.id) else {
@@ -90,7 +91,8 @@ public struct Model: Sendable {
             if shock.year <= baseYear { throw loc.error("year \(shock.year) is not after the base year \(baseYear)") }
         }
         for (year, _) in scenario.targets where year <= baseYear {
-            throw InputError(file: scenario.file, line: 0, key: "targets.\(year)", "year \(year) is not after the base year \(baseYear)")
+            throw (scenario.targetLocations[year] ?? Location(file: scenario.file, line: 0, key: "targets.\(year)"))
+                .error("year \(year) is not after the base year \(baseYear)")
         }
 
         let headroom = Float(catalogue.model.headroomShare.value)

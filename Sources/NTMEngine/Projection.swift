@@ -199,7 +199,10 @@ struct BatchRunner {
                     for k in 0..<K { zP[base + k] = min(zHi[k], max(zLo[k], zP[base + k])) }
                 }
             }}
-            // 4. Criteria met at each tier: indicator tests times the incidence matrix (BLAS).
+            // 4. Criteria met at each tier: indicator tests times the incidence matrix (BLAS). The tolerance is
+            //    the catalogue's (Indicator.tolerance), so the engine and the dataset agree on what is met.
+            var tol = [Float](repeating: 0, count: 3 * K)
+            for t in 0..<3 { for k in 0..<K where th[t][k] > -.infinity { tol[t * K + k] = Float(Indicator.tolerance(Double(abs(th[t][k])))) } }
             met.withUnsafeMutableBufferPointer { mP in
                 z.withUnsafeBufferPointer { zP in
                     for t in 0..<3 {
@@ -208,7 +211,7 @@ struct BatchRunner {
                             let base = r * K, out = (t * R + r) * K
                             for k in 0..<K {
                                 let T = tt[k]
-                                mP[out + k] = zP[base + k] >= T - 2e-5 * max(1, abs(T)) ? 1 : 0
+                                mP[out + k] = zP[base + k] >= T - tol[t * K + k] ? 1 : 0
                             }
                         }
                     }

@@ -26,6 +26,8 @@ public struct Scenario: Sendable {
     /// Where each funding source and shock was given, for errors found against the catalogue.
     public var fundingLocations: [String: Location] = [:]
     public var shockLocations: [Location] = []
+    public var horizonLocation: Location?
+    public var targetLocations: [Int: Location] = [:]
     /// Caps on recognitions a year, by tier (nil: no cap).
     public var recognitionCap: [Tier: Int]
     /// Scales every indicator's noise (1 = as the catalogue says, 0 = none).
@@ -110,7 +112,7 @@ extension Scenario {
             let mm = try n.mapping(allowed: ["name", "description"])
             if let d = mm["description"] { description = try d.string() }
         }
-        if let n = m["horizon"] { horizon = try n.int(in: 2000...2100) }
+        if let n = m["horizon"] { horizon = try n.int(in: 2000...2100); horizonLocation = n.location }
         if let n = m["draws"] { draws = try n.int(in: 1...1_000_000) }
         if let n = m["seed"] { seed = UInt64(try n.int(in: 0...Int.max)) }
         if let n = m["dataset"] {
@@ -157,6 +159,7 @@ extension Scenario {
                     t[Tier(id: tk)!] = try tv.int(in: -100_000...100_000)
                 }
                 targets[year] = t
+                targetLocations[year] = v.location
                 yearNodes.append((year, v))
             }
         }
@@ -167,6 +170,7 @@ extension Scenario {
         }
         if let n = m["shocks"] {
             shocks = []
+            shockLocations = []
             for sn in try n.sequence() {
                 let sm = try sn.mapping(allowed: ["year", "indicators", "kinds", "funding_source", "trend", "points", "funding_scale", "source"])
                 let year = try sm.required("year").int(in: 2000...2100)

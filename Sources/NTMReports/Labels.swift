@@ -104,3 +104,76 @@ extension Labels {
         }
     }
 }
+
+// Words of the HTML page, the workbook and the notebook.
+extension Labels.Key {
+    static let projection = Labels.Key("Kết quả mô phỏng", "Projection")
+    static let year = Labels.Key("Năm", "Year")
+    static let forecastFor = Labels.Key("Dự báo năm", "Forecast for")
+    static let bandNote = Labels.Key("trung bình; trong ngoặc: khoảng P10–P90 giữa các lần mô phỏng",
+                                     "mean; in brackets: P10–P90 across draws")
+    static let contents = Labels.Key("Nội dung", "Contents")
+    static let charts = Labels.Key("Biểu đồ", "Charts")
+    static let tables = Labels.Key("Bảng số liệu", "Tables")
+    static let tiersChart = Labels.Key("Số xã theo mức đạt chuẩn, theo năm", "Communes by tier and year")
+    static let tiersChartNote = Labels.Key("Đường: trung bình giữa các lần mô phỏng; vùng tô: khoảng P10–P90 (8 trên 10 lần mô phỏng nằm trong vùng). Năm đầu là số liệu gốc. Các mức lồng nhau: xã nâng cao cũng được tính là xã đạt chuẩn.",
+                                           "Lines: the mean across draws; shaded: the P10–P90 band (8 draws in 10 fall inside). The first year is the dataset. Tiers nest: an advanced commune also counts as standard.")
+    static let fundingChart = Labels.Key("Nguồn vốn có sẵn và cần, theo nguồn", "Funding available and needed, by source")
+    static let fundingChartNote = Labels.Key("Triệu đồng, trung bình giữa các lần mô phỏng. \"Cần\" là chi phí để mỗi xã đạt mức kế tiếp cộng duy tu, phần do nguồn này chi trả; cùng một thang đo cho mọi năm.",
+                                             "Million VND, mean across draws. \"Needed\" is what it costs each commune to reach its next tier plus upkeep, the part this source would pay; one scale for every year.")
+    static let available = Labels.Key("Có sẵn", "Available")
+    static let needed = Labels.Key("Cần", "Needed")
+    static let allocated = Labels.Key("Phân bổ", "Allocated")
+    static let gap = Labels.Key("Thiếu", "Gap")
+    static let millionVND = Labels.Key("triệu đồng", "million VND")
+    static let criteriaMap = Labels.Key("Tiêu chí của từng xã", "Criteria by commune")
+    static let criteriaMapRule = Labels.Key("Mỗi ô là một tiêu chí (cột, theo số thứ tự) của một xã (hàng) trong năm cuối của kịch bản. \"Có khả năng đạt\": mọi chỉ tiêu của tiêu chí, lấy giá trị trung bình giữa các lần mô phỏng, đạt ngưỡng chuẩn NTM của năm đó. \"Đã đạt\": có khả năng đạt và đã đạt ở năm gốc. \"Khó đạt\": các trường hợp còn lại, kể cả tiêu chí đã đạt ở năm gốc nhưng giá trị kỳ vọng xuống dưới ngưỡng. Đây là giá trị kỳ vọng, không phải xác suất: xem communes.csv cho xác suất đạt chuẩn của từng xã.",
+                                            "Each cell is one criterion (column, by number) of one commune (row) in the scenario's last year. \"Likely\": every indicator of the criterion, at its mean value across draws, meets that year's standard threshold. \"Met\": likely, and already met in the base year. \"Unlikely\": all other cases, including a criterion met in the base year whose expected values fall below the threshold. These are expected values, not probabilities: communes.csv gives each commune's probability of reaching standard.")
+    static let met = Labels.Key("Đã đạt", "Met")
+    static let likely = Labels.Key("Có khả năng đạt", "Likely")
+    static let unlikely = Labels.Key("Khó đạt", "Unlikely")
+    static let criterion = Labels.Key("Tiêu chí", "Criterion")
+    static let criteria = Labels.Key("Các tiêu chí", "The criteria")
+    static let commune = Labels.Key("Xã", "Commune")
+    static let communeCode = Labels.Key("Mã xã", "Commune code")
+    static let districtsChart = Labels.Key("Xác suất huyện được công nhận đạt chuẩn NTM", "Probability each district is recognised")
+    static let districtsChartNote = Labels.Key("Tỷ lệ số lần mô phỏng trong đó huyện được công nhận, theo năm.",
+                                               "Share of draws in which the district is recognised, by year.")
+    static let madeBy = Labels.Key("Tạo bởi", "Made by")
+    static let selfContained = Labels.Key("Trang này tự chứa: không tải gì từ mạng, không cần JavaScript.",
+                                          "This page is self-contained: it loads nothing from the network and needs no JavaScript.")
+    static let measure = Labels.Key("Đại lượng", "Measure")
+    static let statistic = Labels.Key("Thống kê", "Statistic")
+    static let mean = Labels.Key("Trung bình", "Mean")
+    static let fundingSource = Labels.Key("Nguồn vốn", "Funding source")
+    static let item = Labels.Key("Mục", "Item")
+    static let scenario = Labels.Key("Kịch bản", "Scenario")
+    static let catalogue = Labels.Key("Bộ tiêu chí", "Catalogue")
+    static let draws = Labels.Key("Số lần mô phỏng", "Draws")
+    static let seed = Labels.Key("Hạt giống", "Seed")
+    static let policy = Labels.Key("Chính sách phân bổ", "Allocation policy")
+    static let version = Labels.Key("Phiên bản", "Version")
+    static let horizon = Labels.Key("Năm cuối", "Horizon")
+    static let pStandard = Labels.Key("Xác suất đạt chuẩn NTM", "Probability standard")
+    static let pAdvanced = Labels.Key("Xác suất NTM nâng cao", "Probability advanced")
+    static let pModel = Labels.Key("Xác suất NTM kiểu mẫu", "Probability model")
+    static let expectedCriteria = Labels.Key("Số tiêu chí kỳ vọng", "Expected criteria met")
+    static let pRecognised = Labels.Key("Xác suất được công nhận", "Probability recognised")
+    static let target = Labels.Key("Mục tiêu (thêm)", "Target (added)")
+    static let forecastAdded = Labels.Key("Dự báo thêm", "Forecast added")
+    static let probabilityMet = Labels.Key("Xác suất đạt mục tiêu", "Probability target met")
+    static let loadData = Labels.Key("Tải dữ liệu", "Load the data")
+    static let loadDataNote = Labels.Key("Các bảng CSV nằm cùng thư mục với sổ tay này. Ô dưới đây đọc chúng bằng pandas; tên cột giải thích trong README của ntm.",
+                                         "The CSV tables sit in the same folder as this notebook. The cell below reads them with pandas; the README of ntm explains the columns.")
+    static let note = Labels.Key("Ghi chú", "Note")
+    static let notMet = Labels.Key("Chưa đạt", "Not met")
+    static let tierLabel = Labels.Key("Mức đạt chuẩn", "Tier")
+    static let criteriaMetMap = Labels.Key("Tiêu chí đã đạt của từng xã", "Criteria met by commune")
+    static let criteriaMetRule = Labels.Key("Mỗi ô là một tiêu chí (cột, theo số thứ tự) của một xã (hàng) ở năm gốc: đạt khi mọi chỉ tiêu của tiêu chí đạt ngưỡng chuẩn NTM, theo giá trị trong bộ dữ liệu.",
+                                            "Each cell is one criterion (column, by number) of one commune (row) in the base year: met when every indicator of the criterion meets its standard threshold, by the dataset's values.")
+    static let criteriaMetCount = Labels.Key("Số tiêu chí đạt", "Criteria met")
+    static let households = Labels.Key("Số hộ", "Households")
+    static let hamlets = Labels.Key("Số ấp", "Hamlets")
+    static let workbookNote = Labels.Key("Mỗi trang tính là một bảng theo dạng dài: cột đầu là đại lượng, để lọc được. Tiền tính bằng triệu đồng.",
+                                         "Each sheet is one table in long layout: the first column is the measure, so it can be filtered. Money is in million VND.")
+}

@@ -1,24 +1,64 @@
 import Foundation
+import NTMCatalogue
 
-/// Writes a report's files all at once: into a temporary folder beside the destination, then renamed into
-/// place, so a reader never sees half a report and a failed run leaves the old one as it was.
+/// Writes a report's files all at once, and never loses what was there.
+///
+/// - A new folder, or one ntm wrote before (it holds `.ntm-output`), is replaced atomically: the files go
+///   into a temporary folder beside it, which is then renamed into place, so a reader never sees half a
+///   report and a failed or interrupted run leaves the old one as it was.
+/// - A folder ntm did not write is refused, unless it is an empty folder under `notebooks-out/`; with
+///   `force` its other files are kept and only the report's files are replaced, each atomically.
 public enum OutputFolder {
-    public static func write(_ files: [(name: String, content: String)], to folder: String) throws {
+    public static let marker = ".ntm-output"
+
+    public enum Content: Sendable {
+        case text(String)
+        case data(Data)
+        var bytes: Data { switch self { case .text(let s): Data(s.utf8); case .data(let d): d } }
+    }
+
+    public static func write(_ files: [(name: String, content: String)], to folder: String, force: Bool = false) throws {
+        try write(files.map { ($0.name, Content.text($0.content)) }, to: folder, force: force)
+    }
+
+    public static func write(_ files: [(name: String, content: Content)], to folder: String, force: Bool = false) throws {
         let fm = FileManager.default
         let dest = URL(fileURLWithPath: folder).standardizedFileURL
         let parent = dest.deletingLastPathComponent()
+        var isDir: ObjCBool = false
+        let exists = fm.fileExists(atPath: dest.path, isDirectory: &isDir)
+        if exists && !isDir.boolValue {
+            throw InputError(file: folder, line: 0, key: "--out", "is a file, not a folder; choose another --out")
+        }
+        let ours = exists && fm.fileExists(atPath: dest.appendingPathComponent(marker).path)
+        let emptyUnderNotebooks = exists && isUnderNotebooksOut(dest) && ((try? fm.contentsOfDirectory(atPath: dest.path))?.isEmpty ?? false)
+        if exists && !ours && !emptyUnderNotebooks {
+            guard force else {
+                throw InputError(file: folder, line: 0, key: "--out",
+                                 "the folder exists and was not written by ntm; choose another --out, or add --force to write into it (its other files are kept)")
+            }
+            for f in files {
+                let url = dest.appendingPathComponent(f.name)
+                try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try f.content.bytes.write(to: url, options: .atomic)
+            }
+            return
+        }
         try fm.createDirectory(at: parent, withIntermediateDirectories: true)
         let tmp = parent.appendingPathComponent(".\(dest.lastPathComponent).tmp-\(getpid())")
         try? fm.removeItem(at: tmp)
         try fm.createDirectory(at: tmp, withIntermediateDirectories: false)
+        Interrupts.register(tmp.path)
+        defer { Interrupts.unregister(tmp.path) }
         do {
             for f in files {
                 let url = tmp.appendingPathComponent(f.name)
                 try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try Data(f.content.utf8).write(to: url)
+                try f.content.bytes.write(to: url)
             }
+            try Data("written by ntm; this folder is replaced whole on the next run\n".utf8).write(to: tmp.appendingPathComponent(marker))
             var old: URL? = nil
-            if fm.fileExists(atPath: dest.path) {
+            if exists {
                 let o = parent.appendingPathComponent(".\(dest.lastPathComponent).old-\(getpid())")
                 try? fm.removeItem(at: o)
                 try fm.moveItem(at: dest, to: o)
@@ -34,4 +74,34 @@ public enum OutputFolder {
             throw error
         }
     }
+
+    static func isUnderNotebooksOut(_ url: URL) -> Bool {
+        let base = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("notebooks-out").standardizedFileURL.path
+        return url.path.hasPrefix(base + "/")
+    }
+}
+
+/// On Ctrl-C (SIGINT) or SIGTERM, removes any half-written output folder before exiting with 130.
+public enum Interrupts {
+    nonisolated(unsafe) private static var pending: Set<String> = []
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
+
+    public static func install() {
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            s.setEventHandler {
+                let paths = lock.withLock { pending }
+                for p in paths { try? FileManager.default.removeItem(atPath: p) }
+                FileHandle.standardError.write(Data("\nntm: interrupted; nothing was written\n".utf8))
+                exit(130)
+            }
+            s.resume()
+            sources.append(s)
+        }
+    }
+
+    static func register(_ path: String) { lock.withLock { _ = pending.insert(path) } }
+    static func unregister(_ path: String) { lock.withLock { _ = pending.remove(path) } }
 }

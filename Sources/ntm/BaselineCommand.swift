@@ -5,22 +5,30 @@ import NTMReports
 struct Baseline: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write the dataset's base year as the province reports it: tiers by district, the communes below standard, province indicators.",
-        discussion: "Writes baseline.md and baseline-communes.csv to --out (default notebooks-out/baseline).")
+        discussion: """
+        Writes baseline.md and baseline-communes.csv to --out (default notebooks-out/baseline), and with --format \
+        also baseline.html, baseline.xlsx and baseline.ipynb.
+        """)
 
     @OptionGroup var data: DataOptions
 
     @Option(name: .long, help: "Output folder.")
     var out: String = "notebooks-out/baseline"
 
+    @OptionGroup var output: OutputOptions
+
     @Option(name: .long, help: "Language of labels: vi or en.")
     var lang: Language = .vi
+
+    @OptionGroup var formats: FormatOptions
 
     func run() throws {
         try guarded {
             let (cat, ds) = try data.load()
             let report = BaselineReport(dataset: ds, catalogue: cat, lang: lang)
-            try OutputFolder.write([("baseline.md", report.markdown()), ("baseline-communes.csv", report.communesCSV())], to: out)
-            print("\(out)/baseline.md")
+            let files = try report.files(formats: formats.list)
+            try OutputFolder.write(files, to: out, force: output.force)
+            print("\(out)/\(files.first { $0.name == "baseline.md" }?.name ?? files.first?.name ?? "")")
         }
     }
 }

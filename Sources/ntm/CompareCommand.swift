@@ -21,6 +21,8 @@ struct Compare: ParsableCommand {
     @Option(name: .long, help: "Output folder.")
     var out: String = "notebooks-out/compare"
 
+    @OptionGroup var output: OutputOptions
+
     @Option(name: .long, help: "Language of labels: vi or en.")
     var lang: Language = .vi
 
@@ -34,7 +36,7 @@ struct Compare: ParsableCommand {
             for i in loaded.indices.dropFirst() { loaded[i].draws = loaded[0].draws; loaded[i].seed = loaded[0].seed }
             let results = try loaded.map { options.project(try Model.load(scenario: $0)) }
             let report = try CompareReport(results: results, lang: lang)
-            try OutputFolder.write([("compare.md", report.markdown()), ("compare.csv", report.csv())], to: out)
+            try OutputFolder.write([("compare.md", report.markdown()), ("compare.csv", report.csv())], to: out, force: output.force)
             print(report.markdown())
             print("\(out)/compare.md")
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NTMCatalogue
+import NTMReports
 
 @main
 struct NTM: ParsableCommand {
@@ -13,6 +14,14 @@ struct NTM: ParsableCommand {
         """,
         version: ntmVersion,
         subcommands: [Run.self, Compare.self, Baseline.self, Validate.self, DataCommand.self])
+}
+
+extension NTM {
+    /// Removes half-written output on Ctrl-C, then runs the command line.
+    static func main() {
+        Interrupts.install()
+        main(nil)
+    }
 }
 
 let ntmVersion = "0.1.0"
@@ -47,3 +56,8 @@ struct DataOptions: ParsableArguments {
 }
 
 func say(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
+
+struct OutputOptions: ParsableArguments {
+    @Flag(name: .long, help: "Write into an --out folder that ntm did not create (its other files are kept).")
+    var force = false
+}

@@ -45,14 +45,30 @@ final class ProgressLine: @unchecked Sendable {
     func finish() { lock.withLock { if used { FileHandle.standardError.write(Data("\n".utf8)) } } }
 }
 
+/// `--format`: which files a report command writes. Shared by every command that writes a report.
+struct FormatOptions: ParsableArguments {
+    @Option(name: .long, help: "Files to write, comma-separated: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var format: String = ReportFormat.defaults.map(\.rawValue).joined(separator: ",")
+
+    func validate() throws {
+        do { _ = try ReportFormat.parse(format) } catch let e as ReportFormatError { throw ValidationError(e.description) }
+    }
+
+    /// The formats asked for (valid once `validate()` has passed).
+    var list: [ReportFormat] { (try? ReportFormat.parse(format)) ?? ReportFormat.defaults }
+}
+
 let defaultScenario = "Scenarios/province-plan-2024-2025.yaml"
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Project a scenario year by year: tiers, criteria, districts and funding, with Monte Carlo bands.",
         discussion: """
-        Writes summary.md, tiers.csv, communes.csv, funding.csv and districts.csv to --out (default \
-        notebooks-out/<scenario-name>/), all at once: a run that fails leaves the folder as it was.
+        Writes to --out (default notebooks-out/<scenario-name>/), all at once: a run that fails leaves the \
+        folder as it was. --format chooses the files: md (summary.md), csv (tiers.csv, communes.csv, \
+        funding.csv, districts.csv), html (report.html: charts and tables in one page that opens offline), \
+        xlsx (report.xlsx: one sheet per table), ipynb (report.ipynb: the summary and the CSVs loaded with \
+        pandas; it brings the CSV files along).
         """)
 
     @Argument(help: "The scenario file.")
@@ -66,14 +82,21 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: "Language of labels: vi or en.")
     var lang: Language = .vi
 
+    @OptionGroup var formats: FormatOptions
+
+    @OptionGroup var output: OutputOptions
+
     func run() throws {
         try guarded {
             let sc = try options.load(scenario)
             let model = try Model.load(scenario: sc)
             let result = options.project(model)
             let folder = out ?? "notebooks-out/\(sc.name)"
-            try OutputFolder.write(RunReport(result: result, lang: lang, version: ntmVersion).files(), to: folder)
-            print("\(folder)/summary.md")
+            let files = try RunReport(result: result, lang: lang, version: ntmVersion).files(formats: formats.list)
+            try OutputFolder.write(files, to: folder, force: output.force)
+            // The file to open first: the summary, else the page, else whatever was written.
+            let first = ["summary.md", "report.html"].first { n in files.contains { $0.name == n } } ?? files.first?.name ?? ""
+            print("\(folder)/\(first)")
         }
     }
 }

@@ -1,14 +1,16 @@
 import ArgumentParser
 import Foundation
 import NTMCatalogue
+import NTMEngine
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check catalogue files and dataset folders; write nothing.",
         discussion: """
         A path that is a folder is read as a dataset (checked against --catalogue or the embedded catalogue); \
-        a YAML file with 'criteria:' as a catalogue. Every problem is printed as FILE:LINE: KEY: what is wrong. \
-        Exit status 2 when anything is wrong.
+        a YAML file with 'criteria:' as a catalogue; any other YAML file as a scenario (with what it extends, \
+        its dataset and catalogue). Every problem is printed as FILE:LINE: KEY: what is wrong. Exit status 2 \
+        when anything is wrong.
         """)
 
     @Argument(help: "Catalogue files or dataset folders.")
@@ -35,7 +37,14 @@ struct Validate: ParsableCommand {
                     guard let c = cat else { continue }
                     collect { _ = try DatasetLoader.load(folder: path, catalogue: c) }
                 } else {
-                    collect { _ = try Catalogue.load(path: path) }
+                    collect {
+                        let root = try YAMLNode.load(path: path)
+                        if case .mapping(let m) = root.node, m.keys.contains(where: { $0.string == "criteria" }) {
+                            _ = try Catalogue.parse(root)
+                        } else {
+                            _ = try Model.load(scenario: Scenario.load(path: path))
+                        }
+                    }
                 }
             }
             if !errors.isEmpty { throw InputErrors(errors) }

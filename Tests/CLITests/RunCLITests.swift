@@ -75,8 +75,9 @@ final class RunCLITests: XCTestCase {
         try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
     }
 
+    /// The report's files (ntm's `.ntm-output` marker left out).
     private func files(_ folder: URL) throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix(".") }.sorted()
     }
 
     // MARK: run
@@ -85,7 +86,7 @@ final class RunCLITests: XCTestCase {
         let tmp = try tempFolder()
         let sc = try scenario("extends: \(Self.planPath)\ndraws: 100\n", "cli-small.yaml", in: tmp)
         let out = tmp.appendingPathComponent("r")
-        let r = try ntm(["run", sc, "--out", out.path, "--lang", "en"])
+        let r = try ntm(["run", sc, "--format", "md,csv", "--out", out.path, "--lang", "en"])
         XCTAssertEqual(r.status, 0, "stderr: \(r.stderr)")
         XCTAssertTrue(r.stdout.contains("summary.md"), "prints the summary's path: \(r.stdout)")
         XCTAssertEqual(try files(out), Self.runFiles, "exactly the five files")
@@ -169,7 +170,7 @@ final class RunCLITests: XCTestCase {
         for c in cases {
             let sc = try scenario(c.text, c.name, in: tmp)
             let out = tmp.appendingPathComponent("bad")
-            let r = try ntm(["run", sc, "--out", out.path, "--lang", "en"])
+            let r = try ntm(["run", sc, "--format", "md,csv", "--out", out.path, "--lang", "en"])
             XCTAssertEqual(r.status, 2, "\(c.name): bad input exits 2; stderr: \(r.stderr)")
             let lines = r.stderr.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
             XCTAssertEqual(lines.count, 1, "\(c.name): one error, one line: \(r.stderr)")
@@ -203,8 +204,8 @@ final class RunCLITests: XCTestCase {
         let tmp = try tempFolder()
         let sc = try scenario("extends: \(Self.planPath)\ndraws: 400\n", "threads.yaml", in: tmp)
         let one = tmp.appendingPathComponent("t1"), two = tmp.appendingPathComponent("t2")
-        let r1 = try ntm(["run", sc, "--threads", "1", "--out", one.path, "--lang", "en"])
-        let r2 = try ntm(["run", sc, "--threads", "2", "--out", two.path, "--lang", "en"])
+        let r1 = try ntm(["run", sc, "--threads", "1", "--format", "md,csv", "--out", one.path, "--lang", "en"])
+        let r2 = try ntm(["run", sc, "--threads", "2", "--format", "md,csv", "--out", two.path, "--lang", "en"])
         XCTAssertEqual(r1.status, 0, r1.stderr)
         XCTAssertEqual(r2.status, 0, r2.stderr)
         XCTAssertEqual(try files(one), Self.runFiles)

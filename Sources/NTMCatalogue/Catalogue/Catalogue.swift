@@ -64,11 +64,15 @@ public struct Indicator: Sendable {
     public func meets(_ value: Double, tier: Tier, year: Int) -> Bool {
         guard let t = thresholds[tier] else { return true }
         let th = t.value(in: year)
-        return direction == .higher ? value >= th - Self.tolerance : value <= th + Self.tolerance
+        let tol = Self.tolerance(th)
+        return direction == .higher ? value >= th - tol : value <= th + tol
     }
 
-    /// Values are stored with 4 decimals; a value within this of its threshold counts as meeting it.
-    public static let tolerance = 1e-6
+    /// How close to a threshold counts as meeting it: a few single-precision steps (the engine computes in
+    /// Float), at least 3e-5, always below the 1e-4 step of values stored with 4 decimals.
+    public static func tolerance(_ threshold: Double) -> Double {
+        max(3e-5, 4 * Double(Float(threshold).ulp))
+    }
 }
 
 public struct Criterion: Sendable {

@@ -1,0 +1,84 @@
+import Foundation
+import NTMCatalogue
+
+/// `ntm baseline` in every format: baseline.md and baseline-communes.csv, a page with charts, a workbook and
+/// a notebook.
+extension BaselineReport {
+    public func files(formats: [ReportFormat]) throws -> [(name: String, content: OutputFolder.Content)] {
+        var out: [(name: String, content: OutputFolder.Content)] = []
+        let md = markdown()
+        if formats.contains(.md) { out.append(("baseline.md", .text(md))) }
+        if formats.contains(.csv) { out.append(("baseline-communes.csv", .text(communesCSV()))) }
+        if formats.contains(.html) { out.append(("baseline.html", .text(html(markdown: md)))) }
+        if formats.contains(.xlsx) { out.append(("baseline.xlsx", .data(try workbook().data()))) }
+        if formats.contains(.ipynb) {
+            var cells = Notebook.markdownCells(md)
+            cells.append(.markdown("## \(labels[.loadData])\n\n\(labels[.loadDataNote])"))
+            cells.append(Notebook.loadCSV(["baseline-communes.csv"]))
+            out.append(("baseline.ipynb", .text(try Notebook(cells: cells, lang: labels.lang).json())))
+        }
+        return out
+    }
+
+    /// Communes at or above each tier (and below standard) in each district.
+    func tierCounts(_ members: [Commune]) -> [Double] {
+        [Double(members.filter { $0.tier >= .standard }.count), Double(members.filter { $0.tier >= .advanced }.count),
+         Double(members.filter { $0.tier >= .model }.count), Double(members.filter { $0.tier == .below }.count)]
+    }
+
+    public func html(markdown md: String? = nil) -> String {
+        let L = labels, ds = dataset, e = HTMLPage.escape
+        let tiers: [(Tier, String)] = [(.standard, SVGChart.blue), (.advanced, SVGChart.green), (.model, SVGChart.orange), (.below, SVGChart.vermillion)]
+        var lead = "<p class=\"note\">\(e(L[.dataset])): <code>\(e(ds.name))</code> · \(e(L[.baseYear])): \(ds.baseYear)</p>\n<div class=\"cards\">"
+        let all = tierCounts(ds.communes)
+        for (i, (tier, _)) in tiers.enumerated() {
+            lead += "<div class=\"card\"><div class=\"k\">\(e(L.tier(tier)))</div><div class=\"v\">\(L.number(all[i]))</div></div>"
+        }
+        lead += "<div class=\"card\"><div class=\"k\">\(e(L[.averageCriteria]))</div><div class=\"v\">\(L.number(ds.averageCriteria(catalogue: catalogue), decimals: 3))</div></div></div>"
+
+        let rows = ds.districts.map { d in SVGChart.BarRow(label: "\(d.name) (\(d.kind))", values: tierCounts(ds.communes.filter { $0.districtCode == d.code })) }
+        let bars = SVGChart.bars(title: L[.tiersByDistrict], rows: rows, series: tiers.map { SVGChart.Legend(L.tier($0.0), $0.1) }) { L.number($0) }
+        let met = ds.communes.indices.map { Set(ds.criteriaMet($0, catalogue: catalogue)) }
+        let map = HTMLPage.criteriaByDistrict(dataset: ds, catalogue: catalogue, labels: L, title: L[.criteriaMetMap], rule: L[.criteriaMetRule],
+                                              categories: [SVGChart.Legend(L[.met], SVGChart.green), SVGChart.Legend(L[.notMet], SVGChart.vermillion)]) { c, j in
+            met[c].contains(catalogue.criteria[j].number) ? 0 : 1
+        }
+        let text = md ?? markdown()
+        let body = text.range(of: "\n## ").map { String(text[$0.lowerBound...]) } ?? text
+        let sections: [HTMLPage.Section] = [
+            .init(id: "tiers", heading: L[.tiersByDistrict], html: "<figure>\(bars)<figcaption>\(e(L[.tierNote]))</figcaption></figure>"),
+            .init(id: "criteria", heading: "\(L[.criteriaMetMap]) – \(ds.baseYear)", html: map),
+            .init(id: "tables", heading: L[.tables], html: HTMLPage.markdown(body, headingOffset: 1)),
+        ]
+        return HTMLPage(lang: L.lang, title: "\(L[.baselineTitle]): \(ds.province), \(ds.baseYear)", lead: lead, sections: sections,
+                        footer: "\(e(L[.madeBy])) ntm · \(e(L[.selfContained]))").render()
+    }
+
+    /// Tiers by district and each commune's criteria, in long layout.
+    public func workbook() -> Workbook {
+        let L = labels, ds = dataset
+        var tiers = Workbook.Sheet(name: "tiers", header: [L[.measure], L[.district], L[.communes]])
+        for (i, tier) in [Tier.standard, .advanced, .model, .below].enumerated() {
+            for d in ds.districts {
+                tiers.add([.text(L.tier(tier)), .text(d.name), .number(tierCounts(ds.communes.filter { $0.districtCode == d.code })[i], .integer)])
+            }
+            tiers.add([.text(L.tier(tier)), .text(L[.total]), .number(tierCounts(ds.communes)[i], .integer)])
+        }
+        var communes = Workbook.Sheet(name: "communes", header: [L[.measure], L[.district], L[.commune], L[.communeCode], L[.tierLabel], L[.value]])
+        var criteria = Workbook.Sheet(name: "criteria", header: [L[.criterion], L[.district], L[.commune], L[.communeCode], L[.status]])
+        let met = ds.communes.indices.map { Set(ds.criteriaMet($0, catalogue: catalogue)) }
+        for (k, m) in [L[.criteriaMetCount], L[.households], L[.hamlets]].enumerated() {
+            for (c, cm) in ds.communes.enumerated() {
+                let v = [Double(met[c].count), Double(cm.households), Double(cm.hamlets)][k]
+                communes.add([.text(m), .text(cm.district), .text(cm.name), .text(cm.code), .text(L.tier(cm.tier)), .number(v, .integer)])
+            }
+        }
+        for crit in catalogue.criteria {
+            for (c, cm) in ds.communes.enumerated() {
+                criteria.add([.text("\(crit.number). \(crit.name(L.lang))"), .text(cm.district), .text(cm.name), .text(cm.code),
+                              .text(met[c].contains(crit.number) ? L[.met] : L[.notMet])])
+            }
+        }
+        return Workbook(sheets: [tiers, communes, criteria])
+    }
+}

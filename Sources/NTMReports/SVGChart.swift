@@ -1,0 +1,188 @@
+import Foundation
+
+/// Charts as inline SVG inside an HTML page (so without a namespace declaration): shapes and text only, no
+/// script, colours written in the markup so a printed or copied chart still reads. Each chart has a fixed
+/// viewBox that the page scales to its width, and a `<title>` and `<desc>` for screen readers.
+public enum SVGChart {
+    /// Okabe–Ito colours, told apart with the common colour-vision deficiencies.
+    public static let blue = "#0072B2", green = "#009E73", orange = "#E69F00", vermillion = "#D55E00"
+    public static let sky = "#56B4E9", purple = "#CC79A7", yellow = "#F0E442", grey = "#999999"
+
+    static let width = 440.0
+    static let font = 13.0
+
+    /// A line with its band: one value per x position.
+    public struct BandSeries {
+        public var name: String, colour: String
+        public var mean: [Double], low: [Double], high: [Double]
+        public init(name: String, colour: String, mean: [Double], low: [Double], high: [Double]) {
+            self.name = name; self.colour = colour; self.mean = mean; self.low = low; self.high = high
+        }
+    }
+
+    /// One group of bars: a label and a value per series.
+    public struct BarRow {
+        public var label: String, values: [Double]
+        public init(label: String, values: [Double]) { self.label = label; self.values = values }
+    }
+
+    public struct Legend {
+        public var name: String, colour: String
+        public init(_ name: String, _ colour: String) { self.name = name; self.colour = colour }
+    }
+
+    /// Lines of means with shaded low–high bands over categories on x (years), y from zero.
+    public static func bands(title: String, x: [String], yLabel: String, series: [BandSeries],
+                             number: (Double) -> String) -> String {
+        let left = 52.0, right = 64.0, bottom = 40.0
+        let (legend, legendHeight) = legendRow(series.map { Legend($0.name, $0.colour) }, y: 4)
+        let top = legendHeight + 14, height = top + 230 + bottom
+        let plotW = width - left - right, plotH = height - top - bottom
+        let maxV = series.flatMap { $0.high + $0.mean }.max() ?? 1
+        let (yMax, step) = niceScale(maxV)
+        func px(_ i: Int) -> Double { x.count < 2 ? left + plotW / 2 : left + 16 + (plotW - 32) * Double(i) / Double(x.count - 1) }
+        func py(_ v: Double) -> Double { top + plotH * (1 - v / yMax) }
+        var s = open(title: title, desc: "\(yLabel): " + series.map { "\($0.name) \(x.last ?? "") \(number($0.mean.last ?? 0))" }.joined(separator: "; "),
+                     height: height)
+        s += legend
+        // Grid and axes.
+        var v = 0.0
+        while v <= yMax + step / 2 {
+            let y = py(v)
+            s += "<line x1=\"\(r(left))\" y1=\"\(r(y))\" x2=\"\(r(width - right))\" y2=\"\(r(y))\" stroke=\"#ddd\" stroke-width=\"1\"/>"
+            s += text(number(v), x: left - 6, y: y + 4, anchor: "end", size: font - 2, fill: "#555")
+            v += step
+        }
+        for (i, label) in x.enumerated() {
+            s += text(label, x: px(i), y: height - bottom + 18, anchor: "middle", size: font - 1, fill: "#333")
+        }
+        s += "<text x=\"14\" y=\"\(r(top + plotH / 2))\" transform=\"rotate(-90 14 \(r(top + plotH / 2)))\" text-anchor=\"middle\" font-size=\"\(r(font - 2))\" fill=\"#555\">\(esc(yLabel))</text>"
+        // Bands first, then lines on top of every band.
+        for se in series {
+            let upper = se.high.indices.map { "\(r(px($0))) \(r(py(se.high[$0])))" }
+            let lower = se.low.indices.reversed().map { "\(r(px($0))) \(r(py(se.low[$0])))" }
+            s += "<path d=\"M \((upper + lower).joined(separator: " L ")) Z\" fill=\"\(se.colour)\" fill-opacity=\"0.18\" stroke=\"none\"/>"
+        }
+        var ends: [(y: Double, text: String, colour: String)] = []
+        for se in series {
+            let pts = se.mean.indices.map { "\(r(px($0))),\(r(py(se.mean[$0])))" }.joined(separator: " ")
+            s += "<polyline points=\"\(pts)\" fill=\"none\" stroke=\"\(se.colour)\" stroke-width=\"2.5\" stroke-linejoin=\"round\"/>"
+            for i in se.mean.indices {
+                s += "<circle cx=\"\(r(px(i)))\" cy=\"\(r(py(se.mean[i])))\" r=\"3.5\" fill=\"\(se.colour)\"><title>\(esc("\(se.name), \(x[i]): \(number(se.mean[i])) (\(number(se.low[i]))–\(number(se.high[i])))"))</title></circle>"
+            }
+            if let last = se.mean.last { ends.append((py(last) + 4, number(last), se.colour)) }
+        }
+        // End labels, pushed apart so they do not overlap.
+        ends.sort { $0.y < $1.y }
+        for i in ends.indices.dropFirst() where ends[i].y - ends[i - 1].y < font + 1 { ends[i].y = ends[i - 1].y + font + 1 }
+        for e in ends { s += text(e.text, x: px(x.count - 1) + 10, y: e.y, anchor: "start", size: font - 1, fill: e.colour, bold: true) }
+        return s + "</svg>"
+    }
+
+    /// Horizontal bars, one group per row (the row's label above its bars), one bar per series, on one scale
+    /// from zero to `maximum` (default: the largest value).
+    public static func bars(title: String, rows: [BarRow], series: [Legend], maximum: Double? = nil,
+                            number: (Double) -> String) -> String {
+        let barH = 11.0, gap = 3.0, labelH = font + 4, rowGap = 10.0, left = 4.0, right = 86.0
+        let (legend, legendHeight) = legendRow(series, y: 4)
+        let top = legendHeight + 12
+        let rowH = labelH + Double(series.count) * (barH + gap) + rowGap
+        let height = top + Double(rows.count) * rowH
+        let maxV = max(maximum ?? (rows.flatMap(\.values).max() ?? 1), 1e-9)
+        let plotW = width - left - right
+        var s = open(title: title, desc: rows.map { "\($0.label): " + zip(series, $0.values).map { "\($0.name) \(number($1))" }.joined(separator: ", ") }.joined(separator: "; "),
+                     height: height)
+        s += legend
+        for (i, row) in rows.enumerated() {
+            let y0 = top + Double(i) * rowH
+            s += text(row.label, x: left, y: y0 + font, anchor: "start", size: font - 1, fill: "#222")
+            for (k, v) in row.values.enumerated() {
+                let y = y0 + labelH + Double(k) * (barH + gap)
+                let w = max(0, plotW * min(v, maxV) / maxV)
+                s += "<rect x=\"\(r(left))\" y=\"\(r(y))\" width=\"\(r(plotW))\" height=\"\(r(barH))\" fill=\"#f1f1f1\"/>"
+                s += "<rect x=\"\(r(left))\" y=\"\(r(y))\" width=\"\(r(w))\" height=\"\(r(barH))\" fill=\"\(series[k].colour)\"><title>\(esc("\(row.label) – \(series[k].name): \(number(v))"))</title></rect>"
+                s += text(number(v), x: left + plotW + 6, y: y + barH - 1, anchor: "start", size: font - 2, fill: "#333")
+            }
+        }
+        return s + "</svg>"
+    }
+
+    /// A grid of coloured cells: rows × columns, each cell a category (an index into `categories`).
+    /// `cellTitle` gives each cell's tooltip.
+    public static func heatMap(title: String, columns: [String], rows: [(label: String, cells: [Int])], categories: [Legend],
+                               cellTitle: (Int, Int) -> String) -> String {
+        let labelW = 132.0, cell = (width - labelW) / Double(max(columns.count, 1)), cellH = 17.0, top = 20.0
+        let height = top + Double(rows.count) * cellH + 2
+        var s = open(title: title, desc: title, height: height)
+        for (j, c) in columns.enumerated() {
+            s += text(c, x: labelW + (Double(j) + 0.5) * cell, y: top - 6, anchor: "middle", size: font - 3, fill: "#555")
+        }
+        for (i, row) in rows.enumerated() {
+            let y = top + Double(i) * cellH
+            s += text(row.label, x: labelW - 6, y: y + cellH - 5, anchor: "end", size: font - 2, fill: "#222")
+            for (j, k) in row.cells.enumerated() {
+                s += "<rect x=\"\(r(labelW + Double(j) * cell + 1))\" y=\"\(r(y + 1))\" width=\"\(r(cell - 2))\" height=\"\(r(cellH - 2))\" rx=\"2\" fill=\"\(categories[k].colour)\"><title>\(esc(cellTitle(i, j)))</title></rect>"
+            }
+        }
+        return s + "</svg>"
+    }
+
+    // MARK: parts
+
+    static func open(title: String, desc: String, height: Double) -> String {
+        "<svg viewBox=\"0 0 \(r(width)) \(r(height))\" width=\"\(r(width))\" height=\"\(r(height))\" role=\"img\" aria-label=\"\(esc(title))\" font-family=\"system-ui, 'Segoe UI', Roboto, 'Noto Sans', 'DejaVu Sans', sans-serif\">"
+            + "<title>\(esc(title))</title><desc>\(esc(desc))</desc>"
+    }
+
+    /// A row of swatches and names, wrapping when it runs past the width. Returns the markup and its height.
+    static func legendRow(_ items: [Legend], y: Double) -> (String, Double) {
+        var s = "", x = 4.0, line = 0.0
+        for it in items {
+            let w = 18 + Double(it.name.count) * font * 0.56 + 16
+            if x + w > width && x > 4 { x = 4; line += font + 8 }
+            s += "<rect x=\"\(r(x))\" y=\"\(r(y + line + 1))\" width=\"12\" height=\"12\" rx=\"2\" fill=\"\(it.colour)\"/>"
+            s += text(it.name, x: x + 17, y: y + line + 11, anchor: "start", size: font - 1, fill: "#222")
+            x += w
+        }
+        return (s, y + line + font + 4)
+    }
+
+    static func text(_ t: String, x: Double, y: Double, anchor: String, size: Double, fill: String, bold: Bool = false) -> String {
+        "<text x=\"\(r(x))\" y=\"\(r(y))\" text-anchor=\"\(anchor)\" font-size=\"\(r(size))\" fill=\"\(fill)\"\(bold ? " font-weight=\"600\"" : "")>\(esc(t))</text>"
+    }
+
+    /// A round top for the y axis and its tick step (1, 2, 2.5 or 5 times a power of ten), about five ticks.
+    static func niceScale(_ maxValue: Double) -> (top: Double, step: Double) {
+        guard maxValue > 0, maxValue.isFinite else { return (1, 0.2) }
+        let raw = maxValue / 5
+        let mag = pow(10, (log10(raw)).rounded(.down))
+        let norm = raw / mag
+        let step = (norm <= 1 ? 1 : norm <= 2 ? 2 : norm <= 2.5 ? 2.5 : norm <= 5 ? 5 : 10) * mag
+        return ((maxValue / step).rounded(.up) * step, step)
+    }
+
+    /// Coordinates with one decimal, so the same chart is the same bytes on every machine.
+    static func r(_ v: Double) -> String { formatCoordinate(v) }
+
+    public static func esc(_ s: String) -> String {
+        var o = ""
+        for ch in s {
+            switch ch {
+            case "&": o += "&amp;"
+            case "<": o += "&lt;"
+            case ">": o += "&gt;"
+            case "\"": o += "&quot;"
+            case "'": o += "&#39;"
+            default: o.append(ch)
+            }
+        }
+        return o
+    }
+}
+
+func formatCoordinate(_ v: Double) -> String {
+    var s = String(format: "%.1f", v)
+    if s.hasSuffix(".0") { s.removeLast(2) }
+    if s == "-0" { s = "0" }
+    return s
+}

@@ -1,0 +1,338 @@
+import Foundation
+import XCTest
+
+/// `ntm run --format`: the HTML page, the workbook and the notebook, checked through independent readers:
+/// headless Chromium (Debian's `chromium`), Python's openpyxl and nbformat (from PyPI). `.ci/run` installs
+/// them; where one is missing the test fails and says how to install it.
+final class ReportFormatsTests: XCTestCase {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static var planPath: String { root.appendingPathComponent("Scenarios/province-plan-2024-2025.yaml").path }
+    static let allFiles = ["communes.csv", "districts.csv", "funding.csv", "report.html", "report.ipynb", "report.xlsx", "summary.md", "tiers.csv"]
+    static let sheets = ["tiers", "funding", "communes", "districts", "criteria", "targets", "run"]
+
+    struct MissingBinary: Error {}
+    struct MissingTool: Error {}
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    // MARK: helpers (the lookup of CLITests)
+
+    private func binary() throws -> String {
+        let fm = FileManager.default
+        var candidates: [String] = []
+        if let env = ProcessInfo.processInfo.environment["NTM_BIN"], !env.isEmpty { candidates.append(env) }
+        else {
+            candidates.append(Bundle.main.bundleURL.appendingPathComponent("ntm").path)
+            for config in ["release", "debug"] {
+                candidates.append(Self.root.appendingPathComponent(".build/\(config)/ntm").path)
+            }
+        }
+        guard let found = candidates.first(where: { fm.isExecutableFile(atPath: $0) }) else {
+            XCTFail("the ntm executable was not found (looked at \(candidates.joined(separator: ", "))); run `swift build` first or set NTM_BIN")
+            throw MissingBinary()
+        }
+        return found
+    }
+
+    private func tempFolder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ntm-format-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url
+    }
+
+    /// Runs a program with `args`; output goes through files so a large output cannot block the pipe.
+    private func exec(_ program: String, _ args: [String], cwd: URL? = nil) throws -> Result {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: program)
+        p.arguments = args
+        let dir = try tempFolder()
+        p.currentDirectoryURL = cwd ?? dir
+        let outURL = dir.appendingPathComponent(".stdout"), errURL = dir.appendingPathComponent(".stderr")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        try out.close()
+        try err.close()
+        return Result(status: p.terminationStatus,
+                      stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+                      stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+    }
+
+    private func ntm(_ args: [String]) throws -> Result { try exec(try binary(), args) }
+
+    /// The repository root as working directory, so the scenario's relative paths hold.
+    private func ntmAtRoot(_ args: [String]) throws -> Result { try exec(try binary(), args, cwd: Self.root) }
+
+    private func files(_ folder: URL) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix(".") }.sorted()
+    }
+
+    private func read(_ folder: URL, _ name: String) throws -> String {
+        try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+    }
+
+    /// `ntm run` of the province plan with 50 draws in every format, into a new folder.
+    private func runAll(lang: String = "vi", extra: [String] = []) throws -> URL {
+        let out = try tempFolder().appendingPathComponent("r")
+        let r = try ntmAtRoot(["run", "Scenarios/province-plan-2024-2025.yaml", "--draws", "50", "--format", "md,csv,html,xlsx,ipynb",
+                               "--out", out.path, "--lang", lang] + extra)
+        XCTAssertEqual(r.status, 0, "stderr: \(r.stderr)")
+        return out
+    }
+
+    /// Python 3 with the given modules, or a failure that says how to install them.
+    private func python(_ script: String, needs modules: [String]) throws -> Result {
+        let env = "/usr/bin/env"
+        let probe = try exec(env, ["python3", "-c", modules.map { "import \($0)" }.joined(separator: "; ")])
+        guard probe.status == 0 else {
+            XCTFail("python3 with \(modules.joined(separator: ", ")) is needed to read the report back: pip install \(modules.joined(separator: " ")) (.ci/run installs them). \(probe.stderr)")
+            throw MissingTool()
+        }
+        return try exec(env, ["python3", "-c", script])
+    }
+
+    private func chromium() throws -> String {
+        for p in ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"] where FileManager.default.isExecutableFile(atPath: p) {
+            return p
+        }
+        XCTFail("headless Chromium is needed to render report.html: apt-get install -y chromium (.ci/run installs it)")
+        throw MissingTool()
+    }
+
+    private func count(_ needle: String, in s: String) -> Int { s.components(separatedBy: needle).count - 1 }
+
+    // MARK: formats
+
+    func testAllFormatsAreWritten() throws {
+        let out = try runAll()
+        XCTAssertEqual(try files(out), Self.allFiles)
+        for f in Self.allFiles {
+            let size = try FileManager.default.attributesOfItem(atPath: out.appendingPathComponent(f).path)[.size] as? Int ?? 0
+            XCTAssertGreaterThan(size, 100, "\(f) has content")
+        }
+        XCTAssertTrue(try files(out.deletingLastPathComponent()).allSatisfy { !$0.contains(".tmp-") && !$0.contains(".old-") })
+    }
+
+    func testDefaultFormatsAreMarkdownCSVAndHTML() throws {
+        let out = try tempFolder().appendingPathComponent("d")
+        let r = try ntmAtRoot(["run", Self.planPath, "--draws", "20", "--out", out.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try files(out), ["communes.csv", "districts.csv", "funding.csv", "report.html", "summary.md", "tiers.csv"])
+        // Only the page: summary.md is not written, and the notebook brings its CSVs along.
+        let html = try tempFolder().appendingPathComponent("h")
+        XCTAssertEqual(try ntmAtRoot(["run", Self.planPath, "--draws", "20", "--format", "html", "--out", html.path]).status, 0)
+        XCTAssertEqual(try files(html), ["report.html"])
+        let nb = try tempFolder().appendingPathComponent("n")
+        XCTAssertEqual(try ntmAtRoot(["run", Self.planPath, "--draws", "20", "--format", "ipynb", "--out", nb.path]).status, 0)
+        XCTAssertEqual(try files(nb), ["communes.csv", "districts.csv", "funding.csv", "report.ipynb", "tiers.csv"])
+    }
+
+    func testUnknownFormatIsACommandLineError() throws {
+        let tmp = try tempFolder()
+        let out = tmp.appendingPathComponent("x")
+        for bad in ["md,pdf", "html,", "XLSX;csv"] {
+            let r = try ntm(["run", Self.planPath, "--draws", "5", "--format", bad, "--out", out.path])
+            XCTAssertEqual(r.status, 64, "\(bad): a wrong command line exits 64; stderr: \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains("md, csv, html, xlsx, ipynb"), "\(bad): lists the allowed formats: \(r.stderr)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out.path), "\(bad): writes nothing")
+        }
+        // Case and spaces do not matter.
+        let ok = try ntm(["run", Self.planPath, "--draws", "5", "--format", "MD, csv", "--out", out.path])
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+    }
+
+    func testSameSeedGivesTheSameBytes() throws {
+        let a = try runAll(), b = try runAll(extra: ["--threads", "1"])
+        for f in ["report.html", "report.xlsx", "report.ipynb"] {
+            XCTAssertEqual(try Data(contentsOf: a.appendingPathComponent(f)), try Data(contentsOf: b.appendingPathComponent(f)), "\(f) is reproducible")
+        }
+    }
+
+    // MARK: HTML
+
+    func testHTMLIsSelfContainedWithChartsAndTables() throws {
+        let out = try runAll()
+        let html = try read(out, "report.html")
+        let lower = html.lowercased()
+        XCTAssertTrue(lower.hasPrefix("<!doctype html>"))
+        for forbidden in ["http://", "https://", "<script", "<link", "<img", "<iframe", "@import", "url(", "src="] {
+            XCTAssertFalse(lower.contains(forbidden), "nothing to load: found \(forbidden)")
+        }
+        XCTAssertTrue(html.contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"), "readable on a phone")
+        XCTAssertTrue(html.contains("@media print"), "print styles")
+        XCTAssertTrue(html.contains("@media (max-width"), "narrow-screen styles")
+        XCTAssertTrue(html.contains("<html lang=\"vi\">"))
+
+        // Charts: every <svg> draws shapes.
+        let svgs = html.components(separatedBy: "<svg").dropFirst().map { $0.components(separatedBy: "</svg>")[0] }
+        XCTAssertGreaterThanOrEqual(svgs.count, 4, "tiers, funding, criteria map, districts")
+        for svg in svgs {
+            XCTAssertTrue(svg.contains("<path") || svg.contains("<rect") || svg.contains("<polyline"), "a chart with shapes: \(svg.prefix(200))")
+        }
+        XCTAssertEqual(count("<polyline", in: html), 3, "standard, advanced, model lines")
+        XCTAssertGreaterThanOrEqual(count("fill-opacity=\"0.18\"", in: html), 3, "their P10–P90 bands")
+        // The map: one cell per commune and criterion, by district.
+        XCTAssertEqual(count("rx=\"2\" fill=\"#009E73\"><title>", in: html) + count("rx=\"2\" fill=\"#F0E442\"><title>", in: html)
+                       + count("rx=\"2\" fill=\"#D55E00\"><title>", in: html), 80 * 19, "80 communes × 19 criteria")
+        XCTAssertTrue(html.contains("Có khả năng đạt"), "the map's rule, in Vietnamese")
+
+        // Vietnamese labels and numbers: the province's funding in 2024 is 185.253 million VND.
+        XCTAssertTrue(html.contains("Số xã theo mức đạt chuẩn, theo năm"))
+        XCTAssertTrue(html.contains("185.253"), "Vietnamese thousands separator")
+        // The summary's tables.
+        XCTAssertGreaterThanOrEqual(count("<table>", in: html), 5)
+        XCTAssertTrue(html.contains("Huyện được công nhận đạt chuẩn"))
+    }
+
+    func testHTMLInEnglish() throws {
+        let out = try runAll(lang: "en")
+        let html = try read(out, "report.html")
+        XCTAssertTrue(html.contains("<html lang=\"en\">"))
+        XCTAssertTrue(html.contains("Communes by tier and year"))
+        XCTAssertTrue(html.contains("Funding available and needed, by source"))
+        XCTAssertTrue(html.contains("185,253"), "English thousands separator")
+        XCTAssertFalse(html.contains("Số xã theo mức"), "no Vietnamese headings")
+    }
+
+    /// A real browser: loads the page from disk with no network, without console errors, and draws the charts.
+    func testHTMLRendersInHeadlessChromium() throws {
+        let browser = try chromium()
+        let out = try runAll()
+        let page = out.appendingPathComponent("report.html")
+        let profile = try tempFolder()
+        let common = ["--headless", "--disable-gpu", "--no-sandbox", "--no-first-run", "--disable-extensions",
+                      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                      "--user-data-dir=\(profile.path)", "--enable-logging=stderr", "--v=0"]
+        let dom = try exec(browser, common + ["--dump-dom", page.absoluteString])
+        XCTAssertEqual(dom.status, 0, dom.stderr)
+        // Chromium logs console messages as `…:CONSOLE(line)] "Uncaught …"`; the page has no script, so it has none.
+        let console = dom.stderr.split(separator: "\n").filter { $0.contains(":CONSOLE") || $0.contains("Uncaught") || $0.contains("net::ERR") }
+        XCTAssertTrue(console.isEmpty, "no console messages or failed loads: \(console.joined(separator: "\n"))")
+        XCTAssertGreaterThanOrEqual(count("<svg", in: dom.stdout), 4, "the charts are in the rendered DOM")
+        XCTAssertGreaterThanOrEqual(count("<polyline", in: dom.stdout), 3)
+        XCTAssertGreaterThanOrEqual(count("<rect", in: dom.stdout), 80 * 19)
+        XCTAssertTrue(dom.stdout.contains("</html>"))
+
+        let png = profile.appendingPathComponent("page.png")
+        let shot = try exec(browser, common + ["--screenshot=\(png.path)", "--window-size=412,2400", page.absoluteString])
+        XCTAssertEqual(shot.status, 0, shot.stderr)
+        let bytes = try Data(contentsOf: png)
+        XCTAssertEqual(Array(bytes.prefix(4)), [0x89, 0x50, 0x4E, 0x47], "a PNG")
+        XCTAssertGreaterThan(bytes.count, 20_000, "a page with content, not a blank one")
+    }
+
+    // MARK: workbook
+
+    func testWorkbookReadsBackInOpenpyxl() throws {
+        let out = try runAll()
+        let script = """
+        import json, openpyxl
+        wb = openpyxl.load_workbook(\(String(reflecting: out.appendingPathComponent("report.xlsx").path)))
+        res = {"sheets": wb.sheetnames}
+        for ws in wb.worksheets:
+            rows = list(ws.iter_rows(values_only=True))
+            res[ws.title] = {
+                "header": list(rows[0]), "rows": len(rows) - 1, "freeze": ws.freeze_panes, "filter": ws.auto_filter.ref,
+                "first": [type(v).__name__ for v in rows[1]],
+                "formats": sorted({c.number_format for row in ws.iter_rows(min_row=2) for c in row if isinstance(c.value, (int, float))}),
+                "sample": [list(r) for r in rows[1:4]],
+            }
+        print(json.dumps(res, ensure_ascii=False, default=str))
+        """
+        let r = try python(script, needs: ["openpyxl"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], r.stdout)
+        XCTAssertEqual(json["sheets"] as? [String], Self.sheets)
+        for name in Self.sheets {
+            let s = try XCTUnwrap(json[name] as? [String: Any], name)
+            XCTAssertEqual(s["freeze"] as? String, "A2", "\(name): header row frozen")
+            XCTAssertTrue((s["filter"] as? String)?.hasPrefix("A1:") ?? false, "\(name): filter on the header row")
+            XCTAssertGreaterThan(s["rows"] as? Int ?? 0, 0, name)
+        }
+        let tiers = try XCTUnwrap(json["tiers"] as? [String: Any])
+        XCTAssertEqual(tiers["header"] as? [String], ["Đại lượng", "Năm", "Thống kê", "Số xã"], "Vietnamese headers, the measure first")
+        XCTAssertEqual(tiers["rows"] as? Int, 5 * 3 * 4, "5 measures × 3 years × 4 statistics")
+        let tierTypes = try XCTUnwrap(tiers["first"] as? [String])
+        XCTAssertEqual(tierTypes.prefix(3), ["str", "int", "str"], "the measure, the year as a number, the statistic")
+        XCTAssertTrue(["int", "float"].contains(tierTypes[3]), "the count is a number: \(tierTypes)")
+        XCTAssertEqual((tiers["sample"] as? [[Any]])?.first?.compactMap { $0 as? String }, ["Đạt chuẩn NTM", "Trung bình"])
+        XCTAssertTrue((tiers["formats"] as? [String] ?? []).contains("#,##0.0"), "\(tiers["formats"] ?? "")")
+        let funding = try XCTUnwrap(json["funding"] as? [String: Any])
+        XCTAssertEqual(funding["rows"] as? Int, 4 * 2 * 9, "4 measures × 2 years × 9 sources")
+        let fundingTypes = try XCTUnwrap(funding["first"] as? [String])
+        XCTAssertEqual(fundingTypes.prefix(3), ["str", "int", "str"])
+        XCTAssertTrue(["int", "float"].contains(fundingTypes[3]), "money is a number: \(fundingTypes)")
+        XCTAssertTrue((funding["formats"] as? [String] ?? []).contains("#,##0"), "VND as #,##0: \(funding["formats"] ?? "")")
+        let communes = try XCTUnwrap(json["communes"] as? [String: Any])
+        XCTAssertEqual(communes["rows"] as? Int, 4 * 3 * 80)
+        XCTAssertTrue((communes["formats"] as? [String] ?? []).contains("0%"), "probabilities as percentages")
+        let criteria = try XCTUnwrap(json["criteria"] as? [String: Any])
+        XCTAssertEqual(criteria["rows"] as? Int, 19 * 80)
+    }
+
+    // MARK: notebook
+
+    func testNotebookValidates() throws {
+        let out = try runAll(lang: "en")
+        let path = out.appendingPathComponent("report.ipynb").path
+        let script = """
+        import json, nbformat
+        nb = nbformat.read(\(String(reflecting: path)), as_version=4)
+        nbformat.validate(nb)
+        print(json.dumps({"major": nb.nbformat, "minor": nb.nbformat_minor,
+                          "types": [c.cell_type for c in nb.cells], "code": [c.source for c in nb.cells if c.cell_type == "code"],
+                          "first": nb.cells[0].source}))
+        """
+        let r = try python(script, needs: ["nbformat"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], r.stdout)
+        XCTAssertEqual(json["major"] as? Int, 4)
+        XCTAssertEqual(json["minor"] as? Int, 5)
+        let types = try XCTUnwrap(json["types"] as? [String])
+        XCTAssertGreaterThanOrEqual(types.filter { $0 == "markdown" }.count, 5, "the summary's sections as Markdown cells")
+        let code = (json["code"] as? [String] ?? []).joined(separator: "\n")
+        XCTAssertTrue(code.contains("import pandas as pd"))
+        for f in ["tiers.csv", "communes.csv", "funding.csv", "districts.csv"] {
+            XCTAssertTrue(code.contains("pd.read_csv(\"\(f)\""), "loads \(f) by a relative path")
+            XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent(f).path), "\(f) sits beside the notebook")
+        }
+        XCTAssertTrue((json["first"] as? String ?? "").hasPrefix("# Projection: province-plan-2024-2025"))
+    }
+
+    // MARK: baseline
+
+    func testBaselineInEveryFormat() throws {
+        let help = try ntm(["baseline", "--help"])
+        guard help.stdout.contains("--format") else { throw XCTSkip("ntm baseline has no --format yet") }
+        let out = try tempFolder().appendingPathComponent("b")
+        let r = try ntmAtRoot(["baseline", "--format", "md,csv,html,xlsx,ipynb", "--out", out.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try files(out), ["baseline-communes.csv", "baseline.html", "baseline.ipynb", "baseline.md", "baseline.xlsx"])
+        let html = try read(out, "baseline.html").lowercased()
+        for forbidden in ["http://", "https://", "<script", "<link", "src="] { XCTAssertFalse(html.contains(forbidden), forbidden) }
+        XCTAssertGreaterThanOrEqual(count("<svg", in: html), 2)
+        let script = """
+        import json, openpyxl, nbformat
+        wb = openpyxl.load_workbook(\(String(reflecting: out.appendingPathComponent("baseline.xlsx").path)))
+        nbformat.validate(nbformat.read(\(String(reflecting: out.appendingPathComponent("baseline.ipynb").path)), as_version=4))
+        print(json.dumps({"sheets": wb.sheetnames, "freeze": [ws.freeze_panes for ws in wb.worksheets],
+                          "total": [r[2] for r in wb["tiers"].iter_rows(min_row=2, values_only=True) if r[1] == "Toàn tỉnh"]}))
+        """
+        let py = try python(script, needs: ["openpyxl", "nbformat"])
+        XCTAssertEqual(py.status, 0, py.stderr)
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(py.stdout.utf8)) as? [String: Any], py.stdout)
+        XCTAssertEqual(json["sheets"] as? [String], ["tiers", "communes", "criteria"])
+        XCTAssertEqual(json["freeze"] as? [String], ["A2", "A2", "A2"])
+        XCTAssertEqual(json["total"] as? [Int], [70, 20, 2, 10], "the report's 70 standard / 20 advanced / 2 model / 10 below")
+    }
+}
