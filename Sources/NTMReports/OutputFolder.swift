@@ -6,8 +6,8 @@ import NTMCatalogue
 /// - A new folder, or one ntm wrote before (it holds `.ntm-output`), is replaced atomically: the files go
 ///   into a temporary folder beside it, which is then renamed into place, so a reader never sees half a
 ///   report and a failed or interrupted run leaves the old one as it was.
-/// - A folder ntm did not write is refused, unless it is an empty folder under `notebooks-out/`; with
-///   `force` its other files are kept and only the report's files are replaced, each atomically.
+/// - A folder outside `notebooks-out/` that ntm did not write is refused; with `force` its other files are
+///   kept and only the report's files are replaced, each atomically.
 public enum OutputFolder {
     public static let marker = ".ntm-output"
 
@@ -31,8 +31,8 @@ public enum OutputFolder {
             throw InputError(file: folder, line: 0, key: "--out", "is a file, not a folder; choose another --out")
         }
         let ours = exists && fm.fileExists(atPath: dest.appendingPathComponent(marker).path)
-        let emptyUnderNotebooks = exists && isUnderNotebooksOut(dest) && ((try? fm.contentsOfDirectory(atPath: dest.path))?.isEmpty ?? false)
-        if exists && !ours && !emptyUnderNotebooks {
+        // notebooks-out/ holds generated reports only (its README says so): its folders are replaced whole.
+        if exists && !ours && !isUnderNotebooksOut(dest) {
             guard force else {
                 throw InputError(file: folder, line: 0, key: "--out",
                                  "the folder exists and was not written by ntm; choose another --out, or add --force to write into it (its other files are kept)")
