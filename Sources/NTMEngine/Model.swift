@@ -73,6 +73,15 @@ public struct Model: Sendable {
                 .error("the horizon (\(scenario.horizon)) must come after the dataset's base year (\(baseYear))")
         }
         years = Array((baseYear + 1)...scenario.horizon)
+        // Refuse sizes that would not fit in memory before allocating anything.
+        let need = Projection.memoryEstimate(communes: C, indicators: K, criteria: J, draws: scenario.draws, years: years.count,
+                                             threads: ProcessInfo.processInfo.activeProcessorCount)
+        let have = Double(ProcessInfo.processInfo.physicalMemory)
+        if need > 0.8 * have {
+            let gib = { (b: Double) in formatNumber(b / 1_073_741_824, decimals: 1) }
+            throw (scenario.drawsLocation ?? Location(file: scenario.file, line: 0, key: "draws"))
+                .error("\(scenario.draws) draws × \(C) communes × \(years.count) years would need about \(gib(need)) GiB; this machine has \(gib(have)) GiB: use fewer draws")
+        }
         guard dataset.indicatorIDs == inds.map(\.id) else {
             throw InputError(file: dataset.folder ?? dataset.name, line: 0, key: "indicators", "the dataset's indicators do not match the catalogue's")
         }

@@ -16,7 +16,7 @@ public struct Projection: Sendable {
         let draws = model.scenario.draws
         let b = batchSize
         let batches = (draws + b - 1) / b
-        let slots = ResultSlots(count: batches)
+        let merger = OrderedMerger(Accumulator(model: model))
         let done = Counter()
         let workers = max(1, min(threads, batches))
         DispatchQueue.concurrentPerform(iterations: workers) { w in
@@ -24,21 +24,74 @@ public struct Projection: Sendable {
             while i < batches {
                 let start = i * b
                 let stats = BatchRunner(model: model, firstDraw: start, draws: min(b, draws - start)).run()
-                slots.put(i, stats)
+                merger.put(i, stats)
                 progress?(done.increment(), batches)
                 i += workers
             }
         }
-        return ProjectionResult(model: model, batches: slots.all())
+        return ProjectionResult(model: model, totals: merger.finish())
+    }
+
+    /// Memory a run needs, estimated before anything is allocated (bytes).
+    public static func memoryEstimate(communes C: Int, indicators K: Int, criteria J: Int, draws D: Int, years Y: Int, threads: Int) -> Double {
+        let rows = Double(max(1, min(D, 4_096 / max(C, 1))) * C)
+        let batch = rows * Double(7 * K + 3 * J) * 4 + Double(Y * C * (K + 4)) * 8
+        let results = Double(D) * Double(Y + 1) * 120 + Double((Y + 1) * C * (K + 4)) * 8 * 2
+        return Double(max(threads, 1) * 2) * batch + results
     }
 }
 
-final class ResultSlots: @unchecked Sendable {
-    private var items: [BatchStats?]
+/// Merges batch results strictly in batch order as they arrive, so floating-point sums are the same whatever
+/// the thread count, and only batches that finished early wait in memory.
+final class OrderedMerger: @unchecked Sendable {
+    private var pending: [Int: BatchStats] = [:]
+    private var next = 0
+    private var acc: Accumulator
     private let lock = NSLock()
-    init(count: Int) { items = Array(repeating: nil, count: count) }
-    func put(_ i: Int, _ s: BatchStats) { lock.withLock { items[i] = s } }
-    func all() -> [BatchStats] { lock.withLock { items.map { $0! } } }
+    init(_ acc: Accumulator) { self.acc = acc }
+    func put(_ i: Int, _ s: BatchStats) {
+        lock.withLock {
+            pending[i] = s
+            while let ready = pending.removeValue(forKey: next) {
+                acc.merge(ready)
+                next += 1
+            }
+        }
+    }
+    func finish() -> Accumulator { lock.withLock { acc } }
+}
+
+/// Totals over all draws merged so far.
+struct Accumulator {
+    /// Per year index, per draw (5 values each): the batch's drawCounts, in draw order.
+    var drawCounts: [[Int32]]
+    var communeCounts: [[Int64]]
+    var districtCounts: [[Int64]]
+    var funding: [[Double]]
+    var spending: [[Double]]
+    var indicatorSums: [[Double]]
+
+    init(model m: Model) {
+        let Y = m.years.count
+        drawCounts = Array(repeating: [], count: Y)
+        for y in 0..<Y { drawCounts[y].reserveCapacity(m.scenario.draws * 5) }
+        communeCounts = Array(repeating: [Int64](repeating: 0, count: m.C * 4), count: Y)
+        districtCounts = Array(repeating: [Int64](repeating: 0, count: m.districtCount), count: Y)
+        funding = Array(repeating: [Double](repeating: 0, count: m.S * 4), count: Y)
+        spending = Array(repeating: [Double](repeating: 0, count: m.K), count: Y)
+        indicatorSums = Array(repeating: [Double](repeating: 0, count: m.C * m.K), count: Y)
+    }
+
+    mutating func merge(_ b: BatchStats) {
+        for y in drawCounts.indices {
+            drawCounts[y].append(contentsOf: b.drawCounts[y])
+            for i in communeCounts[y].indices { communeCounts[y][i] += Int64(b.communeCounts[y][i]) }
+            for i in districtCounts[y].indices { districtCounts[y][i] += Int64(b.districtCounts[y][i]) }
+            for i in funding[y].indices { funding[y][i] += b.funding[y][i] }
+            for i in spending[y].indices { spending[y][i] += b.spending[y][i] }
+            for i in indicatorSums[y].indices { indicatorSums[y][i] += b.indicatorSums[y][i] }
+        }
+    }
 }
 
 final class Counter: @unchecked Sendable {

@@ -27,10 +27,10 @@ public struct ProjectionResult: Sendable {
 
     public static let fields = ["standard", "advanced", "model", "below", "avg_criteria"]
 
-    init(model: Model, batches: [BatchStats]) {
+    init(model: Model, totals t: Accumulator) {
         self.model = model
         let ds = model.dataset, cat = model.catalogue
-        let D = model.scenario.draws, C = model.C, nD = model.districtCount, S = model.S
+        let D = model.scenario.draws, C = model.C, K = model.K
         years = [model.baseYear] + model.years
         // Base year, the same in every draw.
         let crit0 = (0..<C).map { Double(ds.criteriaMet($0, catalogue: cat).count) }
@@ -42,38 +42,23 @@ public struct ProjectionResult: Sendable {
         var comm = [(0..<C).map { c in [t0[c] >= .standard ? 1.0 : 0, t0[c] >= .advanced ? 1.0 : 0, t0[c] >= .model ? 1.0 : 0, crit0[c]] }]
         var dist = [ds.districts.map { $0.isRecognised ? 1.0 : 0 }]
         var inds = [ds.values]
-        var fund: [[[Double]]] = []
-        var spend: [[Double]] = []
         for yi in model.years.indices {
-            var rows = [[Double]](repeating: [], count: D)
-            var cc = [Double](repeating: 0, count: C * 4)
-            var dc = [Double](repeating: 0, count: nD)
-            var f = [Double](repeating: 0, count: S * 4)
-            var sp = [Double](repeating: 0, count: model.K)
-            var iv = [Double](repeating: 0, count: C * model.K)
-            for b in batches {
-                for d in 0..<b.draws {
-                    let x = b.drawCounts[yi][(d * 5)..<(d * 5 + 5)].map(Double.init)
-                    rows[b.firstDraw + d] = [x[0], x[1], x[2], x[3], x[4] / Double(C)]
-                }
-                for i in 0..<(C * 4) { cc[i] += Double(b.communeCounts[yi][i]) }
-                for i in 0..<nD { dc[i] += Double(b.districtCounts[yi][i]) }
-                for i in 0..<(S * 4) { f[i] += b.funding[yi][i] }
-                for k in 0..<model.K { sp[k] += b.spending[yi][k] }
-                for i in 0..<(C * model.K) { iv[i] += b.indicatorSums[yi][i] }
-            }
-            perDraw.append(rows)
-            comm.append((0..<C).map { c in (0..<4).map { cc[c * 4 + $0] / Double(D) } })
-            dist.append(dc.map { $0 / Double(D) })
-            fund.append((0..<S).map { s in (0..<4).map { f[s * 4 + $0] / Double(D) } })
-            spend.append(sp.map { $0 / Double(D) })
-            inds.append((0..<(C * model.K)).map { iv[$0] / Double(D) * Double(model.sign[$0 % model.K]) })
+            let dc = t.drawCounts[yi]
+            let communes = Double(C)
+            perDraw.append((0..<D).map { (d: Int) -> [Double] in
+                var row = (0..<5).map { Double(dc[d * 5 + $0]) }
+                row[4] /= communes
+                return row
+            })
+            comm.append((0..<C).map { c in (0..<4).map { Double(t.communeCounts[yi][c * 4 + $0]) / Double(D) } })
+            dist.append(t.districtCounts[yi].map { Double($0) / Double(D) })
+            inds.append((0..<(C * K)).map { t.indicatorSums[yi][$0] / Double(D) * Double(model.sign[$0 % K]) })
         }
         self.perDraw = perDraw
         communes = comm
         districts = dist
-        funding = fund
-        spending = spend
+        funding = t.funding.map { f in (0..<model.S).map { s in (0..<4).map { f[s * 4 + $0] / Double(D) } } }
+        spending = t.spending.map { $0.map { $0 / Double(D) } }
         indicators = inds
     }
 

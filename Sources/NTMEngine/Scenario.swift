@@ -27,6 +27,7 @@ public struct Scenario: Sendable {
     public var fundingLocations: [String: Location] = [:]
     public var shockLocations: [Location] = []
     public var horizonLocation: Location?
+    public var drawsLocation: Location?
     public var targetLocations: [Int: Location] = [:]
     /// Caps on recognitions a year, by tier (nil: no cap).
     public var recognitionCap: [Tier: Int]
@@ -113,7 +114,7 @@ extension Scenario {
             if let d = mm["description"] { description = try d.string() }
         }
         if let n = m["horizon"] { horizon = try n.int(in: 2000...2100); horizonLocation = n.location }
-        if let n = m["draws"] { draws = try n.int(in: 1...1_000_000) }
+        if let n = m["draws"] { draws = try n.int(in: 1...1_000_000); drawsLocation = n.location }
         if let n = m["seed"] { seed = UInt64(try n.int(in: 0...Int.max)) }
         if let n = m["dataset"] {
             let v = try n.nonEmptyString()

@@ -38,10 +38,19 @@ struct ProjectionOptions: ParsableArguments {
     }
 }
 
+/// One line on standard error, rewritten in place, and only when its text changes.
 final class ProgressLine: @unchecked Sendable {
     private let lock = NSLock()
     private var used = false
-    func show(_ s: String) { lock.withLock { used = true; FileHandle.standardError.write(Data("\r\(s)".utf8)) } }
+    private var last = ""
+    func show(_ s: String) {
+        lock.withLock {
+            guard s != last else { return }
+            used = true
+            last = s
+            FileHandle.standardError.write(Data("\r\(s)".utf8))
+        }
+    }
     func finish() { lock.withLock { if used { FileHandle.standardError.write(Data("\n".utf8)) } } }
 }
 
