@@ -5,7 +5,7 @@ NTM := .build/release/ntm
 SCENARIO ?= Scenarios/province-plan-2024-2025.yaml
 NAME := $(basename $(notdir $(SCENARIO)))
 
-.PHONY: run test fuzz deps build clean
+.PHONY: run test fuzz national deps build clean
 
 deps:
 	@bash scripts/ensure-deps.sh
@@ -26,7 +26,13 @@ test: deps
 	$(SWIFT) build -c release --build-tests
 	$(SWIFT) test -c release --skip-build
 
-# A longer fuzz run of the input loaders (cases per file kind; the dataset gets a fifth).
+# The national synthetic dataset (8,177 communes) and the national scenario on it.
+national: build
+	@$(NTM) data synth --out notebooks-out/national-synthetic >/dev/null
+	@$(NTM) run Scenarios/national-2025.yaml --out notebooks-out/national-2025 >/dev/null
+	@echo "Report:   notebooks-out/national-2025/summary.md"
+
+# A longer fuzz run of the input loaders: FUZZ_CASES in all (45 % catalogues, 45 % scenarios, 10 % datasets).
 FUZZ_CASES ?= 100000
 fuzz: deps
 	$(SWIFT) build -c release --build-tests

@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
@@ -35,5 +36,7 @@ let package = Package(
         .testTarget(name: "NTMEngineTests", dependencies: ["NTMEngine", "NTMCatalogue"]),
         .testTarget(name: "CLITests", dependencies: ["NTMCatalogue"]),
         .testTarget(name: "NTMFuzzTests", dependencies: ["NTMCatalogue", "NTMEngine"]),
+        .testTarget(name: "NTMPropertyTests", dependencies: ["NTMEngine", "NTMCatalogue",
+                                                            .product(name: "PropertyBased", package: "swift-property-based")]),
     ]
 )

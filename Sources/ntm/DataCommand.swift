@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
 import NTMCatalogue
+import NTMReports
 
 struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "data", abstract: "Build and check datasets.", subcommands: [Impute.self])
+        commandName: "data", abstract: "Build and check datasets.", subcommands: [Impute.self, Synth.self])
 }
 
 struct Impute: ParsableCommand {
@@ -69,6 +70,52 @@ struct Impute: ParsableCommand {
                 try Data(text.utf8).write(to: url, options: .atomic)
             }
             print("\(dest)/communes.csv\n\(dest)/indicators.csv")
+        }
+    }
+}
+
+struct Synth: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Make a synthetic national-scale dataset (tier shares of June 2023) for national runs and benchmarks.",
+        discussion: """
+        Writes dataset.yaml, communes.csv, indicators.csv, districts.csv and aliases.csv to --out. Communes are \
+        grouped into districts of about 12 and spread over --provinces; tiers follow the national shares of \
+        June 2023 and indicator values are drawn around the Sóc Trăng dataset within each commune's tier. \
+        The same arguments give the same files.
+        """)
+
+    @Option(name: .long, help: "Number of communes.")
+    var communes: Int = Synthesis.nationalCommunes
+
+    @Option(name: .long, help: "Number of provinces.")
+    var provinces: Int = 63
+
+    @Option(name: .long, help: "Seed.")
+    var seed: UInt64 = 1
+
+    @Option(name: .long, help: "Output folder.")
+    var out: String = "notebooks-out/national-synthetic"
+
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        if !(10...200_000).contains(communes) { throw ValidationError("--communes must be between 10 and 200,000") }
+        if provinces < 1 || provinces > communes { throw ValidationError("--provinces must be between 1 and --communes") }
+    }
+
+    func run() throws {
+        try guarded {
+            let cat = try Catalogue.embedded()
+            let template = try DatasetLoader.embedded(catalogue: cat)
+            let files = try Synthesis(communes: communes, provinces: provinces, seed: seed, catalogue: cat, template: template).run().files
+            // Check the dataset loads (tiers consistent with values) before writing it where asked.
+            let check = FileManager.default.temporaryDirectory.appendingPathComponent("ntm-synth-\(getpid())").path
+            try? FileManager.default.removeItem(atPath: check)
+            defer { try? FileManager.default.removeItem(atPath: check) }
+            try OutputFolder.write(files, to: check, force: true)
+            _ = try DatasetLoader.load(folder: check, catalogue: cat)
+            try OutputFolder.write(files, to: out, force: output.force)
+            print(out)
         }
     }
 }

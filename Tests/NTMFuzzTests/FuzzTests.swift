@@ -7,9 +7,11 @@ import XCTest
 /// (flips, deletes, duplicates or swaps lines, replaces numbers and keys with awkward values) and loads it.
 /// Every case must end in a loaded input or a clean `InputError` on one line that names the file: no crash,
 /// no hang. `make test` runs a bounded number of cases; `make fuzz` (NTM_FUZZ_CASES=100000) runs more.
+/// NTM_FUZZ_CASES is the total: 45 % catalogues, 45 % scenarios, 10 % datasets (the slowest to load).
 final class FuzzTests: XCTestCase {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static var cases: Int { Int(ProcessInfo.processInfo.environment["NTM_FUZZ_CASES"] ?? "") ?? 300 }
+    static var total: Int { Int(ProcessInfo.processInfo.environment["NTM_FUZZ_CASES"] ?? "") ?? 600 }
+    static var cases: Int { max(1, total * 45 / 100) }
 
     /// SplitMix64: the fuzzer's own deterministic generator (seeded, so a failing case can be replayed).
     struct Gen {
@@ -111,8 +113,8 @@ final class FuzzTests: XCTestCase {
         let catalogue = try Catalogue.embedded()
         let files = ["dataset.yaml", "communes.csv", "indicators.csv", "districts.csv", "aliases.csv"]
         var g = Gen(state: 3)
-        // Loading the whole dataset costs more than a YAML file: a fifth of the cases.
-        for n in 0..<max(1, Self.cases / 5) {
+        // Loading the whole dataset costs more than a YAML file: a tenth of the cases.
+        for n in 0..<max(1, Self.total / 10) {
             let name = files[g.int(files.count)]
             let url = dir.appendingPathComponent(name)
             let original = try String(contentsOf: url, encoding: .utf8)

@@ -54,14 +54,17 @@ public enum DatasetLoader {
             if f[0].isEmpty || !f[0].allSatisfy(\.isNumber) {
                 d.add(InputError(file: ct.file, line: r.line, key: "gso_code", "'\(f[0])' is not a statistics-office code (digits)"))
             }
-            guard let tier = Tier(id: f[5]) else {
-                d.add(InputError(file: ct.file, line: r.line, key: "tier", "'\(f[5])' is not one of below, standard, advanced, model")); continue
-            }
-            guard let hh = Int(f[7]), hh > 0 else { d.add(InputError(file: ct.file, line: r.line, key: "households", "'\(f[7])' is not a positive whole number")); continue }
-            guard let hm = Int(f[8]), hm > 0 else { d.add(InputError(file: ct.file, line: r.line, key: "hamlets", "'\(f[8])' is not a positive whole number")); continue }
+            // A bad field is reported once; the commune is still registered so its indicator rows are not
+            // reported again as belonging to an unknown commune.
+            let tier = Tier(id: f[5])
+            if tier == nil { d.add(InputError(file: ct.file, line: r.line, key: "tier", "'\(f[5])' is not one of below, standard, advanced, model")) }
+            let hh = Int(f[7]).flatMap { $0 > 0 ? $0 : nil }
+            if hh == nil { d.add(InputError(file: ct.file, line: r.line, key: "households", "'\(f[7])' is not a positive whole number")) }
+            let hm = Int(f[8]).flatMap { $0 > 0 ? $0 : nil }
+            if hm == nil { d.add(InputError(file: ct.file, line: r.line, key: "hamlets", "'\(f[8])' is not a positive whole number")) }
             lineOf[f[0]] = r.line
             communes.append(Commune(code: f[0], name: f[1].precomposedStringWithCanonicalMapping, districtCode: f[2], district: f[3],
-                                    districtKind: f[4], tier: tier, tierSource: f[6], households: hh, hamlets: hm))
+                                    districtKind: f[4], tier: tier ?? .below, tierSource: f[6], households: hh ?? 1, hamlets: hm ?? 1))
         }
         let ids = catalogue.indicators.map(\.id)
         let K = ids.count

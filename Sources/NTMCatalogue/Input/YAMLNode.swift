@@ -134,6 +134,9 @@ public struct YAMLNode {
     public func double() throws -> Double {
         guard case .scalar(let s) = node else { throw error("expected a number, found \(found)") }
         let text = s.string.replacingOccurrences(of: "_", with: "")
+        if [".inf", "+.inf", "-.inf", ".nan", "inf", "-inf", "nan"].contains(text.lowercased()) {
+            throw error("expected a finite number, found '\(s.string)'")
+        }
         guard let v = Double(text), s.style == .plain else { throw error("expected a number, found '\(s.string)'") }
         guard v.isFinite else { throw error("expected a finite number, found '\(s.string)'") }
         return v

@@ -1,0 +1,171 @@
+import Foundation
+
+/// A synthetic national dataset for benchmarks and national-scale runs: communes in provinces and districts,
+/// with tier shares and a criteria distribution matching the national figures of June 2023 (DOMAIN.md §4),
+/// and indicator values drawn around a template province's (Sóc Trăng's) within the limits each commune's
+/// tier allows. Deterministic in the seed. Nothing in it is a real commune.
+public struct Synthesis {
+    public var communes: Int
+    public var provinces: Int
+    public var seed: UInt64
+    public let catalogue: Catalogue
+    public let template: Dataset
+
+    /// National shares, June 2023 (DOMAIN.md §4): 8,177 communes, 6,022 standard, 1,331 advanced, 176 model.
+    public static let nationalCommunes = 8177
+    static let standardShare = 6022.0 / 8177, advancedShare = 1331.0 / 8177, modelShare = 176.0 / 8177
+    /// Criteria met by communes below standard: (16.7 × 8,233 − 19 × 5,360) / 2,873 = 12.4 in Oct 2021 and
+    /// (17.0 × 8,227 − 19 × 5,775) / 2,452 = 12.3 in Jun 2022 (derived from DOMAIN.md §4).
+    static let belowMeanCriteria = 12.3
+    static let communesPerDistrict = 8177.0 / 700
+
+    public init(communes: Int, provinces: Int, seed: UInt64, catalogue: Catalogue, template: Dataset) {
+        self.communes = communes
+        self.provinces = provinces
+        self.seed = seed
+        self.catalogue = catalogue
+        self.template = template
+    }
+
+    func uniform(_ a: Int, _ b: String) -> Double {
+        let h = Imputation.mix(seed ^ Imputation.mix(UInt64(a) &* 0x9E37_79B9_7F4A_7C15 ^ Imputation.fnv(b)))
+        return (Double(h >> 11) + 0.5) / 9_007_199_254_740_992.0
+    }
+
+    func normal(_ a: Int, _ b: String) -> Double {
+        (-2 * log(uniform(a, b + ".1"))).squareRoot() * cos(2 * Double.pi * uniform(a, b + ".2"))
+    }
+
+    public struct Output {
+        public var files: [(name: String, content: String)]
+    }
+
+    public func run() throws -> Output {
+        let N = communes
+        guard N >= 10 else { throw InputError(file: "", line: 0, key: "--communes", "at least 10 communes") }
+        guard (1...N).contains(provinces) else { throw InputError(file: "", line: 0, key: "--provinces", "between 1 and the number of communes") }
+        let baseYear = template.baseYear
+        // Districts: about 11.7 communes each, spread over the provinces.
+        let districtCount = max(provinces, Int((Double(N) / Self.communesPerDistrict).rounded()))
+        var districtOf = [Int](repeating: 0, count: N)
+        for c in 0..<N { districtOf[c] = min(districtCount - 1, c * districtCount / N) }
+        let provinceOf = (0..<districtCount).map { $0 * provinces / districtCount }
+        // Tiers by a latent development score with province and district effects, so progress clusters.
+        let score = (0..<N).map { c in normal(c, "score") + 0.7 * normal(provinceOf[districtOf[c]], "province") + 0.5 * normal(districtOf[c], "district") }
+        let order = (0..<N).sorted { (score[$0], $0) > (score[$1], $1) }
+        let nModel = Int((Double(N) * Self.modelShare).rounded()), nAdv = Int((Double(N) * Self.advancedShare).rounded())
+        let nStd = Int((Double(N) * Self.standardShare).rounded())
+        var tier = [Tier](repeating: .below, count: N)
+        for (rank, c) in order.enumerated() {
+            tier[c] = rank < nModel ? .model : rank < nAdv ? .advanced : rank < nStd ? .standard : .below
+        }
+        // Criteria missed by communes below standard: 19 − 12.3 on average, more often 2, 5, 6, 10, 11, 17.
+        let numbers = catalogue.criteria.map(\.number)
+        let often: Set<Int> = [2, 5, 6, 10, 11, 17]
+        var missing = [[Int]](repeating: [], count: N)
+        for c in 0..<N where tier[c] == .below {
+            let m = min(15, max(1, Int((Double(numbers.count) - Self.belowMeanCriteria + 2.5 * normal(c, "missing")).rounded())))
+            let ranked = numbers.filter { $0 != 1 }.sorted {
+                (uniform(c, "m\($0)") * (often.contains($0) ? 3 : 1), $0) > (uniform(c, "m\($1)") * (often.contains($1) ? 3 : 1), $1)
+            }
+            missing[c] = Array(ranked.prefix(m))
+        }
+        // Indicator values around the template's distribution, within each commune's limits.
+        let inds = catalogue.indicators
+        let K = inds.count
+        var values = [Double](repeating: 0, count: N * K)
+        for (k, ind) in inds.enumerated() {
+            guard let tk = template.column(ind.id) else { throw InputError(file: "", line: 0, key: ind.id, "the template dataset lacks this indicator") }
+            let tv = (0..<template.communeCount).map { template.value(commune: $0, indicator: tk) }
+            let mean = tv.reduce(0, +) / Double(tv.count)
+            let sd = max((tv.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(tv.count)).squareRoot(), 0.01 * (ind.range.upperBound - ind.range.lowerBound))
+            let carrier = catalogue.criterion(ind.criterion)!.indicators.first { $0.thresholds[.standard] != nil }?.id
+            for c in 0..<N {
+                var lo = ind.range.lowerBound, hi = ind.range.upperBound
+                for t in Tier.graded {
+                    guard let th = ind.thresholds[t] else { continue }
+                    let T = th.value(in: baseYear)
+                    let met = tier[c] >= t || (t == .standard && !missing[c].contains(ind.criterion))
+                    if met { if ind.direction == .higher { lo = max(lo, T) } else { hi = min(hi, T) } }
+                }
+                if tier[c] == .below, missing[c].contains(ind.criterion), carrier == ind.id, let T = ind.thresholds[.standard]?.value(in: baseYear) {
+                    let margin = Imputation.margin(ind, T) * (1 + 3 * uniform(c, ind.id + ".gap"))
+                    if ind.direction == .higher { hi = min(hi, T - margin) } else { lo = max(lo, T + margin) }
+                }
+                if tier[c] == .advanced, ind.id == "model_field_excellence", let T = ind.thresholds[.model]?.value(in: baseYear) {
+                    hi = min(hi, T - Imputation.margin(ind, T))
+                }
+                if tier[c] == .standard, ind.id == "planning_reviewed", uniform(c, "review") < 0.5, let T = ind.thresholds[.advanced]?.value(in: baseYear) {
+                    hi = min(hi, T - Imputation.margin(ind, T))
+                }
+                guard lo <= hi + 1e-9 else {
+                    throw InputError(file: "", line: 0, key: ind.id, "synthetic commune \(c) needs a value between \(lo) and \(hi)")
+                }
+                var v = min(hi, max(lo, mean + sd * normal(c, ind.id)))
+                if ind.unit == "level" || ind.unit == "count" {
+                    v = v.rounded()
+                    if v < lo - 1e-9 { v = lo.rounded(.up) }
+                    if v > hi + 1e-9 { v = hi.rounded(.down) }
+                }
+                values[c * K + k] = (v * 10_000).rounded() / 10_000
+            }
+        }
+        // Files.
+        var cw = CSVWriter(header: Imputation.communeColumns)
+        for c in 0..<N {
+            let d = districtOf[c], p = provinceOf[d]
+            let hamlets = max(3, min(20, Int((7.3 * (1 + 0.3 * normal(c, "hamlets"))).rounded())))
+            let households = max(300, Int((Double(hamlets) * 406 * (1 + 0.15 * normal(c, "households"))).rounded()))
+            cw.row([String(100_000 + c), "Xã \(c + 1)", String(1_000 + d), "Huyện \(p + 1)-\(d + 1)", "huyện", tier[c].id,
+                    "synthetic: national shares of June 2023 (DOMAIN.md §4)", String(households), String(hamlets)])
+        }
+        var iw = CSVWriter(header: Imputation.indicatorColumns)
+        for c in 0..<N {
+            for (k, ind) in inds.enumerated() { iw.row([String(100_000 + c), ind.id, formatNumber(values[c * K + k]), Provenance.imputed.rawValue]) }
+        }
+        var dw = CSVWriter(header: ["district_gso_code", "district", "kind", "status", "criteria_met", "source"])
+        let dc = catalogue.districtCriteria.map(\.number)
+        for d in 0..<districtCount {
+            let members = (0..<N).filter { districtOf[$0] == d }
+            let allStandard = members.allSatisfy { tier[$0] >= .standard }
+            let recognised = allStandard && uniform(d, "district") < 0.7
+            let met = recognised ? dc : dc.filter { uniform(d, "dc\($0)") < 0.7 }
+            dw.row([String(1_000 + d), "Huyện \(provinceOf[d] + 1)-\(d + 1)", "huyện", recognised ? "recognised" : "in_progress",
+                    met.map(String.init).joined(separator: ";"), "synthetic"])
+        }
+        let stdCount = tier.filter { $0 >= .standard }.count, advCount = tier.filter { $0 >= .advanced }.count, modelCount = tier.filter { $0 == .model }.count
+        let yaml = """
+        # A synthetic national dataset made by `ntm data synth --communes \(N) --provinces \(provinces) --seed \(seed)`.
+        # Tier shares follow the national figures of June 2023 (DOMAIN.md §4); indicator values are drawn around the
+        # Sóc Trăng end-2023 dataset within the limits each commune's tier allows. Nothing here is a real commune.
+        dataset:
+          name: national-synthetic-\(N)
+          province: "Việt Nam (tổng hợp / synthetic)"
+          base_year: \(baseYear)
+          communes_file: communes.csv
+          appendix_ii_file: none.tsv
+          imputation_seed: \(seed)
+        totals:
+          communes: {value: \(N), source: "synthetic"}
+          hamlets: {value: 0, source: "synthetic: not reproduced"}
+          households: {value: 0, source: "synthetic: not reproduced"}
+          standard: {value: \(stdCount), source: "synthetic: 6,022 of 8,177 communes (DOMAIN.md §4, June 2023)"}
+          advanced: {value: \(advCount), source: "synthetic: 1,331 of 8,177 (DOMAIN.md §4)"}
+          model: {value: \(modelCount), source: "synthetic: 176 of 8,177 (DOMAIN.md §4)"}
+          average_criteria: {value: 0, source: "synthetic: not reproduced"}
+        tiers:
+          other_standard_source: "synthetic"
+        province_figures: {}
+        gaps:
+          below_standard: {source: "synthetic", indicators: {}}
+          advanced: {source: "synthetic", min: 0, max: 0, indicators: {}}
+          model: {source: "synthetic", min: 0, max: 0, indicators: {}}
+        sizes:
+          hamlets: {min: 3, max: 20, spread: 0.3, source: "synthetic"}
+          households_per_hamlet_spread: {value: 0.15, source: "synthetic"}
+
+        """
+        return Output(files: [("dataset.yaml", yaml), ("communes.csv", cw.text), ("indicators.csv", iw.text), ("districts.csv", dw.text),
+                              ("aliases.csv", "alias,kind,target,source\n")])
+    }
+}
