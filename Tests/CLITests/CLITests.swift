@@ -3,7 +3,7 @@ import XCTest
 
 /// Runs the built `ntm` executable: NTM_BIN if set, else the one beside the test bundle, else <root>/.build/{release,debug}/ntm.
 final class CLITests: XCTestCase {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = CLI.root
     static var cataloguePath: String { root.appendingPathComponent("Sources/NTMCatalogue/Resources/catalogue.yaml").path }
     static var datasetPath: String { root.appendingPathComponent("Sources/NTMCatalogue/Resources/datasets/soc-trang-2023").path }
 
@@ -20,7 +20,6 @@ final class CLITests: XCTestCase {
         ("31660", "1;3;4;5;6;7;8;9;11;12;13;14;15;16;17;18;19"),
     ]
 
-    struct MissingBinary: Error {}
 
     struct Run {
         var status: Int32
@@ -28,30 +27,9 @@ final class CLITests: XCTestCase {
         var stderr: String
     }
 
-    private func binary() throws -> String {
-        let fm = FileManager.default
-        var candidates: [String] = []
-        if let env = ProcessInfo.processInfo.environment["NTM_BIN"], !env.isEmpty { candidates.append(env) }
-        else {
-            // The executable built with these tests sits beside the test bundle.
-            candidates.append(Bundle.main.bundleURL.appendingPathComponent("ntm").path)
-            for config in ["release", "debug"] {
-                candidates.append(Self.root.appendingPathComponent(".build/\(config)/ntm").path)
-            }
-        }
-        guard let found = candidates.first(where: { fm.isExecutableFile(atPath: $0) }) else {
-            XCTFail("the ntm executable was not found (looked at \(candidates.joined(separator: ", "))); run `swift build` first or set NTM_BIN")
-            throw MissingBinary()
-        }
-        return found
-    }
+    private func binary() throws -> String { try CLI.binary() }
 
-    private func tempFolder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ntm-cli-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
-    }
+    private func tempFolder() throws -> URL { try cliTempFolder("ntm-cli-tests") }
 
     /// Runs ntm with `args` in `cwd`; output goes through files so a large output cannot block the pipe.
     private func ntm(_ args: [String], cwd: URL? = nil) throws -> Run {

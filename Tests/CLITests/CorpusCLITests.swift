@@ -6,11 +6,10 @@ import XCTest
 /// the test bundle, else <root>/.build/{release,debug}/ntm): every case must exit with status 2, print one line
 /// `error: FILE:LINE: KEY: …` naming what Tests/Corpus/index.tsv says, and write nothing.
 final class CorpusCLITests: XCTestCase {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = CLI.root
     static var corpus: URL { root.appendingPathComponent("Tests/Corpus") }
     static var embeddedDataset: URL { root.appendingPathComponent("Sources/NTMCatalogue/Resources/datasets/soc-trang-2023") }
 
-    struct MissingBinary: Error {}
     struct CorpusError: Error, CustomStringConvertible { var description: String }
 
     struct Result {
@@ -34,29 +33,9 @@ final class CorpusCLITests: XCTestCase {
 
     // MARK: Helpers (copied from RunCLITests, with the working folder and the output files kept apart)
 
-    private func binary() throws -> String {
-        let fm = FileManager.default
-        var candidates: [String] = []
-        if let env = ProcessInfo.processInfo.environment["NTM_BIN"], !env.isEmpty { candidates.append(env) }
-        else {
-            candidates.append(Bundle.main.bundleURL.appendingPathComponent("ntm").path)
-            for config in ["release", "debug"] {
-                candidates.append(Self.root.appendingPathComponent(".build/\(config)/ntm").path)
-            }
-        }
-        guard let found = candidates.first(where: { fm.isExecutableFile(atPath: $0) }) else {
-            XCTFail("the ntm executable was not found (looked at \(candidates.joined(separator: ", "))); run `swift build` first or set NTM_BIN")
-            throw MissingBinary()
-        }
-        return found
-    }
+    private func binary() throws -> String { try CLI.binary() }
 
-    private func tempFolder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ntm-corpus-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
-    }
+    private func tempFolder() throws -> URL { try cliTempFolder("ntm-corpus-tests") }
 
     /// Runs ntm with `args` in `cwd`; standard output and error go to files in `io` (not in `cwd`, so that the
     /// test can check ntm wrote nothing there).

@@ -5,10 +5,9 @@ import XCTest
 /// folder, and an earlier output folder exactly as it was. Uses the built `ntm` (NTM_BIN if set, else the one
 /// beside the test bundle, else <root>/.build/{release,debug}/ntm).
 final class InterruptTests: XCTestCase {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = CLI.root
     static var planPath: String { root.appendingPathComponent("Scenarios/province-plan-2024-2025.yaml").path }
 
-    struct MissingBinary: Error {}
 
     struct Result {
         var status: Int32
@@ -19,29 +18,9 @@ final class InterruptTests: XCTestCase {
 
     // MARK: Helpers (copied from RunCLITests)
 
-    private func binary() throws -> String {
-        let fm = FileManager.default
-        var candidates: [String] = []
-        if let env = ProcessInfo.processInfo.environment["NTM_BIN"], !env.isEmpty { candidates.append(env) }
-        else {
-            candidates.append(Bundle.main.bundleURL.appendingPathComponent("ntm").path)
-            for config in ["release", "debug"] {
-                candidates.append(Self.root.appendingPathComponent(".build/\(config)/ntm").path)
-            }
-        }
-        guard let found = candidates.first(where: { fm.isExecutableFile(atPath: $0) }) else {
-            XCTFail("the ntm executable was not found (looked at \(candidates.joined(separator: ", "))); run `swift build` first or set NTM_BIN")
-            throw MissingBinary()
-        }
-        return found
-    }
+    private func binary() throws -> String { try CLI.binary() }
 
-    private func tempFolder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ntm-interrupt-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
-    }
+    private func tempFolder() throws -> URL { try cliTempFolder("ntm-interrupt-tests") }
 
     /// Runs ntm with `args` in `cwd`. With `interruptAfter`, sends SIGINT (Process.interrupt()) that many
     /// seconds after the start; a process still running 60 s later is killed and the test fails.

@@ -5,12 +5,11 @@ import XCTest
 /// headless Chromium (Debian's `chromium`), Python's openpyxl and nbformat (from PyPI). `.ci/run` installs
 /// them; where one is missing the test fails and says how to install it.
 final class ReportFormatsTests: XCTestCase {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = CLI.root
     static var planPath: String { root.appendingPathComponent("Scenarios/province-plan-2024-2025.yaml").path }
     static let allFiles = ["communes.csv", "districts.csv", "funding.csv", "report.html", "report.ipynb", "report.xlsx", "summary.md", "tiers.csv"]
     static let sheets = ["tiers", "funding", "communes", "districts", "criteria", "targets", "run"]
 
-    struct MissingBinary: Error {}
     struct MissingTool: Error {}
 
     struct Result {
@@ -21,29 +20,9 @@ final class ReportFormatsTests: XCTestCase {
 
     // MARK: helpers (the lookup of CLITests)
 
-    private func binary() throws -> String {
-        let fm = FileManager.default
-        var candidates: [String] = []
-        if let env = ProcessInfo.processInfo.environment["NTM_BIN"], !env.isEmpty { candidates.append(env) }
-        else {
-            candidates.append(Bundle.main.bundleURL.appendingPathComponent("ntm").path)
-            for config in ["release", "debug"] {
-                candidates.append(Self.root.appendingPathComponent(".build/\(config)/ntm").path)
-            }
-        }
-        guard let found = candidates.first(where: { fm.isExecutableFile(atPath: $0) }) else {
-            XCTFail("the ntm executable was not found (looked at \(candidates.joined(separator: ", "))); run `swift build` first or set NTM_BIN")
-            throw MissingBinary()
-        }
-        return found
-    }
+    private func binary() throws -> String { try CLI.binary() }
 
-    private func tempFolder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ntm-format-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
-    }
+    private func tempFolder() throws -> URL { try cliTempFolder("ntm-format-tests") }
 
     /// Runs a program with `args`; output goes through files so a large output cannot block the pipe.
     private func exec(_ program: String, _ args: [String], cwd: URL? = nil) throws -> Result {

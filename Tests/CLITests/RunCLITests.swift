@@ -4,12 +4,11 @@ import XCTest
 /// `ntm run` and `ntm compare` through the built executable (NTM_BIN if set, else the one beside the test
 /// bundle, else <root>/.build/{release,debug}/ntm).
 final class RunCLITests: XCTestCase {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = CLI.root
     static var planPath: String { root.appendingPathComponent("Scenarios/province-plan-2024-2025.yaml").path }
     static var austerityPath: String { root.appendingPathComponent("Scenarios/austerity.yaml").path }
     static let runFiles = ["communes.csv", "districts.csv", "funding.csv", "summary.md", "tiers.csv"]
 
-    struct MissingBinary: Error {}
 
     struct Result {
         var status: Int32
@@ -17,29 +16,9 @@ final class RunCLITests: XCTestCase {
         var stderr: String
     }
 
-    private func binary() throws -> String {
-        let fm = FileManager.default
-        var candidates: [String] = []
-        if let env = ProcessInfo.processInfo.environment["NTM_BIN"], !env.isEmpty { candidates.append(env) }
-        else {
-            candidates.append(Bundle.main.bundleURL.appendingPathComponent("ntm").path)
-            for config in ["release", "debug"] {
-                candidates.append(Self.root.appendingPathComponent(".build/\(config)/ntm").path)
-            }
-        }
-        guard let found = candidates.first(where: { fm.isExecutableFile(atPath: $0) }) else {
-            XCTFail("the ntm executable was not found (looked at \(candidates.joined(separator: ", "))); run `swift build` first or set NTM_BIN")
-            throw MissingBinary()
-        }
-        return found
-    }
+    private func binary() throws -> String { try CLI.binary() }
 
-    private func tempFolder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ntm-run-cli-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
-    }
+    private func tempFolder() throws -> URL { try cliTempFolder("ntm-run-cli-tests") }
 
     /// Runs ntm with `args`; output goes through files so a large output cannot block the pipe.
     private func ntm(_ args: [String]) throws -> Result {
