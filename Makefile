@@ -16,10 +16,11 @@ build: deps
 # Builds, writes the baseline and runs the default scenario on the embedded Sóc Trăng data.
 run: build
 	@$(NTM) baseline --out notebooks-out/baseline >/dev/null
-	@$(NTM) run $(SCENARIO) --out notebooks-out/$(NAME) >/dev/null
+	@$(NTM) run $(SCENARIO) --format md,csv,html,xlsx,ipynb --out notebooks-out/$(NAME) >/dev/null
 	@echo "Baseline: notebooks-out/baseline/baseline.md"
 	@echo "Report:   notebooks-out/$(NAME)/summary.md"
 	@echo "Charts:   notebooks-out/$(NAME)/report.html"
+	@echo "Workbook: notebooks-out/$(NAME)/report.xlsx"
 
 # Tests use no @testable import, so they run on the release build too.
 test: deps

@@ -52,8 +52,7 @@ public struct BaselineReport {
         s += t.text + "\n" + L[.tierNote] + "\n\n"
         // Appendix II layout.
         s += "## \(L[.belowTable])\n\n"
-        let header = L.lang == .vi ? ["TT", "Tên xã", "Tên huyện, thị xã", "Số tiêu chí đạt", "Tên tiêu chí đạt", "Tiêu chí chưa đạt"]
-                                   : ["No.", "Commune", "District", "Criteria met", "Criteria met (numbers)", "Criteria missing"]
+        let header = [L[.appendixNo], L[.appendixCommune], L[.appendixDistrict], L[.appendixCount], L[.appendixMet], L[.appendixMissing]]
         var b = MarkdownTable(header, rightAligned: [0, 3])
         let all = Set(catalogue.criteria.map(\.number))
         // In the report's order where the dataset has its Appendix II, then any other commune below standard.
@@ -107,8 +106,7 @@ public struct BaselineReport {
         let checks = dataset.factChecks(catalogue: catalogue)
         let failing = checks.filter { !$0.holds }
         s += "## \(L[.factsTitle])\n\n"
-        s += L.lang == .vi ? "\(checks.count - failing.count)/\(checks.count) số liệu khớp với báo cáo.\n"
-                           : "\(checks.count - failing.count) of \(checks.count) figures match the report.\n"
+        s += L.fill(.factsMatch, String(checks.count - failing.count), String(checks.count)) + "\n"
         for f in failing { s += "- \(f.key): \(L[.reportValue]) \(f.reported), \(L[.datasetValue]) \(f.dataset)\n" }
         return s
     }

@@ -42,13 +42,12 @@ public struct CompareReport {
     }
 
     public func markdown() -> String {
-        let L = labels, vi = L.lang == .vi
+        let L = labels
         let names = [L.tier(.standard), L.tier(.advanced), L.tier(.model), "", L[.averageCriteria]]
-        var s = vi ? "# So sánh kịch bản (cùng số ngẫu nhiên; chênh lệch theo cặp so với `\(results[0].model.scenario.name)`)\n\n"
-                   : "# Scenarios compared (common random numbers; paired differences from `\(results[0].model.scenario.name)`)\n\n"
+        var s = "# " + L.fill(.compareTitle, results[0].model.scenario.name) + "\n\n"
         for (yi, year) in results[0].years.enumerated() where yi > 0 {
             s += "## \(year)\n\n"
-            var t = MarkdownTable([vi ? "Kịch bản" : "Scenario"] + Self.compared.map { names[$0] }, rightAligned: Set(1...Self.compared.count))
+            var t = MarkdownTable([L[.scenario]] + Self.compared.map { names[$0] }, rightAligned: Set(1...Self.compared.count))
             for (i, r) in results.enumerated() {
                 var row = [r.model.scenario.name]
                 for f in Self.compared {
@@ -62,8 +61,7 @@ public struct CompareReport {
             }
             s += t.text + "\n"
         }
-        s += vi ? "Trong ngoặc: chênh lệch trung bình so với kịch bản đầu, và khoảng P10…P90 của chênh lệch giữa các lần mô phỏng.\n"
-                : "In brackets: the mean difference from the first scenario, and the P10…P90 range of the per-draw difference.\n"
+        s += L[.compareNote] + "\n"
         return s
     }
 }

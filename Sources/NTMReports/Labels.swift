@@ -89,7 +89,48 @@ extension Labels.Key {
     static let values = Labels.Key("Số giá trị", "Values")
 }
 
+extension Labels.Key {
+    // Run, compare and baseline reports.
+    static let projectionTitle = Labels.Key("Kết quả mô phỏng", "Projection")
+    static let whatRan = Labels.Key("Đã chạy gì", "What ran")
+    static let extends = Labels.Key("kế thừa", "extends")
+    static let baseYearLower = Labels.Key("năm gốc", "base year")
+    static let communesLower = Labels.Key("xã", "communes")
+    static let parametersOverridden = Labels.Key("{1} tham số ghi đè", "{1} parameters overridden")
+    static let drawsSeed = Labels.Key("Số lần mô phỏng, hạt giống", "Draws, seed")
+    static let allocationPolicy = Labels.Key("Chính sách phân bổ", "Allocation policy")
+    static let tiersByYear = Labels.Key("Số xã theo mức, theo năm (trung bình; khoảng P10–P90 giữa các lần mô phỏng)", "Communes by tier and year (mean; P10–P90 across draws)")
+    static let tiersNestBaseYear = Labels.Key("Các mức lồng nhau: xã nâng cao cũng được tính là xã đạt chuẩn. Năm {1} là số liệu gốc.", "Tiers nest: an advanced commune also counts as standard. {1} is the dataset.")
+    static let againstTargets = Labels.Key("So với mục tiêu của kịch bản", "Against the scenario's targets")
+    static let tier = Labels.Key("Mức", "Tier")
+    static let targetAdded = Labels.Key("Mục tiêu (thêm)", "Target (added)")
+    static let districtsRecognised = Labels.Key("Huyện được công nhận đạt chuẩn (xác suất)", "Districts recognised (probability)")
+    static let fundingTitle = Labels.Key("Nguồn vốn: có sẵn, cần, đã phân bổ (triệu đồng, trung bình)", "Funding: available, needed, allocated (million VND, mean)")
+    static let fundingNote = Labels.Key("\"Cần\" là chi phí để mỗi xã đạt mức kế tiếp cộng duy tu, phần do nguồn này chi trả; \"Thiếu\" là phần chưa có tiền.", "\"Needed\" is what it costs each commune to reach its next tier plus upkeep, the part this source would pay; \"Gap\" is the part left unfunded.")
+    static let moversTitle = Labels.Key("Các xã có khả năng lên mức cao nhất đến năm {1}", "Communes most likely to move up by {1}")
+    static let now = Labels.Key("Hiện nay", "Now")
+    static let movesTo = Labels.Key("Lên mức", "Moves to")
+    static let probability = Labels.Key("Xác suất", "Probability")
+    static let assumptionsNote = Labels.Key("Xác suất và khoảng tin cậy phản ánh các giả định của bộ tiêu chí và kịch bản (mỗi số có nguồn trong tệp YAML); xem communes.csv cho từng xã.", "Probabilities and bands reflect the catalogue's and the scenario's assumptions (each number's source is in its YAML file); see communes.csv for every commune.")
+    static let compareTitle = Labels.Key("So sánh kịch bản (cùng số ngẫu nhiên; chênh lệch theo cặp so với `{1}`)", "Scenarios compared (common random numbers; paired differences from `{1}`)")
+    static let compareNote = Labels.Key("Trong ngoặc: chênh lệch trung bình so với kịch bản đầu, và khoảng P10…P90 của chênh lệch giữa các lần mô phỏng.", "In brackets: the mean difference from the first scenario, and the P10…P90 range of the per-draw difference.")
+    static let appendixNo = Labels.Key("TT", "No.")
+    static let appendixCommune = Labels.Key("Tên xã", "Commune")
+    static let appendixDistrict = Labels.Key("Tên huyện, thị xã", "District")
+    static let appendixCount = Labels.Key("Số tiêu chí đạt", "Criteria met")
+    static let appendixMet = Labels.Key("Tên tiêu chí đạt", "Criteria met (numbers)")
+    static let appendixMissing = Labels.Key("Tiêu chí chưa đạt", "Criteria missing")
+    static let factsMatch = Labels.Key("{1}/{2} số liệu khớp với báo cáo.", "{1} of {2} figures match the report.")
+}
+
 extension Labels {
+    /// A phrase with its placeholders {1}, {2}, … filled in order.
+    public func fill(_ key: Key, _ args: String...) -> String {
+        var s = self[key]
+        for (i, a) in args.enumerated() { s = s.replacingOccurrences(of: "{\(i + 1)}", with: a) }
+        return s
+    }
+
     public func districtStatus(_ s: String) -> String {
         switch (s, lang) {
         case ("recognised", .vi): "Đã đạt chuẩn/hoàn thành nhiệm vụ NTM"

@@ -67,27 +67,26 @@ public struct RunReport {
     func pct(_ p: Double) -> String { labels.number(100 * p, decimals: 0) + " %" }
 
     public func summary() -> String {
-        let L = labels, vi = L.lang == .vi
+        let L = labels
         let sc = model.scenario
-        var s = "# \(vi ? "Kết quả mô phỏng" : "Projection"): \(sc.name)\n\n"
+        var s = "# \(L[.projectionTitle]): \(sc.name)\n\n"
         if !sc.description.isEmpty { s += "\(sc.description)\n\n" }
-        s += vi ? "## Đã chạy gì\n\n" : "## What ran\n\n"
+        s += "## \(L[.whatRan])\n\n"
         let rows: [(String, String)] = [
-            (vi ? "Kịch bản" : "Scenario", "`\(sc.file)`" + (sc.chain.count > 1 ? " (\(vi ? "kế thừa" : "extends") \(sc.chain.dropFirst().map { "`\(($0 as NSString).lastPathComponent)`" }.joined(separator: ", ")))" : "")),
-            (vi ? "Bộ dữ liệu" : "Dataset", "`\(model.dataset.name)` (\(model.dataset.province), \(vi ? "năm gốc" : "base year") \(model.baseYear), \(model.C) \(vi ? "xã" : "communes"))"),
-            (vi ? "Bộ tiêu chí" : "Catalogue", model.catalogue.name + (sc.overrides.isEmpty ? "" : vi ? " (\(sc.overrides.count) tham số ghi đè)" : " (\(sc.overrides.count) parameters overridden)")),
-            (vi ? "Số lần mô phỏng, hạt giống" : "Draws, seed", "\(sc.draws), \(sc.seed)"),
-            (vi ? "Chính sách phân bổ" : "Allocation policy", sc.policy),
-            (vi ? "Phiên bản" : "Version", "ntm \(version)"),
+            (L[.scenario], "`\(sc.file)`" + (sc.chain.count > 1 ? " (\(L[.extends]) \(sc.chain.dropFirst().map { "`\(($0 as NSString).lastPathComponent)`" }.joined(separator: ", ")))" : "")),
+            (L[.dataset], "`\(model.dataset.name)` (\(model.dataset.province), \(L[.baseYearLower]) \(model.baseYear), \(model.C) \(L[.communesLower]))"),
+            (L[.catalogue], model.catalogue.name + (sc.overrides.isEmpty ? "" : " (" + L.fill(.parametersOverridden, String(sc.overrides.count)) + ")")),
+            (L[.drawsSeed], "\(sc.draws), \(sc.seed)"),
+            (L[.allocationPolicy], sc.policy),
+            (L[.version], "ntm \(version)"),
         ]
-        var t = MarkdownTable([vi ? "Mục" : "Item", vi ? "Giá trị" : "Value"])
+        var t = MarkdownTable([L[.item], L[.value]])
         for r in rows { t.add([r.0, r.1]) }
         s += t.text + "\n"
         // Tier counts.
-        s += vi ? "## Số xã theo mức, theo năm (trung bình; khoảng P10–P90 giữa các lần mô phỏng)\n\n"
-                : "## Communes by tier and year (mean; P10–P90 across draws)\n\n"
+        s += "## \(L[.tiersByYear])\n\n"
         let tierNames = [L.tier(.standard), L.tier(.advanced), L.tier(.model), L.tier(.below), L[.averageCriteria]]
-        var tt = MarkdownTable([vi ? "Năm" : "Year"] + tierNames, rightAligned: Set(1...5))
+        var tt = MarkdownTable([L[.year]] + tierNames, rightAligned: Set(1...5))
         for (yi, year) in result.years.enumerated() {
             var row = [String(year)]
             for f in 0..<5 {
@@ -98,13 +97,11 @@ public struct RunReport {
             tt.add(row)
         }
         s += tt.text + "\n"
-        s += vi ? "Các mức lồng nhau: xã nâng cao cũng được tính là xã đạt chuẩn. Năm \(model.baseYear) là số liệu gốc.\n\n"
-                : "Tiers nest: an advanced commune also counts as standard. \(model.baseYear) is the dataset.\n\n"
+        s += L.fill(.tiersNestBaseYear, String(model.baseYear)) + "\n\n"
         // Targets.
         if !sc.targets.isEmpty {
-            s += vi ? "## So với mục tiêu của kịch bản\n\n" : "## Against the scenario's targets\n\n"
-            var tg = MarkdownTable([vi ? "Năm" : "Year", vi ? "Mức" : "Tier", vi ? "Mục tiêu (thêm)" : "Target (added)",
-                                    vi ? "Dự báo thêm (P10–P90)" : "Forecast added (P10–P90)", vi ? "Xác suất đạt" : "Probability met"], rightAligned: [2, 3, 4])
+            s += "## \(L[.againstTargets])\n\n"
+            var tg = MarkdownTable([L[.year], L[.tier], L[.targetAdded], L[.forecastAdded], L[.probabilityMet]], rightAligned: [2, 3, 4])
             for year in sc.targets.keys.sorted() {
                 guard let yi = result.years.firstIndex(of: year), yi > 0 else { continue }
                 for (f, tier) in [(0, Tier.standard), (1, .advanced), (2, .model)] {
@@ -120,17 +117,15 @@ public struct RunReport {
             if let src = sc.targetSource { s += "\(L[.source]): \(src)\n\n" }
         }
         // Districts.
-        s += vi ? "## Huyện được công nhận đạt chuẩn (xác suất)\n\n" : "## Districts recognised (probability)\n\n"
+        s += "## \(L[.districtsRecognised])\n\n"
         var dt = MarkdownTable([L[.district]] + result.years.map(String.init), rightAligned: Set(1...result.years.count))
         for (i, d) in model.dataset.districts.enumerated() {
             dt.add(["\(d.name) (\(d.kind))"] + result.years.indices.map { pct(result.districts[$0][i]) })
         }
         s += dt.text + "\n"
         // Funding.
-        s += vi ? "## Nguồn vốn: có sẵn, cần, đã phân bổ (triệu đồng, trung bình)\n\n"
-                : "## Funding: available, needed, allocated (million VND, mean)\n\n"
-        var ft = MarkdownTable([vi ? "Năm" : "Year", vi ? "Nguồn" : "Source", vi ? "Có sẵn" : "Available", vi ? "Cần" : "Needed",
-                                vi ? "Phân bổ" : "Allocated", vi ? "Thiếu" : "Gap"], rightAligned: [2, 3, 4, 5])
+        s += "## \(L[.fundingTitle])\n\n"
+        var ft = MarkdownTable([L[.year], L[.fundingSource], L[.available], L[.needed], L[.allocated], L[.gap]], rightAligned: [2, 3, 4, 5])
         for (yi, year) in model.years.enumerated() {
             var tot = [0.0, 0, 0, 0]
             for (si, src) in model.catalogue.sources.enumerated() {
@@ -141,27 +136,23 @@ public struct RunReport {
             ft.add([String(year), "**\(L[.total])**"] + tot.map { "**\(L.number($0))**" })
         }
         s += ft.text + "\n"
-        s += vi ? "\"Cần\" là chi phí để mỗi xã đạt mức kế tiếp cộng duy tu, phần do nguồn này chi trả; \"Thiếu\" là phần chưa có tiền.\n\n"
-                : "\"Needed\" is what it costs each commune to reach its next tier plus upkeep, the part this source would pay; \"Gap\" is the part left unfunded.\n\n"
+        s += L[.fundingNote] + "\n\n"
         // Communes most likely to change tier.
         let last = result.years.count - 1
-        s += vi ? "## Các xã có khả năng lên mức cao nhất đến năm \(result.years[last])\n\n"
-                : "## Communes most likely to move up by \(result.years[last])\n\n"
+        s += "## " + L.fill(.moversTitle, String(result.years[last])) + "\n\n"
         var movers: [(c: Int, tier: Tier, p: Double)] = []
         for (c, m) in model.dataset.communes.enumerated() where m.tier < .model {
             let next = Tier(rawValue: m.tier.rawValue + 1)!
             movers.append((c, next, result.communes[last][c][next.rawValue - 1]))
         }
         movers.sort { ($0.p, -$0.c) > ($1.p, -$1.c) }
-        var mt = MarkdownTable([vi ? "Xã" : "Commune", L[.district], vi ? "Hiện nay" : "Now", vi ? "Lên mức" : "Moves to",
-                                vi ? "Xác suất" : "Probability", vi ? "Số tiêu chí kỳ vọng" : "Expected criteria"], rightAligned: [4, 5])
+        var mt = MarkdownTable([L[.commune], L[.district], L[.now], L[.movesTo], L[.probability], L[.expectedCriteria]], rightAligned: [4, 5])
         for mv in movers.prefix(15) {
             let m = model.dataset.communes[mv.c]
             mt.add([m.name, m.district, L.tier(m.tier), L.tier(mv.tier), pct(mv.p), L.number(result.communes[last][mv.c][3], decimals: 1)])
         }
         s += mt.text + "\n"
-        s += vi ? "Xác suất và khoảng tin cậy phản ánh các giả định của bộ tiêu chí và kịch bản (mỗi số có nguồn trong tệp YAML); xem communes.csv cho từng xã.\n"
-                : "Probabilities and bands reflect the catalogue's and the scenario's assumptions (each number's source is in its YAML file); see communes.csv for every commune.\n"
+        s += L[.assumptionsNote] + "\n"
         return s
     }
 }
