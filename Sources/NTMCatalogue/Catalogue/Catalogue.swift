@@ -123,13 +123,22 @@ public enum Language: String, CaseIterable, Sendable { case vi, en }
 /// the engine's parameters. Data, not code: loaded from YAML.
 public struct Catalogue: Sendable {
     public var name: String
-    public var criteria: [Criterion]
+    public var criteria: [Criterion] { didSet { indicators = criteria.flatMap(\.indicators) } }
     public var districtCriteria: [DistrictCriterion]
     public var sources: [FundingSource]
     public var model: ModelParameters
 
-    /// All indicators in catalogue order (criterion by criterion).
-    public var indicators: [Indicator] { criteria.flatMap(\.indicators) }
+    /// All indicators in catalogue order (criterion by criterion), kept in step with `criteria`.
+    public private(set) var indicators: [Indicator]
+
+    public init(name: String, criteria: [Criterion], districtCriteria: [DistrictCriterion], sources: [FundingSource], model: ModelParameters) {
+        self.name = name
+        self.criteria = criteria
+        self.districtCriteria = districtCriteria
+        self.sources = sources
+        self.model = model
+        indicators = criteria.flatMap(\.indicators)
+    }
 
     public func indicator(_ id: String) -> Indicator? { indicators.first { $0.id == id } }
     public func criterion(_ number: Int) -> Criterion? { criteria.first { $0.number == number } }

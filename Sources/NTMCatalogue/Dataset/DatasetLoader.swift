@@ -141,8 +141,9 @@ public enum DatasetLoader {
                               districts: districts, indicatorIDs: ids, values: values, provenance: prov, names: names,
                               recipe: recipe, folder: folder)
         // Tiers must agree with the indicators, and recognised districts with their communes.
+        let columns = dataset.columns(for: catalogue)
         for (c, commune) in communes.enumerated() {
-            let fromValues = dataset.tierFromIndicators(c, catalogue: catalogue)
+            let fromValues = dataset.tierFromIndicators(c, catalogue: catalogue, columns: columns)
             if commune.tier > fromValues {
                 let lacking = Set(catalogue.criteria.map(\.number)).subtracting(dataset.criteriaMet(c, tier: commune.tier == .below ? .standard : Tier(rawValue: fromValues.rawValue + 1)!, catalogue: catalogue)).sorted()
                 d.add(InputError(file: ct.file, line: lineOf[commune.code] ?? 0, key: "tier",
