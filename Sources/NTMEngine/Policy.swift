@@ -32,7 +32,7 @@ extension Policy {
         var upRest = [Double](repeating: 0, count: K), upTotal = [Double](repeating: 0, count: K)
         for c in 0..<C { for k in 0..<K { upTotal[k] += Double(upkeep[c * K + k]) } }
         upRest = upTotal
-        ProportionalPolicy.share(&upRest, eligible: eligibleUpkeep, budget: &restBudget, original: budget, K: K, S: S)
+        ProportionalSharing.share(&upRest, eligible: eligibleUpkeep, budget: &restBudget, original: budget, K: K, S: S)
         var fill = [Float](repeating: 0, count: C * K)
         var funded = [Bool](repeating: false, count: C)
         if self == .closestToStandard {
@@ -64,7 +64,7 @@ extension Policy {
         var rest = [Double](repeating: 0, count: K)
         for c in 0..<C where !funded[c] { for k in 0..<K { rest[k] += Double(need[c * K + k]) } }
         let before = rest
-        ProportionalPolicy.share(&rest, eligible: eligible, budget: &restBudget, original: budget, K: K, S: S)
+        ProportionalSharing.share(&rest, eligible: eligible, budget: &restBudget, original: budget, K: K, S: S)
         var spent = [Double](repeating: 0, count: K)
         for k in 0..<K {
             let f = before[k] > 0 ? Float((before[k] - rest[k]) / before[k]) : 0
@@ -72,7 +72,7 @@ extension Policy {
             spent[k] = upTotal[k] - upRest[k]
         }
         for c in 0..<C { for k in 0..<K { spent[k] += Double(need[c * K + k] * fill[c * K + k]) } }
-        let gap = ProportionalPolicy.attribute(unmet: (0..<K).map { rest[$0] + upRest[$0] }, budget: budget, eligible: eligible, K: K, S: S)
+        let gap = ProportionalSharing.attribute(unmet: (0..<K).map { rest[$0] + upRest[$0] }, budget: budget, eligible: eligible, K: K, S: S)
         return DrawAllocation(fill: fill, fillUpkeep: (0..<K).map { upTotal[$0] > 0 ? (upTotal[$0] - upRest[$0]) / upTotal[$0] : 1 },
                               spent: spent, allocated: (0..<S).map { max(0, budget[$0]) - restBudget[$0] }, gap: gap)
     }
