@@ -53,6 +53,10 @@ public struct Model: Sendable {
     let districtHazard: Float
     public let rng: CounterRNG
     let policy: Policy
+    /// A plan to follow instead of the policy: per projected year, the communes whose whole package to fund.
+    public var decisions: [[Bool]]? = nil
+    /// Keep what each source paid for each commune's indicator (for writing a plan; costs memory).
+    public var recordPaid = false
     /// Criterion index of each indicator.
     let criterionOf: [Int]
     /// Sources in the order the priority policy draws on them: the most restricted first.

@@ -70,6 +70,7 @@ struct Accumulator {
     var funding: [[Double]]
     var spending: [[Double]]
     var indicatorSums: [[Double]]
+    var paid: [[Double]]
 
     init(model m: Model) {
         let Y = m.years.count
@@ -80,6 +81,7 @@ struct Accumulator {
         funding = Array(repeating: [Double](repeating: 0, count: m.S * 4), count: Y)
         spending = Array(repeating: [Double](repeating: 0, count: m.K), count: Y)
         indicatorSums = Array(repeating: [Double](repeating: 0, count: m.C * m.K), count: Y)
+        paid = Array(repeating: [Double](repeating: 0, count: m.recordPaid ? m.C * m.K * m.S : 0), count: Y)
     }
 
     mutating func merge(_ b: BatchStats) {
@@ -90,6 +92,7 @@ struct Accumulator {
             for i in funding[y].indices { funding[y][i] += b.funding[y][i] }
             for i in spending[y].indices { spending[y][i] += b.spending[y][i] }
             for i in indicatorSums[y].indices { indicatorSums[y][i] += b.indicatorSums[y][i] }
+            for i in paid[y].indices { paid[y][i] += b.paid[y][i] }
         }
     }
 }
@@ -116,6 +119,8 @@ struct BatchStats: Sendable {
     var spending: [[Double]]
     /// Per year index, per commune and indicator (C × K): oriented values summed over draws.
     var indicatorSums: [[Double]]
+    /// Per year index, C × K × S: money paid by each source, summed over draws (only with `recordPaid`).
+    var paid: [[Double]]
 }
 
 /// Simulates one batch of draws through every year. State is (draw·commune) × indicator, row-major.
@@ -148,7 +153,8 @@ struct BatchRunner {
                                districtCounts: Array(repeating: [Int32](repeating: 0, count: nD), count: Y),
                                funding: Array(repeating: [Double](repeating: 0, count: S * 4), count: Y),
                                spending: Array(repeating: [Double](repeating: 0, count: K), count: Y),
-                               indicatorSums: Array(repeating: [Double](repeating: 0, count: C * K), count: Y))
+                               indicatorSums: Array(repeating: [Double](repeating: 0, count: C * K), count: Y),
+                               paid: Array(repeating: [Double](repeating: 0, count: m.recordPaid ? C * K * S : 0), count: Y))
         let maintShare = Float(m.catalogue.model.maintenanceShare.value)
         // Local copies: the hot loops read plain arrays, not a large struct's properties.
         let asym = m.asymptote, maintained = m.maintained, decay = m.decay, zHi = m.zHi, zLo = m.zLo
@@ -210,9 +216,11 @@ struct BatchRunner {
                     m.policy.allocate(need: UnsafeBufferPointer(rebasing: nP[(d * C * K)..<((d + 1) * C * K)]),
                                       upkeep: UnsafeBufferPointer(rebasing: uP[(d * C * K)..<((d + 1) * C * K)]),
                                       missing: missing, C: C, K: K, S: S, budget: m.budget[yi], eligible: m.eligible,
-                                      eligibleUpkeep: m.eligibleUpkeep, sourceOrder: m.sourceOrder)
+                                      eligibleUpkeep: m.eligibleUpkeep, sourceOrder: m.sourceOrder,
+                                      decided: m.decisions?[yi], recordPaid: m.recordPaid)
                 }}
                 for i in 0..<(C * K) { fill[d * C * K + i] = a.fill[i] }
+                if m.recordPaid { for i in 0..<(C * K * S) { stats.paid[yi][i] += a.paid[i] } }
                 for k in 0..<K {
                     fillUp[d * K + k] = Float(a.fillUpkeep[k])
                     stats.spending[yi][k] += a.spent[k]

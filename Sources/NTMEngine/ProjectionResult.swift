@@ -18,6 +18,9 @@ public struct ProjectionResult: Sendable {
     public let spending: [[Double]]
     /// Per year, per commune and indicator (C × K, row-major): the indicator's mean value over draws.
     public let indicators: [[Double]]
+    /// Per projected year, C × K × S: mean money each source paid for each commune's indicator (investment;
+    /// empty unless the model was run with `recordPaid`).
+    public let paid: [[Double]]
 
     /// The mean value of indicator `id` for commune `c` in year index `yi`.
     public func indicator(_ id: String, commune c: Int, year yi: Int) -> Double? {
@@ -61,6 +64,7 @@ public struct ProjectionResult: Sendable {
         funding = t.funding.map { f in (0..<model.S).map { s in (0..<4).map { f[s * 4 + $0] / Double(D) } } }
         spending = t.spending.map { $0.map { $0 / Double(D) } }
         indicators = inds
+        paid = t.paid.map { $0.map { $0 / Double(D) } }
     }
 
     /// Quantile with linear interpolation between order statistics (NumPy's default).

@@ -123,6 +123,23 @@ extension Labels.Key {
     static let factsMatch = Labels.Key("{1}/{2} số liệu khớp với báo cáo.", "{1} of {2} figures match the report.")
 }
 
+extension Labels.Key {
+    // Allocation.
+    static let allocationTitle = Labels.Key("So sánh phương án phân bổ", "Allocation policies compared")
+    static let allocationIntro = Labels.Key(
+        "Mỗi phương án chọn xã được cấp đủ kinh phí để lên mức kế tiếp trong từng năm. Mục tiêu (mô hình kỳ vọng, không nhiễu): tổng số xã đạt chuẩn, nâng cao, kiểu mẫu cộng qua các năm. Số xã theo năm là trung bình Monte Carlo trên cùng bộ số ngẫu nhiên.",
+        "Each policy chooses which communes get the whole package that lifts them a tier, year by year. Objective (expected-value model, no noise): communes at standard, advanced and model, added over the years. Communes by year are Monte Carlo means on the same random numbers.")
+    static let objectiveEV = Labels.Key("Mục tiêu", "Objective")
+    static let spent = Labels.Key("Đã chi (triệu đồng)", "Spent (million VND)")
+    static let gapToOptimum = Labels.Key("Cách tối ưu", "Gap to optimum")
+    static let optimumProved = Labels.Key("Tối ưu (GLPK, đã chứng minh): {1}; cận trên của bài toán nới lỏng LP: {2}.", "Optimum (GLPK, proved): {1}; bound of the LP relaxation: {2}.")
+    static let optimumIncumbent = Labels.Key("Nghiệm tốt nhất khi hết thời gian (GLPK): {1}; cận trên LP {2} (khoảng cách {3} %).", "Best plan when the time limit stopped GLPK: {1}; LP bound {2} (gap {3} %).")
+    static let optimumFailed = Labels.Key("GLPK không giải được bài toán.", "GLPK did not solve the programme.")
+    static let allocationNote = Labels.Key(
+        "Kinh phí duy tu được trừ trước; phần còn lại chia cho các gói. Chi tiết từng khoản trong plan-<phương án>.csv.",
+        "Upkeep is paid first; the rest goes to packages. Every amount is in plan-<policy>.csv.")
+}
+
 extension Labels {
     /// A phrase with its placeholders {1}, {2}, … filled in order.
     public func fill(_ key: Key, _ args: String...) -> String {

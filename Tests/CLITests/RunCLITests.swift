@@ -265,4 +265,30 @@ final class RunCLITests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("did you mean 'draws'"), r.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
     }
+
+    // MARK: allocate
+
+    func testAllocateComparesEveryPolicyWithTheOptimum() throws {
+        let tmp = try tempFolder()
+        let sc = try scenario("extends: \(Self.planPath)\ndraws: 30\n", "alloc.yaml", in: tmp)
+        let out = tmp.appendingPathComponent("a")
+        let r = try ntm(["allocate", sc, "--policies", "all", "--out", out.path, "--lang", "en"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let policies = ["proportional", "equal_per_commune", "closest_to_standard", "cost_effectiveness", "optimal"]
+        XCTAssertEqual(try files(out), (["allocation.csv", "allocation.md"] + policies.map { "plan-\($0).csv" }).sorted())
+        let lines = try read(out, "allocation.csv").split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines[0], "policy,objective,standard_2024,advanced_2024,model_2024,standard_2025,advanced_2025,model_2025,avg_criteria_2025,spent,unspent,gap_to_optimum")
+        XCTAssertEqual(lines.count, 1 + policies.count)
+        var objective: [String: Double] = [:]
+        for line in lines.dropFirst() {
+            let f = line.split(separator: ",").map(String.init)
+            objective[f[0]] = Double(f[1])
+            XCTAssertGreaterThanOrEqual(Double(f[11]) ?? -1, 0, "gap to optimum is never negative: \(line)")
+        }
+        for p in policies { XCTAssertLessThanOrEqual(objective[p] ?? .infinity, objective["optimal"] ?? -1, p) }
+        XCTAssertEqual(try read(out, "plan-optimal.csv").split(separator: "\n").first.map(String.init), "year,gso_code,commune,criterion,indicator,source,amount")
+        XCTAssertTrue(try read(out, "allocation.md").contains("Optimum"))
+        let bad = try ntm(["allocate", sc, "--policies", "optimal,magic", "--out", tmp.appendingPathComponent("b").path])
+        XCTAssertEqual(bad.status, 64, bad.stderr)
+    }
 }

@@ -1,0 +1,138 @@
+import Foundation
+import NTMCatalogue
+import NTMEngine
+
+/// Weights of the allocation objective: communes at or above each tier, counted each projected year.
+public struct AllocationObjective: Sendable {
+    public var standard: Double = 1
+    public var advanced: Double = 1
+    public var model: Double = 1
+    public init() {}
+    func value(standard s: Double, advanced a: Double, model m: Double) -> Double { standard * s + advanced * a + model * m }
+}
+
+/// Builds the allocation problem of a scenario from the engine itself, runs the rules and the optimum, and
+/// evaluates every plan with the Monte Carlo engine on common random numbers.
+///
+/// The expected-value model is the engine with no noise and recognition certain once criteria are met. For
+/// each funding path (the years a commune's package is paid), one engine run with unlimited money gives every
+/// commune's costs and tiers on that path; the scenario's money, less the upkeep it pays first, is what the
+/// plans share.
+public struct AllocationStudy: Sendable {
+    public let model: Model
+    public let objective: AllocationObjective
+    public let problem: PackageProblem
+    public let standing: PackageProblem.Standing
+    /// Group of each indicator (by the sources allowed to pay it).
+    public let groupOf: [Int]
+    /// costK[c][j][t][k]: a path's cost per indicator, for writing plans.
+    let costK: [[[[Double]]]]
+    /// Upkeep paid first, per source and year (million VND).
+    public let upkeep: [[Double]]
+
+    public init(model: Model, objective: AllocationObjective = AllocationObjective()) throws {
+        self.model = model
+        self.objective = objective
+        let T = model.years.count, C = model.C, K = model.K, S = model.S
+        guard T <= 4 else {
+            throw InputError(file: model.scenario.file, line: model.scenario.horizonLocation?.line ?? 0, key: "horizon",
+                             "allocation looks at most 4 years ahead (2^years funding paths per commune); shorten the horizon")
+        }
+        let inds = model.catalogue.indicators
+        let ids = model.sourceIDs
+        var groups: [[Int]] = []
+        var groupOf = [Int](repeating: 0, count: K)
+        for (k, ind) in inds.enumerated() {
+            let allowed = ids.indices.filter { ind.funding.contains(ids[$0]) }
+            if let g = groups.firstIndex(of: allowed) { groupOf[k] = g } else { groups.append(allowed); groupOf[k] = groups.count - 1 }
+        }
+        self.groupOf = groupOf
+        let paths = PackageProblem.allPaths(years: T)
+        // The deterministic engine.
+        func expected(_ funding: [String: [Int: Double]]?, decisions: [[Bool]], record: Bool) throws -> ProjectionResult {
+            var sc = model.scenario
+            sc.noiseScale = 0
+            sc.draws = 1
+            if let f = funding { sc.funding = f }
+            sc.overrides = [(path: "model.recognition_probability", value: 1,
+                             source: "expected-value model: recognition certain once criteria are met",
+                             at: Location(file: sc.file, line: 0, key: "overrides"))]
+            var m = try Model(catalogue: model.catalogue, dataset: model.dataset, scenario: sc)
+            m.decisions = decisions
+            m.recordPaid = record
+            return Projection(model: m).run(threads: 1)
+        }
+        let unlimited = Dictionary(uniqueKeysWithValues: ids.map { id in (id, Dictionary(uniqueKeysWithValues: model.years.map { ($0, 1e13) })) })
+        var value = [[Double]](repeating: [Double](repeating: 0, count: paths.count), count: C)
+        var cost = [[[[Double]]]](repeating: [], count: C)
+        var costK = [[[[Double]]]](repeating: [], count: C)
+        var tier = [[[Int]]](repeating: [], count: C), crit = [[[Double]]](repeating: [], count: C)
+        for path in paths {
+            let r = try expected(unlimited, decisions: path.map { Array(repeating: $0, count: C) }, record: true)
+            for c in 0..<C {
+                var v = 0.0
+                var byGroup: [[Double]] = [], byK: [[Double]] = []
+                var tStart: [Int] = [], cStart: [Double] = []
+                for t in 0..<T {
+                    let p = r.communes[t + 1][c]
+                    v += objective.value(standard: p[0], advanced: p[1], model: p[2])
+                    var g = [Double](repeating: 0, count: groups.count), ks = [Double](repeating: 0, count: K)
+                    for k in 0..<K {
+                        var x = 0.0
+                        for s in 0..<S { x += r.paid[t][(c * K + k) * S + s] }
+                        ks[k] = x
+                        g[groupOf[k]] += x
+                    }
+                    byGroup.append(g)
+                    byK.append(ks)
+                    let q = r.communes[t][c]
+                    tStart.append(q[2] > 0.5 ? 3 : q[1] > 0.5 ? 2 : q[0] > 0.5 ? 1 : 0)
+                    cStart.append(q[3])
+                }
+                value[c][paths.firstIndex(of: path)!] = v
+                cost[c].append(byGroup)
+                costK[c].append(byK)
+                tier[c].append(tStart)
+                crit[c].append(cStart)
+            }
+        }
+        // Upkeep comes first out of the scenario's money; the rest is what plans share.
+        let none = try expected(nil, decisions: Array(repeating: Array(repeating: false, count: C), count: T), record: false)
+        upkeep = (0..<S).map { s in (0..<T).map { none.funding[$0][s][2] } }
+        let available = (0..<S).map { s in (0..<T).map { max(0, model.budget[$0][s] - none.funding[$0][s][2]) } }
+        problem = PackageProblem(communes: C, years: T, sources: S, paths: paths, groups: groups, value: value, cost: cost, available: available)
+        standing = PackageProblem.Standing(tier: tier, criteria: crit)
+        self.costK = costK
+    }
+
+    /// A plan's money by year, commune, indicator and source: each path's cost per indicator, split among
+    /// sources as the plan's flows split its group.
+    public func amounts(_ plan: PackageProblem.Plan) -> [(year: Int, commune: Int, indicator: Int, source: Int, amount: Double)] {
+        var out: [(Int, Int, Int, Int, Double)] = []
+        for t in 0..<problem.years {
+            for c in 0..<problem.communes {
+                let j = plan.path[c]
+                guard problem.paths[j][t] else { continue }
+                for k in 0..<model.K {
+                    let x = costK[c][j][t][k]
+                    guard x > 0 else { continue }
+                    let g = groupOf[k]
+                    let total = plan.flow[g].reduce(0) { $0 + $1[t] }
+                    guard total > 0 else { continue }
+                    for s in 0..<problem.sources where plan.flow[g][s][t] > 0 {
+                        out.append((model.years[t], c, k, s, x * plan.flow[g][s][t] / total))
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// The plan run through the Monte Carlo engine (the scenario's draws, noise and recognition), with the
+    /// communes it funds taking their packages each year while money lasts.
+    public func evaluate(_ plan: PackageProblem.Plan, threads: Int) -> ProjectionResult {
+        var m = model
+        m.decisions = (0..<problem.years).map { t in plan.path.map { problem.paths[$0][t] } }
+        return Projection(model: m).run(threads: threads)
+    }
+}

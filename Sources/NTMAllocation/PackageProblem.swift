@@ -1,0 +1,207 @@
+import CGLPK
+import Foundation
+
+/// The allocation problem on the expected-value model, as data.
+///
+/// Each year a commune either receives the whole "package" that closes its gaps to its next tier, or
+/// nothing. A commune's *path* is the set of years it is funded (2^years paths); each path has a value (the
+/// weighted tiers it reaches, year by year) and a cost per year and per eligibility group (indicators paid
+/// by the same set of sources). Sources have money per year. A plan picks one path per commune such that,
+/// every year, the groups' costs can be paid by sources allowed to pay them.
+public struct PackageProblem: Sendable {
+    public var communes: Int
+    public var years: Int
+    public var sources: Int
+    /// Funding paths: `paths[j][t]` is true when path j funds year t. Path 0 funds nothing.
+    public var paths: [[Bool]]
+    /// Eligibility groups: the sources allowed to pay each.
+    public var groups: [[Int]]
+    /// value[c][j]
+    public var value: [[Double]]
+    /// cost[c][j][t][g], million VND.
+    public var cost: [[[[Double]]]]
+    /// available[s][t], million VND.
+    public var available: [[Double]]
+
+    public init(communes: Int, years: Int, sources: Int, paths: [[Bool]], groups: [[Int]], value: [[Double]],
+                cost: [[[[Double]]]], available: [[Double]]) {
+        self.communes = communes
+        self.years = years
+        self.sources = sources
+        self.paths = paths
+        self.groups = groups
+        self.value = value
+        self.cost = cost
+        self.available = available
+    }
+
+    /// Every subset of `years` years, the empty one first.
+    public static func allPaths(years: Int) -> [[Bool]] {
+        (0..<(1 << years)).map { mask in (0..<years).map { mask & (1 << $0) != 0 } }
+    }
+
+    /// The path index funding exactly the years in `funded`.
+    public func pathIndex(_ funded: [Bool]) -> Int { paths.firstIndex(of: funded)! }
+
+    /// A plan: one path per commune, and what each source pays each group each year.
+    public struct Plan: Sendable {
+        public var path: [Int]
+        /// flow[g][s][t]
+        public var flow: [[[Double]]]
+    }
+
+    public func objective(_ path: [Int]) -> Double { (0..<communes).reduce(0) { $0 + value[$1][path[$1]] } }
+
+    /// Total cost per group and year of a choice of paths.
+    public func demand(_ path: [Int]) -> [[Double]] {
+        var d = [[Double]](repeating: [Double](repeating: 0, count: years), count: groups.count)
+        for c in 0..<communes { for t in 0..<years { for g in groups.indices { d[g][t] += cost[c][path[c]][t][g] } } }
+        return d
+    }
+
+    /// Whether `flow` pays every group's demand from allowed sources within what each source has.
+    public func isFeasible(_ plan: Plan, tolerance: Double = 1e-6) -> Bool {
+        let d = demand(plan.path)
+        for t in 0..<years {
+            for g in groups.indices {
+                var paid = 0.0
+                for s in 0..<sources {
+                    let f = plan.flow[g][s][t]
+                    if f < -tolerance { return false }
+                    if f > tolerance && !groups[g].contains(s) { return false }
+                    paid += f
+                }
+                if abs(paid - d[g][t]) > tolerance * max(1, d[g][t]) { return false }
+            }
+            for s in 0..<sources {
+                let used = groups.indices.reduce(0.0) { $0 + plan.flow[$1][s][t] }
+                if used > available[s][t] * (1 + tolerance) + tolerance { return false }
+            }
+        }
+        return true
+    }
+
+    public struct Solution: Sendable {
+        public var plan: Plan
+        public var objective: Double
+        /// The LP relaxation's objective (rounded down when values are whole numbers): no plan can do better.
+        public var lpBound: Double
+        /// True when GLPK proved optimality; false when the time limit stopped it at `plan`, the incumbent.
+        public var optimal: Bool
+        /// Relative distance from the incumbent to the LP bound (0 when proved optimal).
+        public var gap: Double { optimal || lpBound <= 0 ? 0 : max(0, (lpBound - objective) / lpBound) }
+    }
+
+    /// Solves the mixed-integer programme with GLPK: binary path choices, continuous flows, value maximised.
+    /// Among plans of equal value the cheaper path is then kept for each commune (see `cheapened`).
+    public func solve(timeLimitSeconds: Double = 30) -> Solution? {
+        let lp = glp_create_prob()!
+        defer { glp_delete_prob(lp) }
+        glp_set_obj_dir(lp, GLP_MAX)
+        let P = paths.count, G = groups.count
+        // Columns: x[c][j] then f[g][s][t] for allowed s.
+        var xCol = [[Int32]](repeating: [Int32](repeating: 0, count: P), count: communes)
+        var fCol: [(g: Int, s: Int, t: Int)] = []
+        let nx = communes * P
+        glp_add_cols(lp, Int32(nx))
+        var col: Int32 = 1
+        for c in 0..<communes {
+            for j in 0..<P {
+                xCol[c][j] = col
+                glp_set_col_kind(lp, col, GLP_BV)
+                glp_set_obj_coef(lp, col, value[c][j])
+                col += 1
+            }
+        }
+        for g in 0..<G { for s in groups[g] { for t in 0..<years { fCol.append((g, s, t)) } } }
+        if !fCol.isEmpty { glp_add_cols(lp, Int32(fCol.count)) }
+        for i in fCol.indices { glp_set_col_bnds(lp, Int32(nx + 1 + i), GLP_LO, 0, 0) }
+        var ia: [Int32] = [0], ja: [Int32] = [0], ar: [Double] = [0]
+        var row: Int32 = 0
+        func newRow(_ type: Int32, _ lo: Double, _ hi: Double) -> Int32 {
+            row += 1
+            glp_add_rows(lp, 1)
+            glp_set_row_bnds(lp, row, type, lo, hi)
+            return row
+        }
+        for c in 0..<communes {
+            let r = newRow(GLP_FX, 1, 1)
+            for j in 0..<P { ia.append(r); ja.append(xCol[c][j]); ar.append(1) }
+        }
+        for g in 0..<G {
+            for t in 0..<years {
+                let r = newRow(GLP_FX, 0, 0)
+                for (i, f) in fCol.enumerated() where f.g == g && f.t == t { ia.append(r); ja.append(Int32(nx + 1 + i)); ar.append(1) }
+                for c in 0..<communes {
+                    for j in 0..<P where cost[c][j][t][g] != 0 { ia.append(r); ja.append(xCol[c][j]); ar.append(-cost[c][j][t][g]) }
+                }
+            }
+        }
+        for s in 0..<sources {
+            for t in 0..<years {
+                let r = newRow(GLP_UP, 0, max(0, available[s][t]))
+                for (i, f) in fCol.enumerated() where f.s == s && f.t == t { ia.append(r); ja.append(Int32(nx + 1 + i)); ar.append(1) }
+            }
+        }
+        glp_load_matrix(lp, Int32(ia.count - 1), &ia, &ja, &ar)
+        var smcp = glp_smcp()
+        glp_init_smcp(&smcp)
+        smcp.msg_lev = GLP_MSG_OFF
+        guard glp_simplex(lp, &smcp) == 0, glp_get_status(lp) == GLP_OPT else { return nil }
+        let lpBound = glp_get_obj_val(lp)
+        var iocp = glp_iocp()
+        glp_init_iocp(&iocp)
+        iocp.msg_lev = GLP_MSG_OFF
+        iocp.tm_lim = Int32(max(1, timeLimitSeconds * 1000))
+        iocp.mip_gap = 0
+        iocp.gmi_cuts = GLP_ON
+        iocp.mir_cuts = GLP_ON
+        iocp.cov_cuts = GLP_ON
+        iocp.clq_cuts = GLP_ON
+        let rc = glp_intopt(lp, &iocp)
+        let status = glp_mip_status(lp)
+        guard status == GLP_OPT || status == GLP_FEAS else { return nil }
+        var path = [Int](repeating: 0, count: communes)
+        for c in 0..<communes {
+            var best = 0, bestV = -1.0
+            for j in 0..<P { let v = glp_mip_col_val(lp, xCol[c][j]); if v > bestV { bestV = v; best = j } }
+            path[c] = best
+        }
+        var flow = [[[Double]]](repeating: [[Double]](repeating: [Double](repeating: 0, count: years), count: sources), count: G)
+        for (i, f) in fCol.enumerated() { flow[f.g][f.s][f.t] = max(0, glp_mip_col_val(lp, Int32(nx + 1 + i))) }
+        let plan = cheapened(Plan(path: path, flow: flow))
+        let obj = objective(plan.path)
+        // With whole-number values (whole weights), no plan can beat the bound rounded down.
+        let integral = value.allSatisfy { $0.allSatisfy { $0 == $0.rounded() } }
+        let bound = integral ? (lpBound + 1e-6).rounded(.down) : lpBound
+        return Solution(plan: plan, objective: obj, lpBound: max(bound, obj),
+                        optimal: (rc == 0 && status == GLP_OPT) || obj >= bound - 1e-9)
+    }
+
+    /// Keeps each commune on the cheapest path of the same value whose cost is no higher in any group and
+    /// year (so the flows still cover it), then scales the flows down to the new demand.
+    public func cheapened(_ plan: Plan) -> Plan {
+        var path = plan.path
+        let before = demand(path)
+        for c in 0..<communes {
+            let j = path[c]
+            var best = j, bestCost = totalCost(c, j)
+            for k in paths.indices where k != j && value[c][k] >= value[c][j] - 1e-9 {
+                let cheaper = (0..<years).allSatisfy { t in groups.indices.allSatisfy { cost[c][k][t][$0] <= cost[c][j][t][$0] + 1e-9 } }
+                if cheaper && totalCost(c, k) < bestCost { best = k; bestCost = totalCost(c, k) }
+            }
+            path[c] = best
+        }
+        let after = demand(path)
+        var flow = plan.flow
+        for g in groups.indices {
+            for t in 0..<years where before[g][t] > 0 {
+                let f = after[g][t] / before[g][t]
+                for s in 0..<sources { flow[g][s][t] *= f }
+            }
+        }
+        return Plan(path: path, flow: flow)
+    }
+
+    func totalCost(_ c: Int, _ j: Int) -> Double { (0..<years).reduce(0.0) { t, y in t + cost[c][j][y].reduce(0, +) } }
+}

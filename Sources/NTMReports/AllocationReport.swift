@@ -1,0 +1,100 @@
+import NTMAllocation
+import NTMCatalogue
+import NTMEngine
+
+/// `ntm allocate`: every rule's plan and the optimum, side by side.
+public struct AllocationReport {
+    public struct Row {
+        public var policy: String
+        public var plan: PackageProblem.Plan
+        public var result: ProjectionResult
+        public init(policy: String, plan: PackageProblem.Plan, result: ProjectionResult) {
+            self.policy = policy
+            self.plan = plan
+            self.result = result
+        }
+    }
+
+    public let study: AllocationStudy
+    public let rows: [Row]
+    public let optimum: PackageProblem.Solution?
+    public let labels: Labels
+
+    public init(study: AllocationStudy, rows: [Row], optimum: PackageProblem.Solution?, lang: Language) {
+        self.study = study
+        self.rows = rows
+        self.optimum = optimum
+        labels = Labels(lang)
+    }
+
+    var problem: PackageProblem { study.problem }
+
+    func objective(_ r: Row) -> Double { problem.objective(r.plan.path) }
+
+    func spent(_ r: Row) -> Double {
+        study.amounts(r.plan).reduce(0) { $0 + $1.amount } + study.upkeep.flatMap { $0 }.reduce(0, +)
+    }
+
+    var money: Double { study.model.budget.flatMap { $0 }.reduce(0, +) }
+
+    /// The best objective found: the optimum's when solved, else the best plan's.
+    var best: Double { max(optimum?.objective ?? 0, rows.map(objective).max() ?? 0) }
+
+    public func csv() -> String {
+        let years = study.model.years
+        var header = ["policy", "objective"]
+        for y in years { header += ["standard_\(y)", "advanced_\(y)", "model_\(y)"] }
+        header += ["avg_criteria_\(years.last!)", "spent", "unspent", "gap_to_optimum"]
+        var w = CSVWriter(header: header)
+        for r in rows {
+            var f = [r.policy, formatNumber(objective(r))]
+            for yi in years.indices {
+                for field in 0..<3 { f.append(formatNumber(r.result.summary(year: yi + 1, field: field).mean)) }
+            }
+            f.append(formatNumber(r.result.summary(year: years.count, field: 4).mean))
+            let s = spent(r)
+            f += [formatNumber(s, decimals: 1), formatNumber(max(0, money - s), decimals: 1), formatNumber(max(0, best - objective(r)))]
+            w.row(f)
+        }
+        return w.text
+    }
+
+    public func planCSV(_ r: Row) -> String {
+        var w = CSVWriter(header: ["year", "gso_code", "commune", "criterion", "indicator", "source", "amount"])
+        let inds = study.model.catalogue.indicators
+        for a in study.amounts(r.plan) {
+            let c = study.model.dataset.communes[a.commune]
+            w.row([String(a.year), c.code, c.name, String(inds[a.indicator].criterion), inds[a.indicator].id,
+                   study.model.sourceIDs[a.source], formatNumber(a.amount, decimals: 1)])
+        }
+        return w.text
+    }
+
+    public func markdown() -> String {
+        let L = labels
+        let years = study.model.years
+        var s = "# \(L[.allocationTitle]): \(study.model.scenario.name)\n\n"
+        s += L[.allocationIntro] + "\n\n"
+        var t = MarkdownTable([L[.policy], L[.objectiveEV]] + years.flatMap { y in [L.tier(.standard), L.tier(.advanced), L.tier(.model)].map { "\($0) \(y)" } }
+                              + [L[.spent], L[.gapToOptimum]], rightAligned: Set(1...(3 + 3 * years.count)))
+        for r in rows {
+            var f = [r.policy, L.number(objective(r), decimals: 1)]
+            for yi in years.indices { for field in 0..<3 { f.append(L.number(r.result.summary(year: yi + 1, field: field).mean, decimals: 1)) } }
+            f += [L.number(spent(r)), L.number(max(0, best - objective(r)), decimals: 1)]
+            t.add(f)
+        }
+        s += t.text + "\n"
+        if let o = optimum {
+            s += L.fill(o.optimal ? .optimumProved : .optimumIncumbent, L.number(o.objective, decimals: 1), L.number(o.lpBound, decimals: 1),
+                        L.number(100 * o.gap, decimals: 2)) + "\n\n"
+        } else {
+            s += L[.optimumFailed] + "\n\n"
+        }
+        s += L[.allocationNote] + "\n"
+        return s
+    }
+
+    public func files() -> [(name: String, content: String)] {
+        [("allocation.md", markdown()), ("allocation.csv", csv())] + rows.map { ("plan-\($0.policy).csv", planCSV($0)) }
+    }
+}

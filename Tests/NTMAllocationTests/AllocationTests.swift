@@ -1,0 +1,94 @@
+import Foundation
+import NTMAllocation
+import NTMCatalogue
+import NTMEngine
+import XCTest
+
+final class AllocationTests: XCTestCase {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// Three communes, one year, one source of 9: A is worth 1 for 4, B 1 for 3, C 2 for 6.
+    /// By hand: A+B is worth 2 for 7, B+C 3 for 9, A+C would cost 10. The optimum is B+C, worth 3.
+    func testHandWorkedInstance() throws {
+        let paths = PackageProblem.allPaths(years: 1)
+        XCTAssertEqual(paths, [[false], [true]])
+        let costs = [4.0, 3, 6], values = [1.0, 1, 2]
+        let p = PackageProblem(communes: 3, years: 1, sources: 1, paths: paths, groups: [[0]],
+                               value: values.map { [0, $0] }, cost: costs.map { [[[0]], [[$0]]] }, available: [[9]])
+        let s = try XCTUnwrap(p.solve())
+        XCTAssertTrue(s.optimal)
+        XCTAssertEqual(s.objective, 3)
+        XCTAssertEqual(s.plan.path, [0, 1, 1])
+        XCTAssertEqual(s.plan.flow[0][0][0], 9, accuracy: 1e-6)
+        XCTAssertTrue(p.isFeasible(s.plan))
+        // Marginal cost-effectiveness finds it too (B and C both give 1/3 per unit); equal shares of 3 fund only B.
+        let standing = PackageProblem.Standing(tier: Array(repeating: [[0], [0]], count: 3), criteria: Array(repeating: [[15], [15]], count: 3))
+        XCTAssertEqual(p.objective(p.plan(.greedy, standing: standing).path), 3)
+        XCTAssertEqual(p.plan(.equalPerCommune, standing: standing).path, [0, 1, 0])
+    }
+
+    /// A group only one source may pay must be paid by it, even when another source has more money.
+    func testFlowsRespectEligibility() throws {
+        // Commune 0 needs 5 of group 0 (source 0 only); commune 1 needs 5 of group 1 (sources 0 or 1).
+        let p = PackageProblem(communes: 2, years: 1, sources: 2, paths: PackageProblem.allPaths(years: 1), groups: [[0], [0, 1]],
+                               value: [[0, 1], [0, 1]], cost: [[[[0, 0]], [[5, 0]]], [[[0, 0]], [[0, 5]]]], available: [[5], [5]])
+        let s = try XCTUnwrap(p.solve())
+        XCTAssertEqual(s.objective, 2)
+        XCTAssertEqual(s.plan.flow[0][0][0], 5, accuracy: 1e-6)
+        XCTAssertEqual(s.plan.flow[0][1][0], 0, accuracy: 1e-6)
+        XCTAssertEqual(s.plan.flow[1][1][0], 5, accuracy: 1e-6)
+        XCTAssertTrue(p.isFeasible(s.plan))
+        var bad = s.plan
+        bad.flow[0][1][0] = 5; bad.flow[0][0][0] = 0
+        XCTAssertFalse(p.isFeasible(bad), "source 1 may not pay group 0")
+    }
+
+    static let study: AllocationStudy? = {
+        guard var sc = try? Scenario.load(path: root.appendingPathComponent("Scenarios/province-plan-2024-2025.yaml").path) else { return nil }
+        sc.draws = 20
+        guard let model = try? Model.load(scenario: sc) else { return nil }
+        return try? AllocationStudy(model: model)
+    }()
+
+    func testOptimumIsNeverWorseThanAnyRuleAndPlansStayWithinMoney() throws {
+        let study = try XCTUnwrap(Self.study)
+        let p = study.problem
+        let opt = try XCTUnwrap(p.solve(timeLimitSeconds: 60))
+        XCTAssertTrue(p.isFeasible(opt.plan))
+        XCTAssertGreaterThanOrEqual(opt.lpBound, opt.objective)
+        let inds = study.model.catalogue.indicators, ids = study.model.sourceIDs
+        for rule in AllocationRule.allCases {
+            let plan = p.plan(rule, standing: study.standing)
+            XCTAssertTrue(p.isFeasible(plan), "\(rule) plan breaks a budget or eligibility")
+            XCTAssertGreaterThanOrEqual(opt.objective + 1e-9, p.objective(plan.path), "optimum below \(rule)")
+            // Money by source and year within what is left after upkeep; every amount paid by an allowed source.
+            var used = [[Double]](repeating: [Double](repeating: 0, count: p.years), count: p.sources)
+            for a in study.amounts(plan) {
+                used[a.source][study.model.years.firstIndex(of: a.year)!] += a.amount
+                XCTAssertTrue(inds[a.indicator].funding.contains(ids[a.source]), "\(rule): \(ids[a.source]) may not pay \(inds[a.indicator].id)")
+            }
+            for s in 0..<p.sources { for t in 0..<p.years { XCTAssertLessThanOrEqual(used[s][t], p.available[s][t] * (1 + 1e-9) + 1e-6, "\(rule) overspends \(ids[s])") } }
+        }
+    }
+
+    func testMoreMoneyNeverLowersTheOptimum() throws {
+        let study = try XCTUnwrap(Self.study)
+        var p = study.problem
+        let base = try XCTUnwrap(p.solve(timeLimitSeconds: 60))
+        p.available = p.available.map { $0.map { $0 * 1.5 } }
+        let more = try XCTUnwrap(p.solve(timeLimitSeconds: 60))
+        XCTAssertGreaterThanOrEqual(more.objective + 1e-9, base.objective)
+        p.available = p.available.map { $0.map { _ in 0 } }
+        let none = try XCTUnwrap(p.solve(timeLimitSeconds: 60))
+        XCTAssertLessThanOrEqual(none.objective, base.objective + 1e-9)
+        XCTAssertEqual(none.objective, p.objective(Array(repeating: 0, count: p.communes)), accuracy: 1e-9, "no money: only what happens unfunded")
+    }
+
+    func testEvaluatedPlansKeepTiersNestedAndMoneyWithinBudget() throws {
+        let study = try XCTUnwrap(Self.study)
+        let plan = study.problem.plan(.closestToStandard, standing: study.standing)
+        let r = study.evaluate(plan, threads: 2)
+        for yi in r.years.indices { for d in r.perDraw[yi] { XCTAssertGreaterThanOrEqual(d[0], d[1]); XCTAssertGreaterThanOrEqual(d[1], d[2]) } }
+        for y in r.funding { for f in y { XCTAssertLessThanOrEqual(f[2], f[0] + 1e-6) } }
+    }
+}
