@@ -29,6 +29,8 @@ public struct AllocationStudy: Sendable {
     let costK: [[[[Double]]]]
     /// Upkeep paid first, per source and year (million VND).
     public let upkeep: [[Double]]
+    /// tierEnd[c][j][t]: the tier (0 below … 3 model) commune c reaches at the end of year t on path j.
+    public let tierEnd: [[[Int]]]
 
     public init(model: Model, objective: AllocationObjective = AllocationObjective()) throws {
         self.model = model
@@ -67,12 +69,13 @@ public struct AllocationStudy: Sendable {
         var cost = [[[[Double]]]](repeating: [], count: C)
         var costK = [[[[Double]]]](repeating: [], count: C)
         var tier = [[[Int]]](repeating: [], count: C), crit = [[[Double]]](repeating: [], count: C)
+        var tierEnd = [[[Int]]](repeating: [], count: C)
         for path in paths {
             let r = try expected(unlimited, decisions: path.map { Array(repeating: $0, count: C) }, record: true)
             for c in 0..<C {
                 var v = 0.0
                 var byGroup: [[Double]] = [], byK: [[Double]] = []
-                var tStart: [Int] = [], cStart: [Double] = []
+                var tStart: [Int] = [], cStart: [Double] = [], tEnd: [Int] = []
                 for t in 0..<T {
                     let p = r.communes[t + 1][c]
                     v += objective.value(standard: p[0], advanced: p[1], model: p[2])
@@ -88,12 +91,14 @@ public struct AllocationStudy: Sendable {
                     let q = r.communes[t][c]
                     tStart.append(q[2] > 0.5 ? 3 : q[1] > 0.5 ? 2 : q[0] > 0.5 ? 1 : 0)
                     cStart.append(q[3])
+                    tEnd.append(p[2] > 0.5 ? 3 : p[1] > 0.5 ? 2 : p[0] > 0.5 ? 1 : 0)
                 }
                 value[c][paths.firstIndex(of: path)!] = v
                 cost[c].append(byGroup)
                 costK[c].append(byK)
                 tier[c].append(tStart)
                 crit[c].append(cStart)
+                tierEnd[c].append(tEnd)
             }
         }
         // Upkeep comes first out of the scenario's money; the rest is what plans share.
@@ -103,6 +108,39 @@ public struct AllocationStudy: Sendable {
         problem = PackageProblem(communes: C, years: T, sources: S, paths: paths, groups: groups, value: value, cost: cost, available: available)
         standing = PackageProblem.Standing(tier: tier, criteria: crit)
         self.costK = costK
+        self.tierEnd = tierEnd
+    }
+
+    /// The least money that reaches `target` (communes added at each tier since the base year) by `year`, with
+    /// at least `confidence` probability in the Monte Carlo engine: the expected-value programme is solved for
+    /// the target, the plan evaluated, and the target it aims at raised one commune at a time (at the tiers
+    /// that fell short) until the probability is reached or `maxRaise` is spent.
+    public func leastCost(target: [Tier: Int], year: Int, confidence: Double, threads: Int, maxRaise: Int = 15,
+                          timeLimitSeconds: Double = 30) throws -> (result: PackageProblem.LeastCost, probability: Double, aimed: [Tier: Int])? {
+        guard let t = model.years.firstIndex(of: year) else {
+            throw InputError(file: "--by", line: 0, key: "--by", "\(year) is not a projected year of the scenario (\(model.years.map(String.init).joined(separator: ", ")))")
+        }
+        let base = model.dataset.communes.map(\.tier)
+        let baseCount = { (tier: Tier) in base.filter { $0 >= tier }.count }
+        var aim = target
+        var last: (PackageProblem.LeastCost, Double, [Tier: Int])?
+        for _ in 0...maxRaise {
+            let required = aim.map { (year: t, tier: $0.key.rawValue, count: baseCount($0.key) + $0.value) }
+            guard let r = problem.leastCost(required: required, tierEnd: tierEnd, timeLimitSeconds: timeLimitSeconds) else { return last }
+            let mc = evaluate(r.plan, threads: threads)
+            var hits = 0
+            var short: [Tier: Int] = [:]
+            for d in mc.perDraw[t + 1] {
+                var ok = true
+                for (tier, add) in target where d[tier.rawValue - 1] < Double(baseCount(tier) + add) { ok = false; short[tier, default: 0] += 1 }
+                if ok { hits += 1 }
+            }
+            let p = Double(hits) / Double(max(1, mc.perDraw[t + 1].count))
+            last = (r, p, aim)
+            if p >= confidence || !r.reachable { break }
+            for (tier, misses) in short where misses > 0 { aim[tier, default: 0] += 1 }
+        }
+        return last
     }
 
     /// A plan's money by year, commune, indicator and source: each path's cost per indicator, split among

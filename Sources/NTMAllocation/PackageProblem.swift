@@ -204,4 +204,92 @@ public struct PackageProblem: Sendable {
     }
 
     func totalCost(_ c: Int, _ j: Int) -> Double { (0..<years).reduce(0.0) { t, y in t + cost[c][j][y].reduce(0, +) } }
+
+    /// The least money that reaches a target: at least `required[i].count` communes at or above
+    /// `required[i].tier` at the end of year `required[i].year`, where `tierEnd[c][j][t]` is the tier commune c
+    /// reaches at the end of year t on path j. Sources keep their limits; when they cannot reach the target,
+    /// `extra` says the least money to add, by source and year (and the plan then uses it).
+    public struct LeastCost: Sendable {
+        public var plan: Plan
+        /// money[s][t] spent on packages.
+        public var money: [[Double]]
+        /// extra[s][t] beyond what the source has; all zero when the target is reachable.
+        public var extra: [[Double]]
+        public var optimal: Bool
+        public var reachable: Bool { extra.allSatisfy { $0.allSatisfy { $0 < 0.5 } } }
+    }
+
+    public func leastCost(required: [(year: Int, tier: Int, count: Int)], tierEnd: [[[Int]]], timeLimitSeconds: Double = 30) -> LeastCost? {
+        let lp = glp_create_prob()!
+        defer { glp_delete_prob(lp) }
+        glp_set_obj_dir(lp, GLP_MIN)
+        let P = paths.count, G = groups.count
+        var xCol = [[Int32]](repeating: [Int32](repeating: 0, count: P), count: communes)
+        var fCol: [(g: Int, s: Int, t: Int)] = []
+        let nx = communes * P
+        glp_add_cols(lp, Int32(nx))
+        var col: Int32 = 1
+        for c in 0..<communes { for j in 0..<P { xCol[c][j] = col; glp_set_col_kind(lp, col, GLP_BV); col += 1 } }
+        for g in 0..<G { for s in groups[g] { for t in 0..<years { fCol.append((g, s, t)) } } }
+        glp_add_cols(lp, Int32(fCol.count + sources * years))
+        // Extra money costs far more than money the sources have, so it is used only when needed.
+        let penalty = 1000.0
+        for i in fCol.indices { glp_set_col_bnds(lp, Int32(nx + 1 + i), GLP_LO, 0, 0); glp_set_obj_coef(lp, Int32(nx + 1 + i), 1) }
+        let eBase = nx + fCol.count
+        for i in 0..<(sources * years) { glp_set_col_bnds(lp, Int32(eBase + 1 + i), GLP_LO, 0, 0); glp_set_obj_coef(lp, Int32(eBase + 1 + i), penalty) }
+        var ia: [Int32] = [0], ja: [Int32] = [0], ar: [Double] = [0]
+        var row: Int32 = 0
+        func newRow(_ type: Int32, _ lo: Double, _ hi: Double) -> Int32 {
+            row += 1
+            glp_add_rows(lp, 1)
+            glp_set_row_bnds(lp, row, type, lo, hi)
+            return row
+        }
+        for c in 0..<communes {
+            let r = newRow(GLP_FX, 1, 1)
+            for j in 0..<P { ia.append(r); ja.append(xCol[c][j]); ar.append(1) }
+        }
+        for g in 0..<G {
+            for t in 0..<years {
+                let r = newRow(GLP_FX, 0, 0)
+                for (i, f) in fCol.enumerated() where f.g == g && f.t == t { ia.append(r); ja.append(Int32(nx + 1 + i)); ar.append(1) }
+                for c in 0..<communes { for j in 0..<P where cost[c][j][t][g] != 0 { ia.append(r); ja.append(xCol[c][j]); ar.append(-cost[c][j][t][g]) } }
+            }
+        }
+        for s in 0..<sources {
+            for t in 0..<years {
+                let r = newRow(GLP_UP, 0, max(0, available[s][t]))
+                for (i, f) in fCol.enumerated() where f.s == s && f.t == t { ia.append(r); ja.append(Int32(nx + 1 + i)); ar.append(1) }
+                ia.append(r); ja.append(Int32(eBase + 1 + s * years + t)); ar.append(-1)
+            }
+        }
+        for req in required {
+            let r = newRow(GLP_LO, Double(req.count), 0)
+            for c in 0..<communes { for j in 0..<P where tierEnd[c][j][req.year] >= req.tier { ia.append(r); ja.append(xCol[c][j]); ar.append(1) } }
+        }
+        glp_load_matrix(lp, Int32(ia.count - 1), &ia, &ja, &ar)
+        var iocp = glp_iocp()
+        glp_init_iocp(&iocp)
+        iocp.msg_lev = GLP_MSG_OFF
+        iocp.presolve = GLP_ON
+        iocp.tm_lim = Int32(max(1, timeLimitSeconds * 1000))
+        let rc = glp_intopt(lp, &iocp)
+        let status = glp_mip_status(lp)
+        guard status == GLP_OPT || status == GLP_FEAS else { return nil }
+        var path = [Int](repeating: 0, count: communes)
+        for c in 0..<communes {
+            var best = 0, bestV = -1.0
+            for j in 0..<P { let v = glp_mip_col_val(lp, xCol[c][j]); if v > bestV { bestV = v; best = j } }
+            path[c] = best
+        }
+        var flow = [[[Double]]](repeating: [[Double]](repeating: [Double](repeating: 0, count: years), count: sources), count: G)
+        var money = [[Double]](repeating: [Double](repeating: 0, count: years), count: sources)
+        for (i, f) in fCol.enumerated() {
+            let v = max(0, glp_mip_col_val(lp, Int32(nx + 1 + i)))
+            flow[f.g][f.s][f.t] = v
+            money[f.s][f.t] += v
+        }
+        let extra = (0..<sources).map { s in (0..<years).map { max(0, glp_mip_col_val(lp, Int32(eBase + 1 + s * years + $0))) } }
+        return LeastCost(plan: Plan(path: path, flow: flow), money: money, extra: extra, optimal: rc == 0 && status == GLP_OPT)
+    }
 }

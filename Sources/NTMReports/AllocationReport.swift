@@ -20,6 +20,25 @@ public struct AllocationReport {
     public let optimum: PackageProblem.Solution?
     public let labels: Labels
 
+    /// The least money that reaches a target, when one was asked for.
+    public struct LeastCostAnswer {
+        public var target: [Tier: Int]
+        public var year: Int
+        public var confidence: Double
+        public var result: PackageProblem.LeastCost
+        public var probability: Double
+        public var aimed: [Tier: Int]
+        public init(target: [Tier: Int], year: Int, confidence: Double, result: PackageProblem.LeastCost, probability: Double, aimed: [Tier: Int]) {
+            self.target = target
+            self.year = year
+            self.confidence = confidence
+            self.result = result
+            self.probability = probability
+            self.aimed = aimed
+        }
+    }
+    public var leastCost: LeastCostAnswer?
+
     public init(study: AllocationStudy, rows: [Row], optimum: PackageProblem.Solution?, lang: Language) {
         self.study = study
         self.rows = rows
@@ -91,10 +110,42 @@ public struct AllocationReport {
             s += L[.optimumFailed] + "\n\n"
         }
         s += L[.allocationNote] + "\n"
+        if let lc = leastCost { s += "\n" + leastCostMarkdown(lc) }
         return s
     }
 
     public func files() -> [(name: String, content: String)] {
-        [("allocation.md", markdown()), ("allocation.csv", csv())] + rows.map { ("plan-\($0.policy).csv", planCSV($0)) }
+        var f = [("allocation.md", markdown()), ("allocation.csv", csv())] + rows.map { ("plan-\($0.policy).csv", planCSV($0)) }
+        if let lc = leastCost { f.append(("least-cost.csv", leastCostCSV(lc))) }
+        return f
+    }
+
+    public func leastCostCSV(_ lc: LeastCostAnswer) -> String {
+        var w = CSVWriter(header: ["year", "source", "available", "needed", "extra"])
+        for (t, y) in study.model.years.enumerated() {
+            for (s, id) in study.model.sourceIDs.enumerated() {
+                w.row([String(y), id, formatNumber(study.problem.available[s][t], decimals: 1),
+                       formatNumber(lc.result.money[s][t], decimals: 1), formatNumber(lc.result.extra[s][t], decimals: 1)])
+            }
+        }
+        return w.text
+    }
+
+    func leastCostMarkdown(_ lc: LeastCostAnswer) -> String {
+        let L = labels
+        let tiers = [Tier.standard, .advanced, .model].compactMap { t in lc.target[t].map { "\(L.tier(t)) +\($0)" } }.joined(separator: ", ")
+        var s = "## " + L.fill(.leastCostTitle, tiers, String(lc.year)) + "\n\n"
+        let key: Labels.Key = !lc.result.reachable ? .leastCostShort : lc.probability >= lc.confidence ? .leastCostReached : .leastCostUnsure
+        s += L.fill(key, L.number(100 * lc.probability, decimals: 0), L.number(100 * lc.confidence, decimals: 0)) + "\n\n"
+        var t = MarkdownTable([L[.year], L[.fundingSource], L[.available], L[.needed], L[.extraNeeded]], rightAligned: [2, 3, 4])
+        for (ti, y) in study.model.years.enumerated() {
+            for (si, src) in study.model.catalogue.sources.enumerated() where lc.result.money[si][ti] > 0.5 || lc.result.extra[si][ti] > 0.5 {
+                t.add([String(y), src.name(L.lang), L.number(study.problem.available[si][ti]), L.number(lc.result.money[si][ti]), L.number(lc.result.extra[si][ti])])
+            }
+        }
+        let total = lc.result.money.flatMap { $0 }.reduce(0, +), extra = lc.result.extra.flatMap { $0 }.reduce(0, +)
+        t.add(["", "**\(L[.total])**", "", "**\(L.number(total))**", "**\(L.number(extra))**"])
+        s += t.text + "\n" + L[.leastCostNote] + "\n"
+        return s
     }
 }

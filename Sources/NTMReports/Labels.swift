@@ -134,6 +134,17 @@ extension Labels.Key {
     static let gapToOptimum = Labels.Key("Cách tối ưu", "Gap to optimum")
     static let optimumProved = Labels.Key("Tối ưu (GLPK, đã chứng minh): {1}; cận trên của bài toán nới lỏng LP: {2}.", "Optimum (GLPK, proved): {1}; bound of the LP relaxation: {2}.")
     static let optimumIncumbent = Labels.Key("Nghiệm tốt nhất khi hết thời gian (GLPK): {1}; cận trên LP {2} (khoảng cách {3} %).", "Best plan when the time limit stopped GLPK: {1}; LP bound {2} (gap {3} %).")
+    static let leastCostTitle = Labels.Key("Kinh phí ít nhất để đạt mục tiêu {1} đến năm {2}", "Least money to reach {1} by {2}")
+    static let leastCostReached = Labels.Key("Đạt mục tiêu với xác suất {1} % (yêu cầu {2} %) trong giới hạn từng nguồn vốn.",
+                                             "Reaches the target with probability {1} % (asked: {2} %) within each source's limits.")
+    static let leastCostShort = Labels.Key("Không đạt được trong giới hạn các nguồn vốn: cần thêm số tiền ở cột \"Cần thêm\" (xác suất với số tiền đó: {1} %, yêu cầu {2} %).",
+                                           "Not reachable within the sources' limits: it needs the money in the \"Extra\" column (probability with it: {1} %, asked: {2} %).")
+    static let leastCostUnsure = Labels.Key(
+        "Phương án rẻ nhất đạt mục tiêu trong mô hình kỳ vọng; trong mô phỏng Monte Carlo nó đạt với xác suất {1} % (yêu cầu {2} %), và không có phương án khả thi nào nhắm cao hơn.",
+        "The cheapest plan that reaches the target in the expected-value model; in the Monte Carlo engine it reaches it with probability {1} % (asked: {2} %), and no feasible plan aims higher.")
+    static let extraNeeded = Labels.Key("Cần thêm", "Extra")
+    static let leastCostNote = Labels.Key("Số tiền cho các gói (triệu đồng), sau phần duy tu; chi tiết theo nguồn trong least-cost.csv.",
+                                          "Money for packages (million VND), after upkeep; by source in least-cost.csv.")
     static let optimumFailed = Labels.Key("GLPK không giải được bài toán.", "GLPK did not solve the programme.")
     static let allocationNote = Labels.Key(
         "Kinh phí duy tu được trừ trước; phần còn lại chia cho các gói. Chi tiết từng khoản trong plan-<phương án>.csv.",

@@ -23,6 +23,15 @@ struct Allocate: ParsableCommand {
     @Option(name: .long, help: "Seconds GLPK may search before it reports its best plan and the gap.")
     var timeLimit: Double = 30
 
+    @Option(name: .long, help: "A target: communes to add by tier, e.g. standard:+5,advanced:+9,model:+1 (needs --by).")
+    var target: String?
+
+    @Option(name: .long, help: "The year the target is for.")
+    var by: Int?
+
+    @Option(name: .long, help: "Probability with which the least-cost plan must reach the target.")
+    var confidence: Double = 0.8
+
     @OptionGroup var options: ProjectionOptions
 
     @Option(name: .long, help: "Output folder.")
@@ -43,9 +52,24 @@ struct Allocate: ParsableCommand {
         return list
     }
 
+    func parsedTarget() throws -> [Tier: Int]? {
+        guard let text = target else { return nil }
+        var out: [Tier: Int] = [:]
+        for part in text.split(separator: ",") {
+            let kv = part.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard kv.count == 2, let tier = Tier(id: kv[0]), tier != .below, let n = Int(kv[1].replacingOccurrences(of: "+", with: "")), n >= 0 else {
+                throw ValidationError("--target: '\(part)' is not TIER:+N with TIER standard, advanced or model")
+            }
+            out[tier] = n
+        }
+        return out
+    }
+
     func validate() throws {
         _ = try chosen()
         if timeLimit <= 0 { throw ValidationError("--time-limit must be positive") }
+        if try parsedTarget() != nil && by == nil { throw ValidationError("--target needs --by YEAR") }
+        if !(0...1).contains(confidence) { throw ValidationError("--confidence must be between 0 and 1") }
     }
 
     func run() throws {
@@ -66,7 +90,16 @@ struct Allocate: ParsableCommand {
                 }
                 rows.append(.init(policy: name, plan: plan, result: study.evaluate(plan, threads: options.threads)))
             }
-            let report = AllocationReport(study: study, rows: rows, optimum: optimum, lang: lang)
+            var report = AllocationReport(study: study, rows: rows, optimum: optimum, lang: lang)
+            if let t = try parsedTarget(), let year = by {
+                guard model.years.contains(year) else {
+                    throw ValidationError("--by \(year) is not a projected year of the scenario (\(model.years.map(String.init).joined(separator: ", ")))")
+                }
+                if let found = try study.leastCost(target: t, year: year, confidence: confidence, threads: options.threads, timeLimitSeconds: timeLimit) {
+                    report.leastCost = .init(target: t, year: year, confidence: confidence, result: found.result,
+                                             probability: found.probability, aimed: found.aimed)
+                }
+            }
             let folder = out ?? "notebooks-out/\(sc.name)-allocation"
             try OutputFolder.write(report.files(), to: folder, force: output.force)
             print(report.markdown())

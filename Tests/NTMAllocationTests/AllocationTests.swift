@@ -92,3 +92,22 @@ final class AllocationTests: XCTestCase {
         for y in r.funding { for f in y { XCTAssertLessThanOrEqual(f[2], f[0] + 1e-6) } }
     }
 }
+
+extension AllocationTests {
+    /// Least cost by hand: reaching one more commune (A for 4 or B for 3, one source of 9) costs 3; reaching
+    /// three costs 13, beyond the 9 the source has, so 4 extra are needed.
+    func testLeastCostByHand() throws {
+        let p = PackageProblem(communes: 3, years: 1, sources: 1, paths: PackageProblem.allPaths(years: 1), groups: [[0]],
+                               value: [[0, 1], [0, 1], [0, 1]], cost: [4.0, 3, 6].map { [[[0]], [[$0]]] }, available: [[9]])
+        // Tier 1 (standard) at the end of year 0 only on the funded path.
+        let tierEnd = Array(repeating: [[0], [1]], count: 3)
+        let one = try XCTUnwrap(p.leastCost(required: [(year: 0, tier: 1, count: 1)], tierEnd: tierEnd))
+        XCTAssertTrue(one.reachable)
+        XCTAssertEqual(one.money[0][0], 3, accuracy: 1e-6)
+        XCTAssertEqual(one.plan.path, [0, 1, 0])
+        let three = try XCTUnwrap(p.leastCost(required: [(year: 0, tier: 1, count: 3)], tierEnd: tierEnd))
+        XCTAssertFalse(three.reachable)
+        XCTAssertEqual(three.extra[0][0], 4, accuracy: 1e-6)
+        XCTAssertEqual(three.money[0][0], 13, accuracy: 1e-6)
+    }
+}
