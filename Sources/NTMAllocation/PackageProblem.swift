@@ -92,90 +92,101 @@ public struct PackageProblem: Sendable {
         public var gap: Double { optimal || lpBound <= 0 ? 0 : max(0, (lpBound - objective) / lpBound) }
     }
 
-    /// Solves the mixed-integer programme with GLPK: binary path choices, continuous flows, value maximised.
-    /// Among plans of equal value the cheaper path is then kept for each commune (see `cheapened`).
-    public func solve(timeLimitSeconds: Double = 30) -> Solution? {
-        let lp = glp_create_prob()!
-        defer { glp_delete_prob(lp) }
-        glp_set_obj_dir(lp, GLP_MAX)
-        let P = paths.count, G = groups.count
-        // Columns: x[c][j] then f[g][s][t] for allowed s.
-        var xCol = [[Int32]](repeating: [Int32](repeating: 0, count: P), count: communes)
+    /// The programme both questions share: a binary column per commune and path, a flow column per group,
+    /// allowed source and year, one path per commune, each group's cost paid each year, and each source's
+    /// limit (with an extra-money column per source and year when `extra`). Rows and coefficients are kept
+    /// here until `load`, so a caller can add rows of its own first.
+    final class Programme {
+        let lp: OpaquePointer
+        var xCol: [[Int32]] = []
         var fCol: [(g: Int, s: Int, t: Int)] = []
-        let nx = communes * P
-        glp_add_cols(lp, Int32(nx))
-        var col: Int32 = 1
-        for c in 0..<communes {
-            for j in 0..<P {
-                xCol[c][j] = col
-                glp_set_col_kind(lp, col, GLP_BV)
-                glp_set_obj_coef(lp, col, value[c][j])
-                col += 1
-            }
-        }
-        for g in 0..<G { for s in groups[g] { for t in 0..<years { fCol.append((g, s, t)) } } }
-        if !fCol.isEmpty { glp_add_cols(lp, Int32(fCol.count)) }
-        for i in fCol.indices { glp_set_col_bnds(lp, Int32(nx + 1 + i), GLP_LO, 0, 0) }
+        var extraBase = 0
         var ia: [Int32] = [0], ja: [Int32] = [0], ar: [Double] = [0]
         var row: Int32 = 0
+
+        init(_ p: PackageProblem, extra: Bool) {
+            lp = glp_create_prob()!
+            let P = p.paths.count, nx = p.communes * P
+            glp_add_cols(lp, Int32(nx))
+            var col: Int32 = 1
+            xCol = (0..<p.communes).map { _ in (0..<P).map { _ in defer { col += 1 }; glp_set_col_kind(lp, col, GLP_BV); return col } }
+            for g in p.groups.indices { for s in p.groups[g] { for t in 0..<p.years { fCol.append((g, s, t)) } } }
+            extraBase = nx + fCol.count
+            let added = fCol.count + (extra ? p.sources * p.years : 0)
+            if added > 0 { glp_add_cols(lp, Int32(added)) }
+            for i in 0..<added { glp_set_col_bnds(lp, Int32(nx + 1 + i), GLP_LO, 0, 0) }
+            for c in 0..<p.communes {
+                let r = newRow(GLP_FX, 1, 1)
+                for j in 0..<P { add(r, xCol[c][j], 1) }
+            }
+            for g in p.groups.indices {
+                for t in 0..<p.years {
+                    let r = newRow(GLP_FX, 0, 0)
+                    for (i, f) in fCol.enumerated() where f.g == g && f.t == t { add(r, flowCol(i), 1) }
+                    for c in 0..<p.communes { for j in 0..<P where p.cost[c][j][t][g] != 0 { add(r, xCol[c][j], -p.cost[c][j][t][g]) } }
+                }
+            }
+            for s in 0..<p.sources {
+                for t in 0..<p.years {
+                    let r = newRow(GLP_UP, 0, max(0, p.available[s][t]))
+                    for (i, f) in fCol.enumerated() where f.s == s && f.t == t { add(r, flowCol(i), 1) }
+                    if extra { add(r, extraCol(s, t, years: p.years), -1) }
+                }
+            }
+        }
+        deinit { glp_delete_prob(lp) }
+
+        func flowCol(_ i: Int) -> Int32 { Int32(xCol.count * (xCol.first?.count ?? 0) + 1 + i) }
+        func extraCol(_ s: Int, _ t: Int, years: Int) -> Int32 { Int32(extraBase + 1 + s * years + t) }
         func newRow(_ type: Int32, _ lo: Double, _ hi: Double) -> Int32 {
             row += 1
             glp_add_rows(lp, 1)
             glp_set_row_bnds(lp, row, type, lo, hi)
             return row
         }
-        for c in 0..<communes {
-            let r = newRow(GLP_FX, 1, 1)
-            for j in 0..<P { ia.append(r); ja.append(xCol[c][j]); ar.append(1) }
+        func add(_ r: Int32, _ c: Int32, _ v: Double) { ia.append(r); ja.append(c); ar.append(v) }
+        func load() { glp_load_matrix(lp, Int32(ia.count - 1), &ia, &ja, &ar) }
+
+        /// Runs branch and bound; the chosen path per commune and the flows, or nil when no plan was found.
+        func integerSolution(_ p: PackageProblem, timeLimitSeconds: Double) -> (plan: Plan, optimal: Bool)? {
+            var iocp = glp_iocp()
+            glp_init_iocp(&iocp)
+            iocp.msg_lev = GLP_MSG_OFF
+            iocp.tm_lim = Int32(max(1, timeLimitSeconds * 1000))
+            iocp.presolve = GLP_ON
+            iocp.gmi_cuts = GLP_ON
+            iocp.mir_cuts = GLP_ON
+            iocp.cov_cuts = GLP_ON
+            iocp.clq_cuts = GLP_ON
+            let rc = glp_intopt(lp, &iocp)
+            let status = glp_mip_status(lp)
+            guard status == GLP_OPT || status == GLP_FEAS else { return nil }
+            let path = xCol.map { cols in cols.indices.max { glp_mip_col_val(lp, cols[$0]) < glp_mip_col_val(lp, cols[$1]) } ?? 0 }
+            var flow = [[[Double]]](repeating: [[Double]](repeating: [Double](repeating: 0, count: p.years), count: p.sources), count: p.groups.count)
+            for (i, f) in fCol.enumerated() { flow[f.g][f.s][f.t] = max(0, glp_mip_col_val(lp, flowCol(i))) }
+            return (Plan(path: path, flow: flow), rc == 0 && status == GLP_OPT)
         }
-        for g in 0..<G {
-            for t in 0..<years {
-                let r = newRow(GLP_FX, 0, 0)
-                for (i, f) in fCol.enumerated() where f.g == g && f.t == t { ia.append(r); ja.append(Int32(nx + 1 + i)); ar.append(1) }
-                for c in 0..<communes {
-                    for j in 0..<P where cost[c][j][t][g] != 0 { ia.append(r); ja.append(xCol[c][j]); ar.append(-cost[c][j][t][g]) }
-                }
-            }
-        }
-        for s in 0..<sources {
-            for t in 0..<years {
-                let r = newRow(GLP_UP, 0, max(0, available[s][t]))
-                for (i, f) in fCol.enumerated() where f.s == s && f.t == t { ia.append(r); ja.append(Int32(nx + 1 + i)); ar.append(1) }
-            }
-        }
-        glp_load_matrix(lp, Int32(ia.count - 1), &ia, &ja, &ar)
+    }
+
+    /// Solves the mixed-integer programme with GLPK: binary path choices, continuous flows, value maximised.
+    /// Among plans of equal value the cheaper path is then kept for each commune (see `cheapened`).
+    public func solve(timeLimitSeconds: Double = 30) -> Solution? {
+        let m = Programme(self, extra: false)
+        glp_set_obj_dir(m.lp, GLP_MAX)
+        for c in 0..<communes { for j in paths.indices { glp_set_obj_coef(m.lp, m.xCol[c][j], value[c][j]) } }
+        m.load()
         var smcp = glp_smcp()
         glp_init_smcp(&smcp)
         smcp.msg_lev = GLP_MSG_OFF
-        guard glp_simplex(lp, &smcp) == 0, glp_get_status(lp) == GLP_OPT else { return nil }
-        let lpBound = glp_get_obj_val(lp)
-        var iocp = glp_iocp()
-        glp_init_iocp(&iocp)
-        iocp.msg_lev = GLP_MSG_OFF
-        iocp.tm_lim = Int32(max(1, timeLimitSeconds * 1000))
-        iocp.mip_gap = 0
-        iocp.gmi_cuts = GLP_ON
-        iocp.mir_cuts = GLP_ON
-        iocp.cov_cuts = GLP_ON
-        iocp.clq_cuts = GLP_ON
-        let rc = glp_intopt(lp, &iocp)
-        let status = glp_mip_status(lp)
-        guard status == GLP_OPT || status == GLP_FEAS else { return nil }
-        var path = [Int](repeating: 0, count: communes)
-        for c in 0..<communes {
-            var best = 0, bestV = -1.0
-            for j in 0..<P { let v = glp_mip_col_val(lp, xCol[c][j]); if v > bestV { bestV = v; best = j } }
-            path[c] = best
-        }
-        var flow = [[[Double]]](repeating: [[Double]](repeating: [Double](repeating: 0, count: years), count: sources), count: G)
-        for (i, f) in fCol.enumerated() { flow[f.g][f.s][f.t] = max(0, glp_mip_col_val(lp, Int32(nx + 1 + i))) }
-        let plan = cheapened(Plan(path: path, flow: flow))
+        guard glp_simplex(m.lp, &smcp) == 0, glp_get_status(m.lp) == GLP_OPT else { return nil }
+        let lpBound = glp_get_obj_val(m.lp)
+        guard let found = m.integerSolution(self, timeLimitSeconds: timeLimitSeconds) else { return nil }
+        let plan = cheapened(found.plan)
         let obj = objective(plan.path)
         // With whole-number values (whole weights), no plan can beat the bound rounded down.
         let integral = value.allSatisfy { $0.allSatisfy { $0 == $0.rounded() } }
         let bound = integral ? (lpBound + 1e-6).rounded(.down) : lpBound
-        return Solution(plan: plan, objective: obj, lpBound: max(bound, obj),
-                        optimal: (rc == 0 && status == GLP_OPT) || obj >= bound - 1e-9)
+        return Solution(plan: plan, objective: obj, lpBound: max(bound, obj), optimal: found.optimal || obj >= bound - 1e-9)
     }
 
     /// Keeps each commune on the cheapest path of the same value whose cost is no higher in any group and
@@ -220,76 +231,20 @@ public struct PackageProblem: Sendable {
     }
 
     public func leastCost(required: [(year: Int, tier: Int, count: Int)], tierEnd: [[[Int]]], timeLimitSeconds: Double = 30) -> LeastCost? {
-        let lp = glp_create_prob()!
-        defer { glp_delete_prob(lp) }
-        glp_set_obj_dir(lp, GLP_MIN)
-        let P = paths.count, G = groups.count
-        var xCol = [[Int32]](repeating: [Int32](repeating: 0, count: P), count: communes)
-        var fCol: [(g: Int, s: Int, t: Int)] = []
-        let nx = communes * P
-        glp_add_cols(lp, Int32(nx))
-        var col: Int32 = 1
-        for c in 0..<communes { for j in 0..<P { xCol[c][j] = col; glp_set_col_kind(lp, col, GLP_BV); col += 1 } }
-        for g in 0..<G { for s in groups[g] { for t in 0..<years { fCol.append((g, s, t)) } } }
-        glp_add_cols(lp, Int32(fCol.count + sources * years))
+        let m = Programme(self, extra: true)
+        glp_set_obj_dir(m.lp, GLP_MIN)
         // Extra money costs far more than money the sources have, so it is used only when needed.
-        let penalty = 1000.0
-        for i in fCol.indices { glp_set_col_bnds(lp, Int32(nx + 1 + i), GLP_LO, 0, 0); glp_set_obj_coef(lp, Int32(nx + 1 + i), 1) }
-        let eBase = nx + fCol.count
-        for i in 0..<(sources * years) { glp_set_col_bnds(lp, Int32(eBase + 1 + i), GLP_LO, 0, 0); glp_set_obj_coef(lp, Int32(eBase + 1 + i), penalty) }
-        var ia: [Int32] = [0], ja: [Int32] = [0], ar: [Double] = [0]
-        var row: Int32 = 0
-        func newRow(_ type: Int32, _ lo: Double, _ hi: Double) -> Int32 {
-            row += 1
-            glp_add_rows(lp, 1)
-            glp_set_row_bnds(lp, row, type, lo, hi)
-            return row
-        }
-        for c in 0..<communes {
-            let r = newRow(GLP_FX, 1, 1)
-            for j in 0..<P { ia.append(r); ja.append(xCol[c][j]); ar.append(1) }
-        }
-        for g in 0..<G {
-            for t in 0..<years {
-                let r = newRow(GLP_FX, 0, 0)
-                for (i, f) in fCol.enumerated() where f.g == g && f.t == t { ia.append(r); ja.append(Int32(nx + 1 + i)); ar.append(1) }
-                for c in 0..<communes { for j in 0..<P where cost[c][j][t][g] != 0 { ia.append(r); ja.append(xCol[c][j]); ar.append(-cost[c][j][t][g]) } }
-            }
-        }
-        for s in 0..<sources {
-            for t in 0..<years {
-                let r = newRow(GLP_UP, 0, max(0, available[s][t]))
-                for (i, f) in fCol.enumerated() where f.s == s && f.t == t { ia.append(r); ja.append(Int32(nx + 1 + i)); ar.append(1) }
-                ia.append(r); ja.append(Int32(eBase + 1 + s * years + t)); ar.append(-1)
-            }
-        }
+        for i in m.fCol.indices { glp_set_obj_coef(m.lp, m.flowCol(i), 1) }
+        for s in 0..<sources { for t in 0..<years { glp_set_obj_coef(m.lp, m.extraCol(s, t, years: years), 1000) } }
         for req in required {
-            let r = newRow(GLP_LO, Double(req.count), 0)
-            for c in 0..<communes { for j in 0..<P where tierEnd[c][j][req.year] >= req.tier { ia.append(r); ja.append(xCol[c][j]); ar.append(1) } }
+            let r = m.newRow(GLP_LO, Double(req.count), 0)
+            for c in 0..<communes { for j in paths.indices where tierEnd[c][j][req.year] >= req.tier { m.add(r, m.xCol[c][j], 1) } }
         }
-        glp_load_matrix(lp, Int32(ia.count - 1), &ia, &ja, &ar)
-        var iocp = glp_iocp()
-        glp_init_iocp(&iocp)
-        iocp.msg_lev = GLP_MSG_OFF
-        iocp.presolve = GLP_ON
-        iocp.tm_lim = Int32(max(1, timeLimitSeconds * 1000))
-        let rc = glp_intopt(lp, &iocp)
-        let status = glp_mip_status(lp)
-        guard status == GLP_OPT || status == GLP_FEAS else { return nil }
-        var path = [Int](repeating: 0, count: communes)
-        for c in 0..<communes {
-            var best = 0, bestV = -1.0
-            for j in 0..<P { let v = glp_mip_col_val(lp, xCol[c][j]); if v > bestV { bestV = v; best = j } }
-            path[c] = best
-        }
-        var flow = [[[Double]]](repeating: [[Double]](repeating: [Double](repeating: 0, count: years), count: sources), count: G)
+        m.load()
+        guard let found = m.integerSolution(self, timeLimitSeconds: timeLimitSeconds) else { return nil }
         var money = [[Double]](repeating: [Double](repeating: 0, count: years), count: sources)
-        for (i, f) in fCol.enumerated() {
-            let v = max(0, glp_mip_col_val(lp, Int32(nx + 1 + i)))
-            flow[f.g][f.s][f.t] = v
-            money[f.s][f.t] += v
-        }
-        let extra = (0..<sources).map { s in (0..<years).map { max(0, glp_mip_col_val(lp, Int32(eBase + 1 + s * years + $0))) } }
-        return LeastCost(plan: Plan(path: path, flow: flow), money: money, extra: extra, optimal: rc == 0 && status == GLP_OPT)
+        for g in groups.indices { for s in 0..<sources { for t in 0..<years { money[s][t] += found.plan.flow[g][s][t] } } }
+        let extra = (0..<sources).map { s in (0..<years).map { max(0, glp_mip_col_val(m.lp, m.extraCol(s, $0, years: years))) } }
+        return LeastCost(plan: found.plan, money: money, extra: extra, optimal: found.optimal)
     }
 }
