@@ -10,7 +10,8 @@ struct Allocate: ParsableCommand {
         abstract: "Compare allocation policies with the exact optimum (GLPK) and evaluate each plan by Monte Carlo.",
         discussion: """
         Writes allocation.md, allocation.csv (one row per policy) and plan-<policy>.csv (year, commune, \
-        criterion, indicator, source, amount in million VND) to --out (default notebooks-out/<scenario>-allocation).
+        criterion, indicator, source, amount in million VND) to --out (default notebooks-out/<scenario>-allocation), \
+        and with --format also allocation.html, allocation.xlsx and allocation.ipynb (default md,csv,html).
         Policies: \(AllocationRule.allCases.map(\.rawValue).joined(separator: ", ")), optimal.
         """)
 
@@ -41,6 +42,8 @@ struct Allocate: ParsableCommand {
 
     @Option(name: .long, help: "Language of labels: vi or en.")
     var lang: Language = .vi
+
+    @OptionGroup var formats: FormatOptions
 
     func chosen() throws -> [String] {
         let all = AllocationRule.allCases.map(\.rawValue) + ["optimal"]
@@ -101,7 +104,7 @@ struct Allocate: ParsableCommand {
                 }
             }
             let folder = out ?? "notebooks-out/\(sc.name)-allocation"
-            try OutputFolder.write(report.files(), to: folder, force: output.force)
+            try OutputFolder.write(try report.files(formats: formats.list), to: folder, force: output.force)
             print(report.markdown())
             print("\(folder)/allocation.md")
         }

@@ -272,10 +272,14 @@ final class RunCLITests: XCTestCase {
         let tmp = try tempFolder()
         let sc = try scenario("extends: \(Self.planPath)\ndraws: 30\n", "alloc.yaml", in: tmp)
         let out = tmp.appendingPathComponent("a")
-        let r = try ntm(["allocate", sc, "--policies", "all", "--out", out.path, "--lang", "en"])
+        let r = try ntm(["allocate", sc, "--policies", "all", "--format", "md,csv,html,xlsx,ipynb", "--out", out.path, "--lang", "en"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let policies = ["proportional", "equal_per_commune", "closest_to_standard", "cost_effectiveness", "optimal"]
-        XCTAssertEqual(try files(out), (["allocation.csv", "allocation.md"] + policies.map { "plan-\($0).csv" }).sorted())
+        XCTAssertEqual(try files(out), (["allocation.csv", "allocation.md", "allocation.html", "allocation.xlsx", "allocation.ipynb"]
+                                        + policies.map { "plan-\($0).csv" }).sorted())
+        let page = try read(out, "allocation.html")
+        XCTAssertFalse(page.contains("<script"), "self-contained: no scripts")
+        XCTAssertGreaterThanOrEqual(page.components(separatedBy: "<svg").count - 1, 2, "two charts")
         let lines = try read(out, "allocation.csv").split(separator: "\n").map(String.init)
         XCTAssertEqual(lines[0], "policy,objective,standard_2024,advanced_2024,model_2024,standard_2025,advanced_2025,model_2025,avg_criteria_2025,spent,unspent,gap_to_optimum")
         XCTAssertEqual(lines.count, 1 + policies.count)
