@@ -7,7 +7,13 @@ public struct AllocationObjective: Sendable {
     public var standard: Double = 1
     public var advanced: Double = 1
     public var model: Double = 1
+    /// Subtracted for each commune below 15 criteria, each year (an equity term; 0 by default).
+    public var below15: Double = 0
     public init() {}
+    /// The weights a scenario's `allocation.objective` gives.
+    public init(_ s: Scenario.AllocationSettings) {
+        standard = s.standard; advanced = s.advanced; model = s.model; below15 = s.below15
+    }
     func value(standard s: Double, advanced a: Double, model m: Double) -> Double { standard * s + advanced * a + model * m }
 }
 
@@ -32,7 +38,8 @@ public struct AllocationStudy: Sendable {
     /// tierEnd[c][j][t]: the tier (0 below … 3 model) commune c reaches at the end of year t on path j.
     public let tierEnd: [[[Int]]]
 
-    public init(model: Model, objective: AllocationObjective = AllocationObjective()) throws {
+    public init(model: Model, objective: AllocationObjective? = nil) throws {
+        let objective = objective ?? AllocationObjective(model.scenario.allocation)
         self.model = model
         self.objective = objective
         let T = model.years.count, C = model.C, K = model.K, S = model.S
@@ -78,7 +85,7 @@ public struct AllocationStudy: Sendable {
                 var tStart: [Int] = [], cStart: [Double] = [], tEnd: [Int] = []
                 for t in 0..<T {
                     let p = r.communes[t + 1][c]
-                    v += objective.value(standard: p[0], advanced: p[1], model: p[2])
+                    v += objective.value(standard: p[0], advanced: p[1], model: p[2]) - objective.below15 * (p[3] < 15 - 1e-9 ? 1 : 0)
                     var g = [Double](repeating: 0, count: groups.count), ks = [Double](repeating: 0, count: K)
                     for k in 0..<K {
                         var x = 0.0
@@ -105,7 +112,23 @@ public struct AllocationStudy: Sendable {
         let none = try expected(nil, decisions: Array(repeating: Array(repeating: false, count: C), count: T), record: false)
         upkeep = (0..<S).map { s in (0..<T).map { none.funding[$0][s][2] } }
         let available = (0..<S).map { s in (0..<T).map { max(0, model.budget[$0][s] - none.funding[$0][s][2]) } }
-        problem = PackageProblem(communes: C, years: T, sources: S, paths: paths, groups: groups, value: value, cost: cost, available: available)
+        var problem = PackageProblem(communes: C, years: T, sources: S, paths: paths, groups: groups, value: value, cost: cost, available: available)
+        let settings = model.scenario.allocation
+        if let cap = settings.absorptionCap {
+            problem.allowed = (0..<C).map { c in paths.indices.map { j in (0..<T).allSatisfy { t in cost[c][j][t].reduce(0, +) <= cap } } }
+        }
+        if let cf = settings.coFinancing {
+            func index(_ list: [String]) throws -> [Int] {
+                try list.map { id in
+                    guard let i = ids.firstIndex(of: id) else {
+                        throw (settings.location ?? Location(file: model.scenario.file, line: 0, key: "allocation")).error("unknown funding source '\(id)' in co_financing")
+                    }
+                    return i
+                }
+            }
+            problem.coFinancing = (try index(cf.local), try index(cf.central), cf.ratio)
+        }
+        self.problem = problem
         standing = PackageProblem.Standing(tier: tier, criteria: crit)
         self.costK = costK
         self.tierEnd = tierEnd

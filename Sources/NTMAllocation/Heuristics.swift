@@ -28,6 +28,7 @@ extension PackageProblem {
     /// Applies a rule year by year and returns its plan (paths and flows).
     public func plan(_ rule: AllocationRule, standing: Standing) -> Plan {
         var funded = [[Bool]](repeating: [Bool](repeating: false, count: years), count: communes)
+        var accepted: [(c: Int, t: Int)] = []
         var flow = [[[Double]]](repeating: [[Double]](repeating: [Double](repeating: 0, count: years), count: sources), count: groups.count)
         // Sources serving fewer groups are drawn on first, keeping flexible money for later.
         let breadth = (0..<sources).map { s in groups.filter { $0.contains(s) }.count }
@@ -42,6 +43,8 @@ extension PackageProblem {
                 let cost = cost[c][jF][t]
                 let total = cost.reduce(0, +)
                 guard total > 0 else { continue }
+                // A package beyond what the commune can absorb this year is not an option.
+                if let a = allowed, !a[c][(0..<paths.count).first { paths[$0] == fund }!] { continue }
                 candidates.append((c, cost, total, value[c][jF] - value[c][jN]))
             }
             var pool = (0..<sources).map { available[$0][t] }
@@ -83,9 +86,21 @@ extension PackageProblem {
                 }
                 guard ok else { continue }
                 funded[cand.c][t] = true
+                accepted.append((cand.c, t))
                 for g in groups.indices { for s in 0..<sources where take[g][s] > 0 { flow[g][s][t] += take[g][s]; pool[s] -= take[g][s] } }
             }
         }
-        return Plan(path: funded.map { pathIndex($0) }, flow: flow)
+        var plan = Plan(path: funded.map { pathIndex($0) }, flow: flow)
+        // The rules do not see co-financing: when their plan breaks it, the flows are worked out again and,
+        // if no flows can respect it, the packages accepted last are dropped until some can.
+        if coFinancing != nil && !isFeasible(plan) {
+            while true {
+                if let f = self.flows(for: plan.path) { plan.flow = f; break }
+                guard let last = accepted.popLast() else { break }
+                funded[last.c][last.t] = false
+                plan.path = funded.map { pathIndex($0) }
+            }
+        }
+        return plan
     }
 }

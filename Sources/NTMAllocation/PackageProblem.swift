@@ -22,6 +22,10 @@ public struct PackageProblem: Sendable {
     public var cost: [[[[Double]]]]
     /// available[s][t], million VND.
     public var available: [[Double]]
+    /// Whether commune c may take path j (false where a year's package is beyond what it can absorb).
+    public var allowed: [[Bool]]? = nil
+    /// Local sources must pay at least `ratio` times what central sources pay, each year.
+    public var coFinancing: (local: [Int], central: [Int], ratio: Double)? = nil
 
     public init(communes: Int, years: Int, sources: Int, paths: [[Bool]], groups: [[Int]], value: [[Double]],
                 cost: [[[[Double]]]], available: [[Double]]) {
@@ -77,7 +81,13 @@ public struct PackageProblem: Sendable {
                 let used = groups.indices.reduce(0.0) { $0 + plan.flow[$1][s][t] }
                 if used > available[s][t] * (1 + tolerance) + tolerance { return false }
             }
+            if let cf = coFinancing {
+                let local = cf.local.reduce(0.0) { a, s in a + groups.indices.reduce(0.0) { $0 + plan.flow[$1][s][t] } }
+                let central = cf.central.reduce(0.0) { a, s in a + groups.indices.reduce(0.0) { $0 + plan.flow[$1][s][t] } }
+                if local + tolerance * max(1, central) < cf.ratio * central { return false }
+            }
         }
+        if let a = allowed, (0..<communes).contains(where: { !a[$0][plan.path[$0]] }) { return false }
         return true
     }
 
@@ -133,6 +143,18 @@ public struct PackageProblem: Sendable {
                     if extra { add(r, extraCol(s, t, years: p.years), -1) }
                 }
             }
+            if let cf = p.coFinancing {
+                for t in 0..<p.years {
+                    let r = newRow(GLP_LO, 0, 0)
+                    for (i, f) in fCol.enumerated() where f.t == t {
+                        if cf.local.contains(f.s) { add(r, flowCol(i), 1) }
+                        if cf.central.contains(f.s) { add(r, flowCol(i), -cf.ratio) }
+                    }
+                }
+            }
+            if let a = p.allowed {
+                for c in 0..<p.communes { for j in 0..<P where !a[c][j] { glp_set_col_bnds(lp, xCol[c][j], GLP_FX, 0, 0) } }
+            }
         }
         deinit { glp_delete_prob(lp) }
 
@@ -187,6 +209,22 @@ public struct PackageProblem: Sendable {
         let integral = value.allSatisfy { $0.allSatisfy { $0 == $0.rounded() } }
         let bound = integral ? (lpBound + 1e-6).rounded(.down) : lpBound
         return Solution(plan: plan, objective: obj, lpBound: max(bound, obj), optimal: found.optimal || obj >= bound - 1e-9)
+    }
+
+    /// Flows that pay for a fixed choice of paths within every rule (budgets, eligibility, co-financing), or nil.
+    public func flows(for path: [Int]) -> [[[Double]]]? {
+        let m = Programme(self, extra: false)
+        glp_set_obj_dir(m.lp, GLP_MIN)
+        for c in 0..<communes { for j in paths.indices { let v = j == path[c] ? 1.0 : 0; glp_set_col_bnds(m.lp, m.xCol[c][j], GLP_FX, v, v) } }
+        for c in 0..<communes { for j in paths.indices { glp_set_col_kind(m.lp, m.xCol[c][j], GLP_CV) } }
+        m.load()
+        var smcp = glp_smcp()
+        glp_init_smcp(&smcp)
+        smcp.msg_lev = GLP_MSG_OFF
+        guard glp_simplex(m.lp, &smcp) == 0, glp_get_status(m.lp) == GLP_OPT else { return nil }
+        var flow = [[[Double]]](repeating: [[Double]](repeating: [Double](repeating: 0, count: years), count: sources), count: groups.count)
+        for (i, f) in m.fCol.enumerated() { flow[f.g][f.s][f.t] = max(0, glp_get_col_prim(m.lp, m.flowCol(i))) }
+        return flow
     }
 
     /// Keeps each commune on the cheapest path of the same value whose cost is no higher in any group and

@@ -95,6 +95,13 @@ public struct Model: Sendable {
             let hint = closestMatch(to: id, in: sourceIDs).map { " (did you mean '\($0)'?)" } ?? ""
             throw InputError(file: loc.file, line: loc.line, key: loc.key, "unknown funding source '\(id)'\(hint)")
         }
+        if let cf = scenario.allocation.coFinancing {
+            for id in cf.local + cf.central where !sourceIDs.contains(id) {
+                let hint = closestMatch(to: id, in: sourceIDs).map { " (did you mean '\($0)'?)" } ?? ""
+                throw (scenario.allocation.location ?? Location(file: scenario.file, line: 0, key: "allocation"))
+                    .error("unknown funding source '\(id)' in co_financing\(hint)")
+            }
+        }
         for (shock, loc) in zip(scenario.shocks, scenario.shockLocations) {
             for id in shock.indicators where catalogue.indicator(id) == nil {
                 let hint = closestMatch(to: id, in: inds.map(\.id)).map { " (did you mean '\($0)'?)" } ?? ""

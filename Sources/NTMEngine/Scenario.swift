@@ -35,6 +35,19 @@ public struct Scenario: Sendable {
     public var noiseScale: Double
     /// The files read, the scenario's own first, then what it extends.
     public var chain: [String]
+    public var allocation = AllocationSettings()
+
+    /// What `ntm allocate` optimises and the rules it must respect.
+    public struct AllocationSettings: Sendable {
+        /// Weights of communes at or above each tier, counted each year, and (negative) of communes below 15 criteria.
+        public var standard = 1.0, advanced = 1.0, model = 1.0, below15 = 0.0
+        /// Most money one commune can absorb in a year (million VND), if set.
+        public var absorptionCap: Double?
+        /// Local sources must put in at least `ratio` times what the central sources put in, each year.
+        public var coFinancing: (local: [String], central: [String], ratio: Double)?
+        public var location: Location?
+        public init() {}
+    }
 
     public struct Shock: Sendable {
         public enum Effect: Sendable {
@@ -55,7 +68,7 @@ public struct Scenario: Sendable {
 
     public static let policies = Policy.allCases.map(\.rawValue)
     static let keys = ["scenario", "extends", "horizon", "draws", "seed", "dataset", "catalogue", "funding", "policy",
-                       "targets", "shocks", "overrides", "recognition_cap", "noise_scale"]
+                       "targets", "shocks", "overrides", "recognition_cap", "noise_scale", "allocation"]
 }
 
 extension Scenario {
@@ -133,6 +146,31 @@ extension Scenario {
             policy = p
         }
         if let n = m["noise_scale"] { noiseScale = try n.double(in: 0...10) }
+        if let n = m["allocation"] {
+            let am = try n.mapping(allowed: ["objective", "absorption_cap", "co_financing"])
+            allocation.location = n.location
+            if let o = am["objective"] {
+                let om = try o.mapping(allowed: ["standard", "advanced", "model", "below_15", "source"])
+                _ = try om.required("source").nonEmptyString()
+                if let v = om["standard"] { allocation.standard = try v.double(in: 0...1000) }
+                if let v = om["advanced"] { allocation.advanced = try v.double(in: 0...1000) }
+                if let v = om["model"] { allocation.model = try v.double(in: 0...1000) }
+                if let v = om["below_15"] { allocation.below15 = try v.double(in: 0...1000) }
+            }
+            if let c = am["absorption_cap"] {
+                let cm = try c.mapping(allowed: ["value", "source"])
+                _ = try cm.required("source").nonEmptyString()
+                let v = try cm.required("value").double()
+                if v <= 0 { throw try cm.required("value").error("the cap must be positive (million VND a commune a year)") }
+                allocation.absorptionCap = v
+            }
+            if let c = am["co_financing"] {
+                let cm = try c.mapping(allowed: ["local", "central", "ratio", "source"])
+                _ = try cm.required("source").nonEmptyString()
+                allocation.coFinancing = (try cm.required("local").stringList(), try cm.required("central").stringList(),
+                                          try cm.required("ratio").double(in: 0...100))
+            }
+        }
         if let n = m["funding"] {
             for (sourceID, node) in try n.openMapping() {
                 var byYear = funding[sourceID] ?? [:]

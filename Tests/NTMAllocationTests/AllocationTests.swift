@@ -111,3 +111,37 @@ extension AllocationTests {
         XCTAssertEqual(three.money[0][0], 13, accuracy: 1e-6)
     }
 }
+
+extension AllocationTests {
+    /// One commune needs 10 of a group either source may pay. Central has 10; local must match it 1:1.
+    /// With 3 of local money it cannot be funded (3 + 3 < 10); with 5 it can (5 + 5).
+    func testCoFinancingByHand() throws {
+        func problem(local: Double) -> PackageProblem {
+            var p = PackageProblem(communes: 1, years: 1, sources: 2, paths: PackageProblem.allPaths(years: 1), groups: [[0, 1]],
+                                   value: [[0, 1]], cost: [[[[0]], [[10]]]], available: [[10], [local]])
+            p.coFinancing = (local: [1], central: [0], ratio: 1)
+            return p
+        }
+        XCTAssertEqual(try XCTUnwrap(problem(local: 3).solve()).objective, 0)
+        let ok = try XCTUnwrap(problem(local: 5).solve())
+        XCTAssertEqual(ok.objective, 1)
+        XCTAssertEqual(ok.plan.flow[0][1][0], 5, accuracy: 1e-6)
+        XCTAssertTrue(problem(local: 5).isFeasible(ok.plan))
+        // A rule that would spend central money alone is repaired: its plan stays within co-financing.
+        let standing = PackageProblem.Standing(tier: [[[0], [0]]], criteria: [[[15], [15]]])
+        let p3 = problem(local: 3)
+        let plan = p3.plan(.closestToStandard, standing: standing)
+        XCTAssertTrue(p3.isFeasible(plan))
+        XCTAssertEqual(p3.objective(plan.path), 0)
+    }
+
+    /// A package of 10 in a commune that can absorb 8 a year is not an option, for the optimum or a rule.
+    func testAbsorptionCapByHand() throws {
+        var p = PackageProblem(communes: 1, years: 1, sources: 1, paths: PackageProblem.allPaths(years: 1), groups: [[0]],
+                               value: [[0, 1]], cost: [[[[0]], [[10]]]], available: [[100]])
+        p.allowed = [[true, false]]
+        XCTAssertEqual(try XCTUnwrap(p.solve()).objective, 0)
+        let standing = PackageProblem.Standing(tier: [[[0], [0]]], criteria: [[[15], [15]]])
+        XCTAssertEqual(p.plan(.greedy, standing: standing).path, [0])
+    }
+}
