@@ -24,6 +24,38 @@ enum CLI {
     }
 }
 
+extension CLI {
+    /// What a finished process said.
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs `program` with `args` in `cwd` (default: `scratch`); output goes through files in `scratch`, so a
+    /// large output cannot block a pipe.
+    static func exec(_ program: String, _ args: [String], cwd: URL?, scratch: URL) throws -> Result {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: program)
+        p.arguments = args
+        p.currentDirectoryURL = cwd ?? scratch
+        let outURL = scratch.appendingPathComponent(".stdout"), errURL = scratch.appendingPathComponent(".stderr")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        try out.close()
+        try err.close()
+        return Result(status: p.terminationStatus,
+                      stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+                      stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+    }
+}
+
 extension XCTestCase {
     /// A new temporary folder, removed when the test ends.
     func cliTempFolder(_ prefix: String) throws -> URL {

@@ -3,6 +3,7 @@ import XCTest
 
 /// Runs the built `ntm` executable: NTM_BIN if set, else the one beside the test bundle, else <root>/.build/{release,debug}/ntm.
 final class CLITests: XCTestCase {
+    typealias Run = CLI.Result
     static let root = CLI.root
     static var cataloguePath: String { root.appendingPathComponent("Sources/NTMCatalogue/Resources/catalogue.yaml").path }
     static var datasetPath: String { root.appendingPathComponent("Sources/NTMCatalogue/Resources/datasets/soc-trang-2023").path }
@@ -21,38 +22,12 @@ final class CLITests: XCTestCase {
     ]
 
 
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
     private func binary() throws -> String { try CLI.binary() }
 
     private func tempFolder() throws -> URL { try cliTempFolder("ntm-cli-tests") }
 
     /// Runs ntm with `args` in `cwd`; output goes through files so a large output cannot block the pipe.
-    private func ntm(_ args: [String], cwd: URL? = nil) throws -> Run {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try binary())
-        p.arguments = args
-        let dir = try tempFolder()
-        p.currentDirectoryURL = cwd ?? dir
-        let outURL = dir.appendingPathComponent(".stdout"), errURL = dir.appendingPathComponent(".stderr")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        try out.close()
-        try err.close()
-        return Run(status: p.terminationStatus,
-                   stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-                   stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
-    }
+    private func ntm(_ args: [String], cwd: URL? = nil) throws -> Run { try CLI.exec(try binary(), args, cwd: cwd, scratch: try tempFolder()) }
 
     /// A minimal RFC 4180 reader: header and rows as dictionaries.
     static func parseCSV(_ text: String) -> (header: [String], rows: [[String: String]]) {

@@ -5,18 +5,13 @@ import XCTest
 /// headless Chromium (Debian's `chromium`), Python's openpyxl and nbformat (from PyPI). `.ci/run` installs
 /// them; where one is missing the test fails and says how to install it.
 final class ReportFormatsTests: XCTestCase {
+    typealias Result = CLI.Result
     static let root = CLI.root
     static var planPath: String { root.appendingPathComponent("Scenarios/province-plan-2024-2025.yaml").path }
     static let allFiles = ["communes.csv", "districts.csv", "funding.csv", "report.html", "report.ipynb", "report.xlsx", "summary.md", "tiers.csv"]
     static let sheets = ["tiers", "funding", "communes", "districts", "criteria", "targets", "run"]
 
     struct MissingTool: Error {}
-
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
 
     // MARK: helpers (the lookup of CLITests)
 
@@ -25,27 +20,7 @@ final class ReportFormatsTests: XCTestCase {
     private func tempFolder() throws -> URL { try cliTempFolder("ntm-format-tests") }
 
     /// Runs a program with `args`; output goes through files so a large output cannot block the pipe.
-    private func exec(_ program: String, _ args: [String], cwd: URL? = nil) throws -> Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: program)
-        p.arguments = args
-        let dir = try tempFolder()
-        p.currentDirectoryURL = cwd ?? dir
-        let outURL = dir.appendingPathComponent(".stdout"), errURL = dir.appendingPathComponent(".stderr")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        try out.close()
-        try err.close()
-        return Result(status: p.terminationStatus,
-                      stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-                      stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
-    }
+    private func exec(_ program: String, _ args: [String], cwd: URL? = nil) throws -> Result { try CLI.exec(program, args, cwd: cwd, scratch: try tempFolder()) }
 
     private func ntm(_ args: [String]) throws -> Result { try exec(try binary(), args) }
 

@@ -4,44 +4,19 @@ import XCTest
 /// `ntm run` and `ntm compare` through the built executable (NTM_BIN if set, else the one beside the test
 /// bundle, else <root>/.build/{release,debug}/ntm).
 final class RunCLITests: XCTestCase {
+    typealias Result = CLI.Result
     static let root = CLI.root
     static var planPath: String { root.appendingPathComponent("Scenarios/province-plan-2024-2025.yaml").path }
     static var austerityPath: String { root.appendingPathComponent("Scenarios/austerity.yaml").path }
     static let runFiles = ["communes.csv", "districts.csv", "funding.csv", "summary.md", "tiers.csv"]
 
 
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
     private func binary() throws -> String { try CLI.binary() }
 
     private func tempFolder() throws -> URL { try cliTempFolder("ntm-run-cli-tests") }
 
     /// Runs ntm with `args`; output goes through files so a large output cannot block the pipe.
-    private func ntm(_ args: [String]) throws -> Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try binary())
-        p.arguments = args
-        let dir = try tempFolder()
-        p.currentDirectoryURL = dir
-        let outURL = dir.appendingPathComponent(".stdout"), errURL = dir.appendingPathComponent(".stderr")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        try out.close()
-        try err.close()
-        return Result(status: p.terminationStatus,
-                      stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-                      stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
-    }
+    private func ntm(_ args: [String]) throws -> Result { try CLI.exec(try binary(), args, cwd: nil, scratch: try tempFolder()) }
 
     /// Writes a scenario to `dir` and returns its path.
     private func scenario(_ text: String, _ name: String, in dir: URL) throws -> String {
