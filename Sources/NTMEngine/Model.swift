@@ -40,7 +40,6 @@ public struct Model: Sendable {
     public let budget: [[Double]]
     public let sourceIDs: [String]
     let tier0: [UInt8]
-    let district: [Int]
     /// Commune → district incidence (C × districts, row-major).
     let districtIncidence: [Float]
     let districtSize: [Int]
@@ -201,7 +200,6 @@ public struct Model: Sendable {
         let nDist = dataset.districts.count
         var dinc = [Float](repeating: 0, count: C * nDist)
         for c in 0..<C { dinc[c * nDist + districtOf[c]] = 1 }
-        district = districtOf
         districtIncidence = dinc
         districtSize = (0..<nDist).map { d in districtOf.filter { $0 == d }.count }
         districtRecognised0 = dataset.districts.map(\.isRecognised)

@@ -34,9 +34,9 @@ extension Policy {
                   budget: [Double], eligible: [Float], eligibleUpkeep: [Float], sourceOrder: [Int],
                   decided: [Bool]? = nil, recordPaid: Bool = false) -> DrawAllocation {
         var restBudget = budget.map { max(0, $0) }
-        var upRest = [Double](repeating: 0, count: K), upTotal = [Double](repeating: 0, count: K)
+        var upTotal = [Double](repeating: 0, count: K)
         for c in 0..<C { for k in 0..<K { upTotal[k] += Double(upkeep[c * K + k]) } }
-        upRest = upTotal
+        var upRest = upTotal
         ProportionalSharing.share(&upRest, eligible: eligibleUpkeep, budget: &restBudget, original: budget, K: K, S: S)
         var fill = [Float](repeating: 0, count: C * K)
         var funded = [Bool](repeating: false, count: C)

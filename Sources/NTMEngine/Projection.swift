@@ -204,8 +204,10 @@ struct BatchRunner {
             }}}}
             // 3. Who gets the money (the scenario's policy), draw by draw.
             var missing = [Int](repeating: 0, count: C)
+            // Only the closest-to-standard order reads how many criteria each commune still lacks.
+            let ranks = m.policy == .closestToStandard && m.decisions == nil
             for d in 0..<B {
-                for c in 0..<C {
+                for c in 0..<C where ranks {
                     for j in 0..<J { lacking[j] = false }
                     let base = (d * C + c) * K
                     var n = 0
