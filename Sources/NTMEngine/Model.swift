@@ -31,17 +31,18 @@ public struct Model: Sendable {
     let thresholds: [[[Float]]]
     /// A safety margin planners aim past a threshold: half a year's noise, in points.
     let margin: [Float]
-    /// Indicator → criterion incidence (K × J, row-major) and the number of indicators in each criterion.
-    let incidence: [Float]
-    let criterionSize: [Float]
+    /// Indicators of each criterion as a bit mask (`maskWords` words per criterion): a criterion is met at a
+    /// tier when every bit of its mask is set in the commune's mask of indicators meeting that tier.
+    let criterionMask: [UInt64]
+    let maskWords: Int
     /// Eligibility of source s for indicator k's investment and upkeep (K × S, row-major).
     let eligible: [Float], eligibleUpkeep: [Float]
     /// Money per year index and source (million VND), after funding shocks.
     public let budget: [[Double]]
     public let sourceIDs: [String]
     let tier0: [UInt8]
-    /// Commune → district incidence (C × districts, row-major).
-    let districtIncidence: [Float]
+    /// Each commune's district (index into the dataset's districts).
+    let districtOf: [Int]
     let districtSize: [Int]
     let districtRecognised0: [Bool]
     let districtMissing0: [Int]
@@ -60,6 +61,11 @@ public struct Model: Sendable {
     let criterionOf: [Int]
     /// Sources in the order the priority policy draws on them: the most restricted first.
     let sourceOrder: [Int]
+    /// Indicators grouped by the set of sources that may pay for them: each indicator's group, and per group
+    /// (in the order a commune's package is paid: the group with the fewest sources first) its sources in
+    /// `sourceOrder`. A commune's need is summed per group, so paying a package walks groups, not indicators.
+    let groupOf: [Int]
+    let groupSources: [[Int]]
 
     public init(catalogue baseCatalogue: Catalogue, dataset: Dataset, scenario: Scenario) throws {
         var catalogue = baseCatalogue
@@ -176,16 +182,16 @@ public struct Model: Sendable {
             let typical = abs(dataset.provinceValue(ind) ?? 0)
             return 0.5 * Float(n.isRelative ? n.value * typical : n.value) * ns
         }
-        var inc = [Float](repeating: 0, count: K * J)
-        var size = [Float](repeating: 0, count: J)
+        let words = (K + 63) / 64
+        var masks = [UInt64](repeating: 0, count: J * words)
+        let indexOf = Dictionary(inds.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         for (j, crit) in catalogue.criteria.enumerated() {
             for ind in crit.indicators {
-                let k = inds.firstIndex { $0.id == ind.id }!
-                inc[k * J + j] = 1
-                size[j] += 1
+                let k = indexOf[ind.id]!
+                masks[j * words + k / 64] |= 1 << UInt64(k % 64)
             }
         }
-        incidence = inc; criterionSize = size
+        criterionMask = masks; maskWords = words
         var el = [Float](repeating: 0, count: K * S), em = [Float](repeating: 0, count: K * S)
         for (k, ind) in inds.enumerated() {
             for (s, src) in catalogue.sources.enumerated() where ind.funding.contains(src.id) {
@@ -195,13 +201,12 @@ public struct Model: Sendable {
         }
         eligible = el; eligibleUpkeep = em
         tier0 = dataset.communes.map { UInt8($0.tier.rawValue) }
-        let dcodes = dataset.districts.map(\.code)
-        let districtOf = dataset.communes.map { c in dcodes.firstIndex(of: c.districtCode)! }
-        let nDist = dataset.districts.count
-        var dinc = [Float](repeating: 0, count: C * nDist)
-        for c in 0..<C { dinc[c * nDist + districtOf[c]] = 1 }
-        districtIncidence = dinc
-        districtSize = (0..<nDist).map { d in districtOf.filter { $0 == d }.count }
+        let districtIndex = Dictionary(dataset.districts.enumerated().map { ($1.code, $0) }, uniquingKeysWith: { a, _ in a })
+        let dOf = dataset.communes.map { districtIndex[$0.districtCode]! }
+        districtOf = dOf
+        var dSize = [Int](repeating: 0, count: dataset.districts.count)
+        for d in dOf { dSize[d] += 1 }
+        districtSize = dSize
         districtRecognised0 = dataset.districts.map(\.isRecognised)
         let nDC = catalogue.districtCriteria.count
         districtMissing0 = dataset.districts.map { $0.isRecognised ? 0 : nDC - $0.criteriaMet.count }
@@ -215,7 +220,19 @@ public struct Model: Sendable {
         criterionOf = inds.map { ind in catalogue.criteria.firstIndex { $0.number == ind.criterion }! }
         let elig = el, nK = K, nS = S
         let breadth = (0..<nS).map { s in (0..<nK).filter { elig[$0 * nS + s] > 0 }.count }
-        sourceOrder = (0..<nS).sorted { (breadth[$0], $0) < (breadth[$1], $1) }
+        let order = (0..<nS).sorted { (breadth[$0], $0) < (breadth[$1], $1) }
+        sourceOrder = order
+        // Eligibility groups, most restricted first (ties: the group whose first indicator comes first).
+        var patterns: [[Int]] = [], firstOf: [Int] = [], gOf = [Int](repeating: 0, count: nK)
+        for k in 0..<nK {
+            let p = order.filter { elig[k * nS + $0] > 0 }
+            if let g = patterns.firstIndex(of: p) { gOf[k] = g } else { gOf[k] = patterns.count; patterns.append(p); firstOf.append(k) }
+        }
+        let gOrder = patterns.indices.sorted { (patterns[$0].count, firstOf[$0]) < (patterns[$1].count, firstOf[$1]) }
+        var rank = [Int](repeating: 0, count: patterns.count)
+        for (i, g) in gOrder.enumerated() { rank[g] = i }
+        groupOf = gOf.map { rank[$0] }
+        groupSources = gOrder.map { patterns[$0] }
     }
 
     /// One year's noise on an oriented value: relative or in points, fading over the last tenth of the range

@@ -7,17 +7,36 @@
 /// - `closest_to_standard`: what provinces do today: communes are taken in order of fewest criteria missing
 ///   for their next tier, then cheapest, and each is funded in full if the sources allowed can cover it
 ///   (else it is skipped); whatever is left is then shared proportionally.
+///
+/// A commune's package is paid group by group (indicators grouped by the sources that may pay for them,
+/// the most restricted group first), each group from its sources in `Model.sourceOrder`.
 public enum Policy: String, CaseIterable, Sendable {
     case proportional
     case closestToStandard = "closest_to_standard"
 }
 
-/// One draw's allocation: the funded fraction of every commune's need for every indicator, and the money.
+/// One draw's needs, as the engine's first pass over the communes leaves them.
+struct DrawNeeds {
+    /// C × K: investment to close each gap to the commune's next tier (million VND).
+    var need: UnsafeBufferPointer<Float>
+    /// C × G: the same summed per eligibility group.
+    var groupNeed: UnsafeBufferPointer<Float>
+    /// C: the whole package, and the criteria still lacking for the next tier (read by the priority order).
+    var cost: UnsafeBufferPointer<Float>
+    var missing: UnsafeBufferPointer<UInt8>
+    /// K: investment and upkeep summed over communes.
+    var needTotal: [Double]
+    var upkeepTotal: [Double]
+}
+
+/// One draw's allocation: who is funded in full, the fraction of every other need funded, and the money.
 struct DrawAllocation {
-    /// C × K: fraction of each commune's investment need funded.
-    var fill: [Float]
+    /// C: communes whose whole package is funded (their fill is 1 for every indicator).
+    var funded: [Bool]
+    /// K: the fraction of each indicator's need funded in the communes not funded in full.
+    var fraction: [Float]
     /// K: fraction of upkeep funded.
-    var fillUpkeep: [Double]
+    var fillUpkeep: [Float]
     var spent: [Double]
     var allocated: [Double]
     var gap: [Double]
@@ -26,78 +45,125 @@ struct DrawAllocation {
 }
 
 extension Policy {
-    /// - Parameters: need and upkeep are one draw's C × K blocks; `missing[c]` counts the criteria commune c
-    ///   still lacks for its next tier.
     /// - Parameter decided: a plan's choice of the communes whose whole package is funded this year, in order;
     ///   when given, it replaces the policy's own choice and nothing else is spent.
-    func allocate(need: UnsafeBufferPointer<Float>, upkeep: UnsafeBufferPointer<Float>, missing: [Int], C: Int, K: Int, S: Int,
-                  budget: [Double], eligible: [Float], eligibleUpkeep: [Float], sourceOrder: [Int],
-                  decided: [Bool]? = nil, recordPaid: Bool = false) -> DrawAllocation {
+    func allocate(_ n: DrawNeeds, model m: Model, budget: [Double], decided: [Bool]? = nil, recordPaid: Bool = false) -> DrawAllocation {
+        let C = m.C, K = m.K, S = m.S, G = m.groupSources.count
         var restBudget = budget.map { max(0, $0) }
-        var upTotal = [Double](repeating: 0, count: K)
-        for c in 0..<C { for k in 0..<K { upTotal[k] += Double(upkeep[c * K + k]) } }
-        var upRest = upTotal
-        ProportionalSharing.share(&upRest, eligible: eligibleUpkeep, budget: &restBudget, original: budget, K: K, S: S)
-        var fill = [Float](repeating: 0, count: C * K)
+        var upRest = n.upkeepTotal
+        ProportionalSharing.share(&upRest, eligible: m.eligibleUpkeep, budget: &restBudget, original: budget, K: K, S: S)
         var funded = [Bool](repeating: false, count: C)
+        var fundedList: [Int] = []
         var paid = [Double](repeating: 0, count: recordPaid ? C * K * S : 0)
         if self == .closestToStandard || decided != nil {
-            var cost = [Double](repeating: 0, count: C)
-            for c in 0..<C { for k in 0..<K { cost[c] += Double(need[c * K + k]) } }
-            let order = decided.map { d in (0..<C).filter { d[$0] } }
-                ?? (0..<C).filter { cost[$0] > 0 }.sorted { (missing[$0], cost[$0], $0) < (missing[$1], cost[$1], $1) }
+            let order = decided.map { d in (0..<C).filter { d[$0] } } ?? Self.priorityOrder(n)
+            var trial = restBudget
+            var take = [Double](repeating: 0, count: G * S)
             for c in order {
-                var trial = restBudget
+                if !restBudget.contains(where: { $0 > 0 }) { break }
+                for s in 0..<S { trial[s] = restBudget[s] }
                 var ok = true
-                var take = [Double](repeating: 0, count: recordPaid ? K * S : 0)
-                for k in 0..<K {
-                    var rest = Double(need[c * K + k])
+                for g in 0..<G {
+                    let needG = Double(n.groupNeed[c * G + g])
+                    var rest = needG
                     guard rest > 0 else { continue }
-                    for s in sourceOrder where eligible[k * S + s] > 0 && trial[s] > 0 {
+                    for s in m.groupSources[g] where trial[s] > 0 {
                         let t = min(rest, trial[s])
                         trial[s] -= t
                         rest -= t
-                        if recordPaid { take[k * S + s] += t }
+                        if recordPaid { take[g * S + s] = t }
                         if rest <= 1e-9 { break }
                     }
-                    if rest > 1e-6 * max(1, Double(need[c * K + k])) { ok = false; break }
+                    if rest > 1e-6 * max(1, needG) { ok = false; break }
                 }
                 if ok {
-                    restBudget = trial
+                    for s in 0..<S { restBudget[s] = trial[s] }
                     funded[c] = true
-                    for k in 0..<K { fill[c * K + k] = 1 }
-                    if recordPaid { for i in 0..<(K * S) { paid[c * K * S + i] = take[i] } }
+                    fundedList.append(c)
+                    if recordPaid {
+                        // A group's money is spread over its indicators in proportion to their need.
+                        for k in 0..<K where n.need[c * K + k] > 0 {
+                            let g = m.groupOf[k], share = Double(n.need[c * K + k]) / Double(n.groupNeed[c * G + g])
+                            for s in 0..<S { paid[(c * K + k) * S + s] = take[g * S + s] * share }
+                        }
+                    }
                 }
+                if recordPaid { for i in take.indices { take[i] = 0 } }
             }
         }
+        // Investment already paid in full, per indicator.
+        var fullK = [Double](repeating: 0, count: K)
+        for c in fundedList { for k in 0..<K { fullK[k] += Double(n.need[c * K + k]) } }
         // What is left, shared in proportion to the needs not yet funded (not under a plan).
         var rest = [Double](repeating: 0, count: K)
-        if decided == nil { for c in 0..<C where !funded[c] { for k in 0..<K { rest[k] += Double(need[c * K + k]) } } }
+        if decided == nil { for k in 0..<K { rest[k] = max(0, n.needTotal[k] - fullK[k]) } }
         let before = rest
-        ProportionalSharing.share(&rest, eligible: eligible, budget: &restBudget, original: budget, K: K, S: S)
+        ProportionalSharing.share(&rest, eligible: m.eligible, budget: &restBudget, original: budget, K: K, S: S)
         if recordPaid && decided == nil {
             // Proportional shares: each source's part of an indicator's spending, spread over its communes.
             for k in 0..<K where before[k] > 0 {
                 let spentK = before[k] - rest[k]
                 guard spentK > 0 else { continue }
                 var w = [Double](repeating: 0, count: S), total = 0.0
-                for s in sourceOrder where eligible[k * S + s] > 0 { w[s] = max(0, budget[s]); total += w[s] }
+                for s in m.sourceOrder where m.eligible[k * S + s] > 0 { w[s] = max(0, budget[s]); total += w[s] }
                 guard total > 0 else { continue }
                 let f = spentK / before[k]
                 for c in 0..<C where !funded[c] {
-                    for s in 0..<S where w[s] > 0 { paid[(c * K + k) * S + s] += Double(need[c * K + k]) * f * w[s] / total }
+                    for s in 0..<S where w[s] > 0 { paid[(c * K + k) * S + s] += Double(n.need[c * K + k]) * f * w[s] / total }
                 }
             }
         }
-        var spent = [Double](repeating: 0, count: K)
+        var fraction = [Float](repeating: 0, count: K), spent = [Double](repeating: 0, count: K)
         for k in 0..<K {
             let f = before[k] > 0 ? Float((before[k] - rest[k]) / before[k]) : 0
-            for c in 0..<C where !funded[c] { fill[c * K + k] = f }
-            spent[k] = upTotal[k] - upRest[k]
+            fraction[k] = f
+            spent[k] = n.upkeepTotal[k] - upRest[k] + fullK[k] + Double(f) * before[k]
         }
-        for c in 0..<C { for k in 0..<K { spent[k] += Double(need[c * K + k] * fill[c * K + k]) } }
-        let gap = ProportionalSharing.attribute(unmet: (0..<K).map { rest[$0] + upRest[$0] }, budget: budget, eligible: eligible, K: K, S: S)
-        return DrawAllocation(fill: fill, fillUpkeep: (0..<K).map { upTotal[$0] > 0 ? (upTotal[$0] - upRest[$0]) / upTotal[$0] : 1 },
+        let gap = ProportionalSharing.attribute(unmet: (0..<K).map { rest[$0] + upRest[$0] }, budget: budget, eligible: m.eligible, K: K, S: S)
+        return DrawAllocation(funded: funded,
+                              fraction: fraction,
+                              fillUpkeep: (0..<K).map { n.upkeepTotal[$0] > 0 ? Float((n.upkeepTotal[$0] - upRest[$0]) / n.upkeepTotal[$0]) : 1 },
                               spent: spent, allocated: (0..<S).map { max(0, budget[$0]) - restBudget[$0] }, gap: gap, paid: paid)
+    }
+
+    /// Communes with something to fund, by fewest criteria missing, then cheapest package, then dataset order:
+    /// a stable radix sort on (missing, cost) — the cost's bit pattern orders like the (non-negative) cost.
+    static func priorityOrder(_ n: DrawNeeds) -> [Int] {
+        var keys: [UInt64] = [], idx: [Int32] = []
+        keys.reserveCapacity(n.cost.count); idx.reserveCapacity(n.cost.count)
+        for c in 0..<n.cost.count where n.cost[c] > 0 {
+            keys.append(UInt64(n.missing[c]) << 32 | UInt64(n.cost[c].bitPattern))
+            idx.append(Int32(c))
+        }
+        RadixSort.sort(&keys, &idx)
+        return idx.map(Int.init)
+    }
+}
+
+/// Least-significant-digit radix sort of keys with their payloads, 8 bits at a time; stable, and it skips
+/// the digits on which all keys agree.
+enum RadixSort {
+    static func sort(_ keys: inout [UInt64], _ payload: inout [Int32]) {
+        let n = keys.count
+        guard n > 1 else { return }
+        var k2 = [UInt64](repeating: 0, count: n), p2 = [Int32](repeating: 0, count: n)
+        var all: UInt64 = 0, any: UInt64 = ~0
+        for k in keys { all |= k; any &= k }
+        let varying = all ^ any
+        var shift: UInt64 = 0
+        while shift < 64 {
+            if (varying >> shift) & 0xFF != 0 {
+                var count = [Int](repeating: 0, count: 257)
+                for k in keys { count[Int((k >> shift) & 0xFF) + 1] += 1 }
+                for i in 0..<256 { count[i + 1] += count[i] }
+                for i in 0..<n {
+                    let b = Int((keys[i] >> shift) & 0xFF)
+                    k2[count[b]] = keys[i]; p2[count[b]] = payload[i]
+                    count[b] += 1
+                }
+                swap(&keys, &k2); swap(&payload, &p2)
+            }
+            shift += 8
+        }
     }
 }

@@ -8,8 +8,14 @@ public struct Projection: Sendable {
     public let model: Model
     public init(model: Model) { self.model = model }
 
-    /// Draws per batch: about 4k commune-draws, so a batch's state stays in cache and batches spread evenly over threads.
-    public var batchSize: Int { max(1, min(model.scenario.draws, 4_096 / max(model.C, 1))) }
+    /// Draws per batch: at most 64k commune-draws and at least 16 batches when there are enough draws, so the
+    /// batches spread evenly over threads and each batch's sums are few to merge. It depends on the number of
+    /// communes and draws only, never on the thread count.
+    public var batchSize: Int { Self.batchSize(communes: model.C, draws: model.scenario.draws) }
+
+    public static func batchSize(communes C: Int, draws D: Int) -> Int {
+        max(1, min(65_536 / max(C, 1), (D + 15) / 16))
+    }
 
     public func run(threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                     progress: (@Sendable (Int, Int) -> Void)? = nil) -> ProjectionResult {
@@ -17,13 +23,14 @@ public struct Projection: Sendable {
         let b = batchSize
         let batches = (draws + b - 1) / b
         let merger = OrderedMerger(Accumulator(model: model))
+        let lanes = Lanes(model: model)
         let done = Counter()
         let workers = max(1, min(threads, batches))
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             var i = w
             while i < batches {
                 let start = i * b
-                let stats = BatchRunner(model: model, firstDraw: start, draws: min(b, draws - start)).run()
+                let stats = BatchRunner(model: model, lanes: lanes, firstDraw: start, draws: min(b, draws - start)).run()
                 merger.put(i, stats)
                 progress?(done.increment(), batches)
                 i += workers
@@ -34,8 +41,8 @@ public struct Projection: Sendable {
 
     /// Memory a run needs, estimated before anything is allocated (bytes).
     public static func memoryEstimate(communes C: Int, indicators K: Int, criteria J: Int, draws D: Int, years Y: Int, threads: Int) -> Double {
-        let rows = Double(max(1, min(D, 4_096 / max(C, 1))) * C)
-        let batch = rows * Double(7 * K + 3 * J) * 4 + Double(Y * C * (K + 4)) * 8
+        // A worker holds one draw's state and needs, and its batch's sums; the merger may hold a batch per worker.
+        let batch = Double(C) * Double(2 * K + 16) * 4 + Double(Y * C * (K + 4)) * 4
         let results = Double(D) * Double(Y + 1) * 120 + Double((Y + 1) * C * (K + 4)) * 8 * 2
         return Double(max(threads, 1) * 2) * batch + results
     }
@@ -72,7 +79,10 @@ struct Accumulator {
     var indicatorSums: [[Double]]
     var paid: [[Double]]
 
+    let communes: Int
+
     init(model m: Model) {
+        communes = m.C
         let Y = m.years.count
         drawCounts = Array(repeating: [], count: Y)
         for y in 0..<Y { drawCounts[y].reserveCapacity(m.scenario.draws * 5) }
@@ -91,7 +101,13 @@ struct Accumulator {
             for i in districtCounts[y].indices { districtCounts[y][i] += Int64(b.districtCounts[y][i]) }
             for i in funding[y].indices { funding[y][i] += b.funding[y][i] }
             for i in spending[y].indices { spending[y][i] += b.spending[y][i] }
-            for i in indicatorSums[y].indices { indicatorSums[y][i] += b.indicatorSums[y][i] }
+            b.indicatorSums[y].withUnsafeBufferPointer { src in
+                indicatorSums[y].withUnsafeMutableBufferPointer { dst in
+                    // The batch's sums are padded to Kp lanes per commune.
+                    let K = dst.count / max(communes, 1), Kp = src.count / max(communes, 1)
+                    for c in 0..<communes { for k in 0..<K { dst[c * K + k] += Double(src[c * Kp + k]) } }
+                }
+            }
             for i in paid[y].indices { paid[y][i] += b.paid[y][i] }
         }
     }
@@ -117,269 +133,319 @@ struct BatchStats: Sendable {
     var funding: [[Double]]
     /// Per year index, per indicator: spending summed over draws (investment + upkeep), million VND.
     var spending: [[Double]]
-    /// Per year index, per commune and indicator (C × K): oriented values summed over draws.
-    var indicatorSums: [[Double]]
+    /// Per year index, per commune and indicator (C × Kp, padded: see `Lanes`): oriented values summed over draws.
+    var indicatorSums: [[Float]]
     /// Per year index, C × K × S: money paid by each source, summed over draws (only with `recordPaid`).
     var paid: [[Double]]
 }
 
-/// Simulates one batch of draws through every year. State is (draw·commune) × indicator, row-major.
+/// Simulates one batch of draws, draw by draw through every year. A draw's state (C × Kp oriented values,
+/// see `Lanes`) stays in cache while each year makes two fused passes over its communes, eight indicators
+/// at a time, with the allocation between:
+/// - pass 1: trend and shocks, then what closing each gap to the next tier would cost (and upkeep);
+/// - the policy shares the year's money (`Policy.allocate`);
+/// - pass 2: spending with diminishing returns, decay, noise, bounds, and the indicators meeting each tier
+///   as bit masks, from which criteria and tiers follow with one AND per criterion.
 struct BatchRunner {
     let m: Model
+    let lanes: Lanes
     let firstDraw: Int
     let B: Int
-    init(model: Model, firstDraw: Int, draws: Int) {
+    init(model: Model, lanes: Lanes, firstDraw: Int, draws: Int) {
         m = model
+        self.lanes = lanes
         self.firstDraw = firstDraw
         B = draws
     }
 
+    /// One year's constants, the same for every draw (vectors of `Lanes.W` × 8 indicators).
+    struct YearPlan {
+        let year: Int
+        /// 3 × W: what a commune aims at for each next tier (the strictest threshold up to it, plus a margin).
+        let goal: [F8]
+        /// 3 × W: the lowest value meeting each tier (threshold less the catalogue's tolerance; −∞ if not graded).
+        let low: [F8]
+        let rel: [F8], pts: [F8], once: [F8]
+        let noiseKey: UInt64, recognitionKey: UInt64, districtKey: UInt64
+    }
+
+    func plan(_ yi: Int) -> YearPlan {
+        let K = m.K, Kp = lanes.Kp, th = m.thresholds[yi], year = m.years[yi]
+        var goal = [Float](repeating: -.infinity, count: 3 * Kp), low = [Float](repeating: -.infinity, count: 3 * Kp)
+        for t in 0..<3 {
+            for k in 0..<K {
+                var T = th[0][k]
+                if t >= 1 { T = max(T, th[1][k]) }
+                if t >= 2 { T = max(T, th[2][k]) }
+                goal[t * Kp + k] = T > -.infinity ? min(T + m.margin[k], m.zHi[k]) : -.infinity
+                if th[t][k] > -.infinity { low[t * Kp + k] = th[t][k] - Float(Indicator.tolerance(Double(abs(th[t][k])))) }
+            }
+        }
+        let packed = { (v: [Float]) in stride(from: 0, to: v.count, by: 8).map { F8(v[$0..<($0 + 8)]) } }
+        return YearPlan(year: year, goal: packed(goal), low: packed(low),
+                        rel: Lanes.pack(m.trendRel[yi], Kp, pad: 0), pts: Lanes.pack(m.trendPts[yi], Kp, pad: 0),
+                        once: Lanes.pack(m.oneOff[yi], Kp, pad: 0),
+                        noiseKey: m.rng.yearKey(.noise, year: year), recognitionKey: m.rng.yearKey(.recognition, year: year),
+                        districtKey: m.rng.yearKey(.district, year: year))
+    }
+
     func run() -> BatchStats {
-        let C = m.C, K = m.K, J = m.J, S = m.S, R = B * C, Y = m.years.count, nD = m.districtCount
-        var z = [Float](repeating: 0, count: R * K)
-        for d in 0..<B { z.withUnsafeMutableBufferPointer { p in for i in 0..<(C * K) { p[d * C * K + i] = m.z0[i] } } }
-        var tier = [UInt8](repeating: 0, count: R)
-        for d in 0..<B { for c in 0..<C { tier[d * C + c] = m.tier0[c] } }
-        var dRec = [Bool](repeating: false, count: B * nD)
-        var dMissing = [Int](repeating: 0, count: B * nD)
-        for d in 0..<B { for i in 0..<nD { dRec[d * nD + i] = m.districtRecognised0[i]; dMissing[d * nD + i] = m.districtMissing0[i] } }
-        var need = [Float](repeating: 0, count: R * K), upkeep = [Float](repeating: 0, count: R * K)
-        var met = [Float](repeating: 0, count: 3 * R * K)
-        var counts = [Float](repeating: 0, count: 3 * R * J)
-        var stdMatrix = [Float](repeating: 0, count: R), perDistrict = [Float](repeating: 0, count: B * nD)
+        let C = m.C, K = m.K, J = m.J, S = m.S, Y = m.years.count, nD = m.districtCount
+        let G = m.groupSources.count, Kp = lanes.Kp, W = lanes.W, MW = (Kp + 63) / 64
         var stats = BatchStats(firstDraw: firstDraw, draws: B,
                                drawCounts: Array(repeating: [Int32](repeating: 0, count: B * 5), count: Y),
                                communeCounts: Array(repeating: [Int32](repeating: 0, count: C * 4), count: Y),
                                districtCounts: Array(repeating: [Int32](repeating: 0, count: nD), count: Y),
                                funding: Array(repeating: [Double](repeating: 0, count: S * 4), count: Y),
                                spending: Array(repeating: [Double](repeating: 0, count: K), count: Y),
-                               indicatorSums: Array(repeating: [Double](repeating: 0, count: C * K), count: Y),
+                               indicatorSums: Array(repeating: [Float](repeating: 0, count: C * Kp), count: Y),
                                paid: Array(repeating: [Double](repeating: 0, count: m.recordPaid ? C * K * S : 0), count: Y))
+        let plans = (0..<Y).map(plan)
         let maintShare = Float(m.catalogue.model.maintenanceShare.value)
-        // Local copies: the hot loops read plain arrays, not a large struct's properties.
-        let asym = m.asymptote, maintained = m.maintained, decay = m.decay, zHi = m.zHi, zLo = m.zLo
-        let criterionOf = m.criterionOf, noisy = m.noisy
-        var lacking = [Bool](repeating: false, count: J)
-        var fill = [Float](repeating: 0, count: R * K), fillUp = [Float](repeating: 0, count: B * K)
-        for yi in 0..<Y {
-            let year = m.years[yi]
-            let th = m.thresholds[yi]
-            // What a commune aims at: for each next tier, the strictest threshold up to it, plus a margin.
-            var goal = [Float](repeating: -.infinity, count: 3 * K)
-            for t in 0..<3 {
-                for k in 0..<K {
-                    var T = th[0][k]
-                    if t >= 1 { T = max(T, th[1][k]) }
-                    if t >= 2 { T = max(T, th[2][k]) }
-                    goal[t * K + k] = T > -.infinity ? min(T + m.margin[k], zHi[k]) : -.infinity
-                }
-            }
-            // 1. Trend (and this year's shocks): what happens without programme money.
-            let rel = m.trendRel[yi], pts = m.trendPts[yi], once = m.oneOff[yi]
-            z.withUnsafeMutableBufferPointer { zP in
-                for r in 0..<R {
-                    let base = r * K
-                    for k in 0..<K { zP[base + k] = zP[base + k] * (1 + rel[k]) + pts[k] + once[k] }
-                }
-            }
-            // 2. What closing each remaining gap to the next tier would cost, and upkeep of what exists.
-            need.withUnsafeMutableBufferPointer { needP in
-            upkeep.withUnsafeMutableBufferPointer { upP in
-            z.withUnsafeBufferPointer { zP in
-            m.costPerPoint.withUnsafeBufferPointer { cpp in
-                for r in 0..<R {
-                    let c = r % C, base = r * K, cb = c * K
-                    let target = min(Int(tier[r]), 2) * K
-                    for k in 0..<K {
-                        let zk = zP[base + k], g = goal[target + k] - zk
-                        var n: Float = 0
-                        if g > 0 {
-                            let a = asym[k] - zk
-                            n = a * logf(a / (a - g)) * cpp[cb + k]
+        let ranks = m.policy == .closestToStandard && m.decisions == nil
+        let grouped = m.policy == .closestToStandard || m.decisions != nil
+        // Bit masks over the Kp lanes: criteria (real lanes only) and "every lane" (padding lanes always meet).
+        var fullMask = [UInt64](repeating: 0, count: MW)
+        for k in 0..<Kp { fullMask[k >> 6] |= 1 << UInt64(k & 63) }
+        var critMask = [UInt64](repeating: 0, count: J * MW)
+        for k in 0..<K { critMask[m.criterionOf[k] * MW + (k >> 6)] |= 1 << UInt64(k & 63) }
+        let critWords = (J + 63) / 64
+        // Scratch written in the hot loops: plain buffers (arrays would check uniqueness on every write).
+        func scratch<T>(_ n: Int, _ v: T) -> UnsafeMutablePointer<T> {
+            let p = UnsafeMutablePointer<T>.allocate(capacity: max(n, 1)); p.initialize(repeating: v, count: max(n, 1)); return p
+        }
+        let lacking = scratch(critWords, UInt64(0)), masks = scratch(3 * MW, UInt64(0)), gapBits = scratch(MW, UInt64(0))
+        let groupNeed = scratch(C * G, Float(0)), cost = scratch(C, Float(0)), missing = scratch(C, UInt8(0))
+        let metTiers = scratch(C, UInt8(0)), critStd = scratch(C, Int32(0)), needK = scratch(C * K, Float(0))
+        let acc = scratch(2 * W, F8(repeating: 0))
+        defer {
+            lacking.deallocate(); masks.deallocate(); gapBits.deallocate(); groupNeed.deallocate(); cost.deallocate()
+            missing.deallocate(); metTiers.deallocate(); critStd.deallocate(); needK.deallocate(); acc.deallocate()
+        }
+
+        var z = [Float](repeating: 0, count: C * Kp), need = [Float](repeating: 0, count: C * Kp)
+        var tier = [UInt8](repeating: 0, count: C)
+        var dRec = [Bool](repeating: false, count: nD), dMissing = [Int](repeating: 0, count: nD)
+        var perDistrict = [Int](repeating: 0, count: nD)
+        let table = CounterRNG.normalTable
+
+        for d in 0..<B {
+            let draw = firstDraw + d
+            for i in 0..<(C * Kp) { z[i] = lanes.z0[i] }
+            for c in 0..<C { tier[c] = m.tier0[c] }
+            for i in 0..<nD { dRec[i] = m.districtRecognised0[i]; dMissing[i] = m.districtMissing0[i] }
+            for yi in 0..<Y {
+                let p = plans[yi]
+                // Investment and upkeep summed over communes, in commune order, in Float vectors.
+                for w in 0..<(2 * W) { acc[w] = F8(repeating: 0) }
+                // Pass 1: trend, then the cost of each remaining gap to the next tier, and upkeep of what exists.
+                z.withUnsafeMutableBufferPointer { zB in need.withUnsafeMutableBufferPointer { nB in
+                lanes.costPerPoint.withUnsafeBufferPointer { cB in
+                    let zP = zB.baseAddress!, nP = nB.baseAddress!, cpp = cB.baseAddress!
+                    for c in 0..<C {
+                        let base = c * Kp, target = min(Int(tier[c]), 2) * W
+                        var total: Float = 0
+                        for w in 0..<MW { gapBits[w] = 0 }
+                        for w in 0..<W {
+                            let i = base + w * 8
+                            let v = load8(zP, i) * (1 + p.rel[w]) + p.pts[w] + p.once[w]
+                            store8(zP, i, v)
+                            let gap = p.goal[target + w] - v
+                            let has = gap .> 0
+                            let a = lanes.asym[w] - v
+                            let x = F8(repeating: 1).replacing(with: a / (a - gap), where: has)
+                            let cp = load8(cpp, i)
+                            let n = a * VMath.vlog(x) * cp
+                            store8(nP, i, n)
+                            let u = F8(repeating: 0).replacing(with: maintShare * v * cp, where: (lanes.maintained[w] .> 0) .& (v .> 0))
+                            acc[w] += n
+                            acc[W + w] += u
+                            let bits = laneBits(has)
+                            if bits != 0 {
+                                gapBits[(w * 8) >> 6] |= bits << UInt64((w * 8) & 63)
+                                total += n.sum()
+                            }
                         }
-                        needP[base + k] = n
-                        upP[base + k] = maintained[k] && zk > 0 ? maintShare * zk * cpp[cb + k] : 0
+                        cost[c] = total
+                        if grouped {
+                            for g in 0..<G { groupNeed[c * G + g] = 0 }
+                            for k in 0..<K { needK[c * K + k] = nP[base + k] }
+                            for w in 0..<MW {
+                                var b = gapBits[w]
+                                while b != 0 {
+                                    let k = w * 64 + b.trailingZeroBitCount
+                                    b &= b - 1
+                                    groupNeed[c * G + m.groupOf[k]] += nP[base + k]
+                                }
+                            }
+                        }
+                        if ranks {
+                            for w in 0..<critWords { lacking[w] = 0 }
+                            for w in 0..<MW {
+                                var b = gapBits[w]
+                                while b != 0 {
+                                    let k = w * 64 + b.trailingZeroBitCount
+                                    b &= b - 1
+                                    let j = m.criterionOf[k]
+                                    lacking[j >> 6] |= 1 << UInt64(j & 63)
+                                }
+                            }
+                            var count = 0
+                            for w in 0..<critWords { count += lacking[w].nonzeroBitCount }
+                            missing[c] = UInt8(min(count, 255))
+                        }
                     }
-                }
-            }}}}
-            // 3. Who gets the money (the scenario's policy), draw by draw.
-            var missing = [Int](repeating: 0, count: C)
-            // Only the closest-to-standard order reads how many criteria each commune still lacks.
-            let ranks = m.policy == .closestToStandard && m.decisions == nil
-            for d in 0..<B {
-                for c in 0..<C where ranks {
-                    for j in 0..<J { lacking[j] = false }
-                    let base = (d * C + c) * K
-                    var n = 0
-                    for k in 0..<K where need[base + k] > 0 && !lacking[criterionOf[k]] { lacking[criterionOf[k]] = true; n += 1 }
-                    missing[c] = n
-                }
-                let a = need.withUnsafeBufferPointer { nP in upkeep.withUnsafeBufferPointer { uP in
-                    m.policy.allocate(need: UnsafeBufferPointer(rebasing: nP[(d * C * K)..<((d + 1) * C * K)]),
-                                      upkeep: UnsafeBufferPointer(rebasing: uP[(d * C * K)..<((d + 1) * C * K)]),
-                                      missing: missing, C: C, K: K, S: S, budget: m.budget[yi], eligible: m.eligible,
-                                      eligibleUpkeep: m.eligibleUpkeep, sourceOrder: m.sourceOrder,
-                                      decided: m.decisions?[yi], recordPaid: m.recordPaid)
-                }}
-                for i in 0..<(C * K) { fill[d * C * K + i] = a.fill[i] }
+                }}}
+                // The policy shares the year's money.
+                if !grouped { for c in 0..<C { for k in 0..<K { needK[c * K + k] = need[c * Kp + k] } } }
+                let a = m.policy.allocate(
+                    DrawNeeds(need: UnsafeBufferPointer(start: needK, count: C * K), groupNeed: UnsafeBufferPointer(start: groupNeed, count: C * G),
+                              cost: UnsafeBufferPointer(start: cost, count: C), missing: UnsafeBufferPointer(start: missing, count: C),
+                              needTotal: (0..<K).map { Double(acc[$0 >> 3][$0 & 7]) }, upkeepTotal: (0..<K).map { Double(acc[W + $0 >> 3][$0 & 7]) }),
+                    model: m, budget: m.budget[yi], decided: m.decisions?[yi], recordPaid: m.recordPaid)
                 if m.recordPaid { for i in 0..<(C * K * S) { stats.paid[yi][i] += a.paid[i] } }
-                for k in 0..<K {
-                    fillUp[d * K + k] = Float(a.fillUpkeep[k])
-                    stats.spending[yi][k] += a.spent[k]
-                }
+                for k in 0..<K { stats.spending[yi][k] += a.spent[k] }
                 for s in 0..<S {
                     stats.funding[yi][s * 4 + 0] += m.budget[yi][s]
                     stats.funding[yi][s * 4 + 1] += a.allocated[s] + a.gap[s]
                     stats.funding[yi][s * 4 + 2] += a.allocated[s]
                     stats.funding[yi][s * 4 + 3] += a.gap[s]
                 }
-            }
-            // 4. Spending with diminishing returns; decay where upkeep is not paid; noise, fading near the ceiling.
-            z.withUnsafeMutableBufferPointer { zP in
-            m.costPerPoint.withUnsafeBufferPointer { cpp in
-                for r in 0..<R {
-                    let d = r / C, c = r % C, base = r * K, cb = c * K, fb = d * K
-                    for k in 0..<K {
-                        var v = zP[base + k]
-                        let spend = need[base + k] * fill[base + k]
-                        if spend > 0 {
-                            let a = asym[k] - v
-                            v += a * (1 - expf(-spend / cpp[cb + k] / a))
+                let frac = Lanes.pack(a.fraction, Kp, pad: 0), keep = Lanes.pack(a.fillUpkeep, Kp, pad: 1)
+                // Pass 2: spending, decay, noise, bounds; the indicators meeting each tier; criteria met.
+                z.withUnsafeMutableBufferPointer { zB in need.withUnsafeBufferPointer { nB in
+                lanes.costPerPoint.withUnsafeBufferPointer { cB in
+                stats.indicatorSums[yi].withUnsafeMutableBufferPointer { sB in
+                m.noisy.withUnsafeBufferPointer { noisy in m.noiseRel.withUnsafeBufferPointer { nRel in m.noisePts.withUnsafeBufferPointer { nPts in
+                m.zHi.withUnsafeBufferPointer { zHi in m.zLo.withUnsafeBufferPointer { zLo in
+                table.withUnsafeBufferPointer { table in
+                    let zP = zB.baseAddress!, nP = nB.baseAddress!, cpp = cB.baseAddress!, sums = sB.baseAddress!
+                    for c in 0..<C {
+                        let base = c * Kp
+                        let f = a.funded[c]
+                        for w in 0..<W {
+                            let i = base + w * 8
+                            var v = load8(zP, i)
+                            let spend = f ? load8(nP, i) : load8(nP, i) * frac[w]
+                            let r = lanes.asym[w] - v
+                            let e = VMath.vexp(-spend / load8(cpp, i) / r)
+                            v = v + F8(repeating: 0).replacing(with: r * (1 - e), where: spend .> 0)
+                            let lapse = lanes.decay[w] * (1 - keep[w]) * v
+                            v = v - F8(repeating: 0).replacing(with: lapse, where: (lanes.maintained[w] .> 0) .& (v .> 0))
+                            store8(zP, i, v)
                         }
-                        if maintained[k] && v > 0 { v -= decay[k] * (1 - fillUp[fb + k]) * v }
-                        zP[base + k] = v
-                    }
-                    if !noisy.isEmpty {
-                        let key = m.rng.key(.noise, year: year, draw: firstDraw + d, unit: c)
-                        var i = 0
-                        while i < noisy.count {
-                            let (e1, e2) = CounterRNG.normals(key, i / 2)
-                            m.addNoise(&zP[base + noisy[i]], k: noisy[i], e1)
-                            if i + 1 < noisy.count { m.addNoise(&zP[base + noisy[i + 1]], k: noisy[i + 1], e2) }
-                            i += 2
-                        }
-                    }
-                    for k in 0..<K { zP[base + k] = min(zHi[k], max(zLo[k], zP[base + k])) }
-                }
-            }}
-            // 4. Criteria met at each tier: indicator tests times the incidence matrix (BLAS). The tolerance is
-            //    the catalogue's (Indicator.tolerance), so the engine and the dataset agree on what is met.
-            var tol = [Float](repeating: 0, count: 3 * K)
-            for t in 0..<3 { for k in 0..<K where th[t][k] > -.infinity { tol[t * K + k] = Float(Indicator.tolerance(Double(abs(th[t][k])))) } }
-            met.withUnsafeMutableBufferPointer { mP in
-                z.withUnsafeBufferPointer { zP in
-                    for t in 0..<3 {
-                        let tt = th[t]
-                        for r in 0..<R {
-                            let base = r * K, out = (t * R + r) * K
-                            for k in 0..<K {
-                                let T = tt[k]
-                                mP[out + k] = zP[base + k] >= T - tol[t * K + k] ? 1 : 0
+                        if noisy.count > 0 {
+                            let key = CounterRNG.key(yearKey: p.noiseKey, draw: draw, unit: c)
+                            var h: UInt64 = 0, field = 5, word = 0
+                            for i in 0..<noisy.count {
+                                if field == 5 { h = CounterRNG.bits(key, word); word += 1; field = 0 }
+                                let e = table[Int(truncatingIfNeeded: h & 0xFFF)]
+                                h >>= 12; field += 1
+                                let k = noisy[i]
+                                let v = zP[base + k]
+                                let room = min(1, (zHi[k] - v) / (0.1 * (zHi[k] - zLo[k])))
+                                zP[base + k] = v + (nRel[k] * abs(v) + nPts[k]) * max(0, room) * e
                             }
                         }
-                    }
-                }
-            }
-            met.withUnsafeBufferPointer { a in m.incidence.withUnsafeBufferPointer { b in counts.withUnsafeMutableBufferPointer { c in
-                BLAS.gemm(a.baseAddress!, b.baseAddress!, c.baseAddress!, m: 3 * R, n: J, k: K)
-            }}}
-            // 5. Recognition: one tier a year by default, with the recognition probability and optional caps.
-            var allMet = [[Bool]](repeating: [Bool](repeating: false, count: R), count: 3)
-            var critStd = [Int32](repeating: 0, count: R)
-            counts.withUnsafeBufferPointer { cP in
-                for t in 0..<3 {
-                    for r in 0..<R {
-                        var all = true, n: Int32 = 0
-                        let base = (t * R + r) * J
-                        for j in 0..<J {
-                            let ok = cP[base + j] > m.criterionSize[j] - 0.5
-                            if ok { n += 1 } else { all = false }
+                        for i in 0..<(3 * MW) { masks[i] = 0 }
+                        for w in 0..<W {
+                            let i = base + w * 8
+                            var v = load8(zP, i)
+                            v = v.replacing(with: lanes.zLo[w], where: v .< lanes.zLo[w])
+                            v = v.replacing(with: lanes.zHi[w], where: v .> lanes.zHi[w])
+                            store8(zP, i, v)
+                            store8(sums, i, load8(sums, i) + v)
+                            let word = (w * 8) >> 6, shift = UInt64((w * 8) & 63)
+                            masks[word] |= laneBits(v .>= p.low[w]) << shift
+                            masks[MW + word] |= laneBits(v .>= p.low[W + w]) << shift
+                            masks[2 * MW + word] |= laneBits(v .>= p.low[2 * W + w]) << shift
                         }
-                        allMet[t][r] = all
-                        if t == 0 { critStd[r] = n }
+                        var met: UInt8 = 0
+                        for t in 0..<3 {
+                            var all = true
+                            for w in 0..<MW where masks[t * MW + w] != fullMask[w] { all = false }
+                            if all { met |= 1 << UInt8(t) }
+                        }
+                        metTiers[c] = met
+                        var n: Int32 = 0
+                        for j in 0..<J {
+                            var ok = true
+                            for w in 0..<MW where masks[w] & critMask[j * MW + w] != critMask[j * MW + w] { ok = false }
+                            if ok { n += 1 }
+                        }
+                        critStd[c] = n
                     }
+                }}}}}}}}}}
+                recognise(&tier, met: metTiers, year: p.year, key: p.recognitionKey, draw: draw)
+                // Districts: criteria completed with a yearly chance; recognised when all communes are standard.
+                for i in 0..<nD { perDistrict[i] = 0 }
+                for c in 0..<C where tier[c] >= 1 { perDistrict[m.districtOf[c]] += 1 }
+                for i in 0..<nD where !dRec[i] {
+                    let key = CounterRNG.key(yearKey: p.districtKey, draw: draw, unit: i)
+                    var left = dMissing[i]
+                    for j in 0..<dMissing[i] where CounterRNG.uniforms(key, j).0 < m.districtHazard { left -= 1 }
+                    dMissing[i] = left
+                    if left == 0 && perDistrict[i] == m.districtSize[i] { dRec[i] = true }
                 }
-            }
-            recognise(&tier, allMet: allMet, year: year)
-            // 6. Districts: criteria completed with a yearly chance; recognised when all communes are standard.
-            for r in 0..<R { stdMatrix[r] = tier[r] >= 1 ? 1 : 0 }
-            stdMatrix.withUnsafeBufferPointer { a in m.districtIncidence.withUnsafeBufferPointer { b in perDistrict.withUnsafeMutableBufferPointer { c in
-                BLAS.gemm(a.baseAddress!, b.baseAddress!, c.baseAddress!, m: B, n: nD, k: C)
-            }}}
-            for d in 0..<B {
-                for i in 0..<nD where !dRec[d * nD + i] {
-                    let key = m.rng.key(.district, year: year, draw: firstDraw + d, unit: i)
-                    var missing = dMissing[d * nD + i]
-                    let before = missing
-                    for j in 0..<before {
-                        let (u, _) = CounterRNG.uniforms(key, j)
-                        if u < m.districtHazard { missing -= 1 }
+                // Statistics.
+                var s: Int32 = 0, adv: Int32 = 0, mo: Int32 = 0, crit: Int32 = 0
+                stats.communeCounts[yi].withUnsafeMutableBufferPointer { cc in
+                    for c in 0..<C {
+                        let t = tier[c]
+                        if t >= 1 { s += 1; cc[c * 4] += 1 }
+                        if t >= 2 { adv += 1; cc[c * 4 + 1] += 1 }
+                        if t >= 3 { mo += 1; cc[c * 4 + 2] += 1 }
+                        crit += critStd[c]
+                        cc[c * 4 + 3] += critStd[c]
                     }
-                    dMissing[d * nD + i] = missing
-                    if missing == 0 && Int(perDistrict[d * nD + i].rounded()) == m.districtSize[i] { dRec[d * nD + i] = true }
-                }
-            }
-            // 7. Statistics.
-            z.withUnsafeBufferPointer { zP in
-                for d in 0..<B { for i in 0..<(C * K) { stats.indicatorSums[yi][i] += Double(zP[d * C * K + i]) } }
-            }
-            for d in 0..<B {
-                var s: Int32 = 0, a: Int32 = 0, mo: Int32 = 0, crit: Int32 = 0
-                for c in 0..<C {
-                    let r = d * C + c, t = tier[r]
-                    if t >= 1 { s += 1; stats.communeCounts[yi][c * 4] += 1 }
-                    if t >= 2 { a += 1; stats.communeCounts[yi][c * 4 + 1] += 1 }
-                    if t >= 3 { mo += 1; stats.communeCounts[yi][c * 4 + 2] += 1 }
-                    crit += critStd[r]
-                    stats.communeCounts[yi][c * 4 + 3] += critStd[r]
                 }
                 stats.drawCounts[yi][d * 5 + 0] = s
-                stats.drawCounts[yi][d * 5 + 1] = a
+                stats.drawCounts[yi][d * 5 + 1] = adv
                 stats.drawCounts[yi][d * 5 + 2] = mo
                 stats.drawCounts[yi][d * 5 + 3] = Int32(C) - s
                 stats.drawCounts[yi][d * 5 + 4] = crit
-                for i in 0..<nD where dRec[d * nD + i] { stats.districtCounts[yi][i] += 1 }
+                for i in 0..<nD where dRec[i] { stats.districtCounts[yi][i] += 1 }
             }
         }
         return stats
     }
 
     /// Moves communes up the tiers: a commune may step to the next tier when it meets every criterion at every
-    /// tier up to it; it is recognised with the recognition probability, at most `maxSteps` tiers a year, and
-    /// within a draw at most `cap` communes a year reach a tier (the first by a random order).
-    func recognise(_ tier: inout [UInt8], allMet: [[Bool]], year: Int) {
+    /// tier up to it (`met` bit t: every criterion met at graded tier t); it is recognised with the recognition
+    /// probability, at most `maxSteps` tiers a year, and within a draw at most `cap` communes a year reach a
+    /// tier (the first by a random order).
+    func recognise(_ tier: inout [UInt8], met: UnsafeMutablePointer<UInt8>, year: Int, key: UInt64, draw: Int) {
         let C = m.C
-        for d in 0..<B {
-            var reached = [0, 0, 0]
-            var stepped = [Bool](repeating: true, count: C)
-            var u = [Float](repeating: 0, count: C)
-            for c in 0..<C { u[c] = CounterRNG.uniforms(m.rng.key(.recognition, year: year, draw: firstDraw + d, unit: c), 0).0 }
-            if m.lapseRevokes {
-                for c in 0..<C {
-                    let r = d * C + c
-                    var t = 0
-                    while t < Int(tier[r]) && allMet[t][r] { t += 1 }
-                    tier[r] = UInt8(t)
-                }
+        if m.lapseRevokes {
+            for c in 0..<C {
+                var t = 0
+                while t < Int(tier[c]) && met[c] & (1 << UInt8(t)) != 0 { t += 1 }
+                tier[c] = UInt8(t)
             }
-            for _ in 0..<m.maxSteps {
-                var candidates: [Int] = []
-                for c in 0..<C where stepped[c] {
-                    let r = d * C + c, t = Int(tier[r])
-                    stepped[c] = false
-                    guard t < 3 else { continue }
-                    var ok = true
-                    for tt in 0...t where !allMet[tt][r] { ok = false; break }
-                    if ok && u[c] < m.recognitionP { candidates.append(c) }
-                }
-                if m.cap.contains(where: { $0 != nil }) { candidates.sort { (u[$0], $0) < (u[$1], $1) } }
-                for c in candidates {
-                    let r = d * C + c, next = Int(tier[r]) // index of the tier reached (0 standard …)
-                    if let limit = m.cap[next], reached[next] >= limit { continue }
-                    reached[next] += 1
-                    tier[r] += 1
-                    stepped[c] = true
-                }
+        }
+        let capped = m.cap.contains { $0 != nil }
+        var reached = [0, 0, 0]
+        var stepped = [Bool](repeating: true, count: C)
+        var u = [Float](repeating: 2, count: C)
+        for _ in 0..<m.maxSteps {
+            var candidates: [Int] = []
+            for c in 0..<C where stepped[c] {
+                let t = Int(tier[c])
+                stepped[c] = false
+                guard t < 3 else { continue }
+                // Every tier up to and including the next one is met.
+                let need = UInt8((1 << (t + 1)) - 1)
+                guard met[c] & need == need else { continue }
+                if u[c] > 1 { u[c] = CounterRNG.uniforms(CounterRNG.key(yearKey: key, draw: draw, unit: c), 0).0 }
+                if u[c] < m.recognitionP { candidates.append(c) }
+            }
+            if capped { candidates.sort { (u[$0], $0) < (u[$1], $1) } }
+            for c in candidates {
+                let next = Int(tier[c]) // index of the tier reached (0 standard …)
+                if let limit = m.cap[next], reached[next] >= limit { continue }
+                reached[next] += 1
+                tier[c] += 1
+                stepped[c] = true
             }
         }
     }

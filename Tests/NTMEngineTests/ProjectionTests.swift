@@ -414,7 +414,30 @@ final class ProjectionTests: XCTestCase {
         XCTAssertNotEqual(k, rng.key(.recognition, year: 2024, draw: 3, unit: 5))
         let (u1, u2) = CounterRNG.uniforms(k, 0)
         XCTAssertTrue(u1 > 0 && u1 < 1 && u2 > 0 && u2 < 1)
-        XCTAssertTrue(CounterRNG.normals(k, 0) == CounterRNG.normals(k, 0))
+        XCTAssertEqual(CounterRNG.normal(k, 7), CounterRNG.normal(k, 7))
+    }
+
+    /// The normal table: symmetric, unit variance, cells of equal probability (the quantiles rise), and
+    /// AS 241 where it can be checked by hand.
+    func testNormalTableIsAStandardNormal() {
+        let t = CounterRNG.normalTable
+        XCTAssertEqual(t.count, 4_096)
+        for i in 0..<2_048 { XCTAssertEqual(t[i], -t[4_095 - i], accuracy: 1e-6) }
+        for i in 1..<4_096 { XCTAssertLessThan(t[i - 1], t[i]) }
+        let variance = t.reduce(0.0) { $0 + Double($1) * Double($1) } / 4_096
+        XCTAssertEqual(variance, 1, accuracy: 1e-5)
+        XCTAssertEqual(CounterRNG.normalQuantile(0.975), 1.959963984540054, accuracy: 1e-12)
+        XCTAssertEqual(CounterRNG.normalQuantile(0.5), 0)
+        XCTAssertEqual(CounterRNG.normalQuantile(1e-10), -6.361340902404056, accuracy: 1e-9)
+        // Draws from it: mean 0 and variance 1 over many keys.
+        var s = 0.0, s2 = 0.0
+        let n = 200_000
+        for i in 0..<n {
+            let e = Double(CounterRNG.normal(CounterRNG(seed: 7).key(.noise, year: 2024, draw: i, unit: 0), i % 11))
+            s += e; s2 += e * e
+        }
+        XCTAssertEqual(s / Double(n), 0, accuracy: 0.01)
+        XCTAssertEqual(s2 / Double(n), 1, accuracy: 0.02)
     }
 
     /// `uniforms` promises numbers in (0, 1). About one call in 2^23 has a 24-bit field of all ones.

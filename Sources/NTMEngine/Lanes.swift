@@ -1,0 +1,104 @@
+import NTMCatalogue
+
+/// Eight indicators at a time: the engine's two passes over a commune's indicators work on SIMD vectors.
+typealias F8 = SIMD8<Float>
+
+/// The model's per-indicator constants padded to a multiple of eight indicators (`Kp`), so each commune's
+/// row is `Kp / 8` whole vectors. Padding lanes never change: no trend, no gap, no noise, always "met".
+struct Lanes: Sendable {
+    let K: Int, Kp: Int, W: Int
+    let asym: [F8], zHi: [F8], zLo: [F8]
+    /// Decay where upkeep keeps an indicator (0 elsewhere), and 1 where it is maintained, 0 elsewhere.
+    let decay: [F8], maintained: [F8]
+    /// C × Kp: million VND per point at the start of the curve (1 in padding lanes).
+    let costPerPoint: [Float]
+    /// C × Kp: the base-year oriented values (0 in padding lanes).
+    let z0: [Float]
+
+    init(model m: Model) {
+        K = m.K
+        Kp = (m.K + 7) / 8 * 8
+        W = Kp / 8
+        asym = Self.pack(m.asymptote, Kp, pad: 1)
+        zHi = Self.pack(m.zHi, Kp, pad: 0)
+        zLo = Self.pack(m.zLo, Kp, pad: 0)
+        decay = Self.pack(m.decay.indices.map { m.maintained[$0] ? m.decay[$0] : 0 }, Kp, pad: 0)
+        maintained = Self.pack(m.maintained.map { $0 ? 1 : 0 }, Kp, pad: 0)
+        costPerPoint = Self.padRows(m.costPerPoint, rows: m.C, K: m.K, Kp: Kp, pad: 1)
+        z0 = Self.padRows(m.z0, rows: m.C, K: m.K, Kp: Kp, pad: 0)
+    }
+
+    static func pack(_ v: [Float], _ Kp: Int, pad: Float) -> [F8] {
+        let p = v + [Float](repeating: pad, count: Kp - v.count)
+        return stride(from: 0, to: Kp, by: 8).map { F8(p[$0..<($0 + 8)]) }
+    }
+
+    static func padRows(_ v: [Float], rows: Int, K: Int, Kp: Int, pad: Float) -> [Float] {
+        var out = [Float](repeating: pad, count: rows * Kp)
+        for r in 0..<rows { for k in 0..<K { out[r * Kp + k] = v[r * K + k] } }
+        return out
+    }
+}
+
+/// Vector load and store of eight Floats at `p + i` (no alignment needed).
+@inline(__always) func load8(_ p: UnsafePointer<Float>, _ i: Int) -> F8 {
+    UnsafeRawPointer(p + i).loadUnaligned(as: F8.self)
+}
+@inline(__always) func store8(_ p: UnsafeMutablePointer<Float>, _ i: Int, _ v: F8) {
+    UnsafeMutableRawPointer(p + i).storeBytes(of: v, as: F8.self)
+}
+
+/// The lanes of a comparison as the low eight bits of an integer (lane 0 → bit 0).
+@inline(__always) func laneBits(_ m: SIMDMask<SIMD8<Int32>>) -> UInt64 {
+    let weights = SIMD8<UInt32>(1, 2, 4, 8, 16, 32, 64, 128)
+    return UInt64(SIMD8<UInt32>(repeating: 0).replacing(with: weights, where: m).wrappedSum())
+}
+
+/// Natural logarithm and exponential of eight Floats, with only IEEE arithmetic and bit operations
+/// (the Cephes single-precision algorithms: about 1 ulp), so they vectorise and a peer written with whole-array
+/// float32 operations computes the very same bits. Arguments: `vlog` for x > 0 (finite); `vexp` for any x,
+/// clamped to [−87.3, 88.7]. Conversions between integers and floats go through bit patterns (2^23 + i), as
+/// Swift's generic SIMD conversions are not inlined.
+enum VMath {
+    @inline(__always) static func vlog(_ x0: F8) -> F8 {
+        let bits = unsafeBitCast(x0, to: SIMD8<UInt32>.self)
+        // The exponent field as a Float, without an int-to-float conversion: 2^23 + field, less 2^23 + 126.
+        var e = unsafeBitCast(0x4B00_0000 | ((bits &>> 23) & 0xFF), to: F8.self) - 8_388_734
+        var x = unsafeBitCast((bits & 0x807F_FFFF) | 0x3F00_0000, to: F8.self) // mantissa in [0.5, 1)
+        let small = x .< 0.707106781186547524
+        e = e.replacing(with: e - 1, where: small)
+        x = x.replacing(with: x + x, where: small) - 1
+        let z = x * x
+        var y = F8(repeating: 7.0376836292e-2)
+        y = y * x - 1.1514610310e-1
+        y = y * x + 1.1676998740e-1
+        y = y * x - 1.2420140846e-1
+        y = y * x + 1.4249322787e-1
+        y = y * x - 1.6668057665e-1
+        y = y * x + 2.0000714765e-1
+        y = y * x - 2.4999993993e-1
+        y = y * x + 3.3333331174e-1
+        y = y * x * z
+        y = y + e * -2.12194440e-4
+        y = y - z * 0.5
+        return x + y + e * 0.693359375
+    }
+
+    @inline(__always) static func vexp(_ x0: F8) -> F8 {
+        let x1 = x0.replacing(with: -87.3, where: x0 .< -87.3).replacing(with: 88.7, where: x0 .> 88.7)
+        // n = x / ln 2 rounded to the nearest integer (ties to even), by the 1.5 × 2^23 trick.
+        let n = (x1 * 1.44269504088896341 + 12_582_912) - 12_582_912
+        let x = x1 - n * 0.693359375 - n * -2.12194440e-4
+        let z = x * x
+        var y = F8(repeating: 1.9875691500e-4)
+        y = y * x + 1.3981999507e-3
+        y = y * x + 8.3334519073e-3
+        y = y * x + 4.1665795894e-2
+        y = y * x + 1.6666665459e-1
+        y = y * x + 5.0000001201e-1
+        y = y * z + x + 1
+        // 2^n: the biased exponent n + 127 read back as an integer (2^23 + n + 127 has it in its low bits).
+        let biased = unsafeBitCast(n + 8_388_735, to: SIMD8<UInt32>.self) & 0xFF
+        return y * unsafeBitCast(biased &<< 23, to: F8.self)
+    }
+}
