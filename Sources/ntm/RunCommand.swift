@@ -95,14 +95,32 @@ struct Run: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    @Option(name: .long, help: ArgumentHelp("Also write the compiled model's arrays to this folder, for the benchmark's NumPy peer.", visibility: .hidden))
+    var exportModel: String?
+
+    @Flag(name: .long, help: "Print how long loading, the projection and the reports took, and the projection's throughput, on standard error.")
+    var timings = false
+
     func run() throws {
         try guarded {
+            var clock = Date()
+            func lap(_ what: String, _ extra: String = "") {
+                let now = Date()
+                if timings { say("timing \(what): \(formatNumber(now.timeIntervalSince(clock), decimals: 3)) s\(extra)") }
+                clock = now
+            }
             let sc = try options.load(scenario)
             let model = try Model.load(scenario: sc)
+            lap("load")
+            if let dir = exportModel { try model.exportForPeer(to: dir) }
             let result = options.project(model)
+            let units = Double(model.C * sc.draws * model.years.count), took = Date().timeIntervalSince(clock)
+            lap("projection", " (\(model.C) communes × \(sc.draws) draws × \(model.years.count) years, \(options.threads) threads: "
+                + "\(formatNumber(units / max(took, 1e-9), decimals: 0)) commune·draw·years per second)")
             let folder = out ?? "notebooks-out/\(sc.name)"
             let files = try RunReport(result: result, lang: lang, version: ntmVersion).files(formats: formats.list)
             try OutputFolder.write(files, to: folder, force: output.force)
+            lap("reports")
             // The file to open first: the summary, else the page, else whatever was written.
             let first = ["summary.md", "report.html"].first { n in files.contains { $0.name == n } } ?? files.first?.name ?? ""
             print("\(folder)/\(first)")

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The engine against its NumPy peer (Benchmarks/peer/ntm_peer.py) on the national synthetic dataset:
+# both run the same model step (the proportional policy) on the same compiled inputs and seed; the script
+# checks they give the same tier counts, prints each one's throughput in commune·draw·years per second,
+# the engine's scaling from 1 to 2 threads, and ends with `speedup_vs_numpy: X.XX`.
+#
+#   Benchmarks/compare.sh            # 200 draws (DRAWS=... to change; the peer takes about 0.3 s a draw)
+#
+# Run it from the repository root after `make build` (it builds if needed, and makes the national
+# dataset with `ntm data synth` if it is missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DRAWS=${DRAWS:-200}
+NTM=.build/release/ntm
+SCENARIO=Benchmarks/national-proportional.yaml
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+[ -x "$NTM" ] || swift build -c release --product ntm
+[ -f notebooks-out/national-synthetic/dataset.yaml ] || "$NTM" data synth --out notebooks-out/national-synthetic >/dev/null
+
+engine() { # threads, out → prints the projection's throughput
+    "$NTM" run "$SCENARIO" --draws "$DRAWS" --threads "$1" --timings --format csv --out "$WORK/$2" \
+        ${3:+--export-model "$3"} 2>"$WORK/$2.log" >/dev/null
+    sed -n 's/.*threads: \([0-9]*\) commune.*/\1/p' "$WORK/$2.log"
+}
+ntm2=$(engine 2 engine2 "$WORK/model")
+ntm1=$(engine 1 engine1)
+python3 Benchmarks/peer/ntm_peer.py "$WORK/model" --draws "$DRAWS" > "$WORK/peer.txt"
+peer=$(sed -n 's/.*years: \([0-9]*\) commune.*/\1/p' "$WORK/peer.txt")
+
+# Same tier counts: the engine's means (tiers.csv) against the peer's, year by year.
+ok=yes
+while read -r year _ std adv mod crit; do
+    line=$(grep "^$year,mean," "$WORK/engine2/tiers.csv")
+    IFS=, read -r _ _ e_std e_adv e_mod _ e_crit <<<"$line"
+    p_std=${std#standard=}; p_adv=${adv#advanced=}; p_mod=${mod#model=}; p_crit=${crit#avg_criteria=}
+    same=$(python3 -c "print(all(abs(float(a)-float(b)) < 5e-5 for a, b in [('$e_std','$p_std'),('$e_adv','$p_adv'),('$e_mod','$p_mod'),('$e_crit','$p_crit')]))")
+    echo "$year engine: standard $e_std, advanced $e_adv, model $e_mod, criteria $e_crit | peer: standard $p_std, advanced $p_adv, model $p_mod, criteria $p_crit"
+    [ "$same" = True ] || ok=no
+done < <(grep " mean " "$WORK/peer.txt")
+# The engine gives the same numbers whatever the thread count.
+cmp -s "$WORK/engine1/tiers.csv" "$WORK/engine2/tiers.csv" || ok=no
+
+echo "size: $(sed -n 's/.*(\([0-9]* communes × [0-9]* draws × [0-9]* years\).*/\1/p' "$WORK/engine1.log")"
+echo "engine_2_threads: $ntm2 commune·draw·years/s"
+echo "engine_1_thread: $ntm1 commune·draw·years/s"
+echo "numpy_peer: $peer commune·draw·years/s"
+echo "thread_scaling_1_to_2: $(python3 -c "print(f'{$ntm2 / $ntm1:.2f}')")"
+echo "same_tier_counts: $ok"
+echo "speedup_vs_numpy: $(python3 -c "print(f'{$ntm2 / $peer:.2f}')")"
+[ "$ok" = yes ]
