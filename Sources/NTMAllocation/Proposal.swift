@@ -70,6 +70,8 @@ public struct Proposal: Sendable {
         public var met: Bool
     }
     public let targets: [TargetCheck]
+    /// By year with targets: the share of draws that reach every target of the year at once.
+    public let targetProbability: [Int: Double]
 
     /// A district not yet recognised, at the end of a year.
     public struct DistrictLine: Sendable {
@@ -191,6 +193,15 @@ public struct Proposal: Sendable {
             }
         }
         targets = checks
+        var joint: [Int: Double] = [:]
+        for y in years {
+            guard let target = model.scenario.targets[y]?.filter({ $0.key != .below }), !target.isEmpty else { continue }
+            let t = model.years.firstIndex(of: y)!
+            let draws = zip(evaluation.perDraw[t + 1], evaluation.perDraw[t])
+            let hits = draws.filter { end, start in target.allSatisfy { end[$0.key.rawValue - 1] - start[$0.key.rawValue - 1] >= Double($0.value) - 1e-9 } }.count
+            joint[y] = Double(hits) / Double(max(1, evaluation.perDraw[t + 1].count))
+        }
+        targetProbability = joint
 
         // Districts not yet recognised.
         var lines: [DistrictLine] = []
