@@ -209,9 +209,11 @@ public struct AllocationStudy: Sendable {
     }
 
     /// The plan run through the Monte Carlo engine (the scenario's draws, noise and recognition), with the
-    /// communes it funds taking their packages each year while money lasts.
-    public func evaluate(_ plan: PackageProblem.Plan, threads: Int) -> ProjectionResult {
+    /// communes it funds taking their packages each year while money lasts; with `recordPaid`, the result keeps
+    /// what each source paid each commune (`ProjectionResult.paid`).
+    public func evaluate(_ plan: PackageProblem.Plan, threads: Int, recordPaid: Bool = false) -> ProjectionResult {
         var m = model
+        m.recordPaid = recordPaid
         m.decisions = (0..<problem.years).map { t in plan.path.map { problem.paths[$0][t] } }
         return Projection(model: m).run(threads: threads)
     }

@@ -51,6 +51,9 @@ public struct Proposal: Sendable {
         /// The plan's money for this commune this year, by source (million VND; upkeep excluded).
         public var cost: [Double]
         public var totalCost: Double { cost.reduce(0, +) }
+        /// The mean money the commune received in the Monte Carlo engine this year, as a share of `totalCost`
+        /// (nil when the plan gives it nothing). Below 1 when, in some draws, the money ran out before its turn.
+        public var fundedShare: Double?
     }
 
     /// rows[year index]: the communes below standard (in the report's order), then those working towards
@@ -120,7 +123,7 @@ public struct Proposal: Sendable {
         self.policy = policy
         self.years = years
         self.confidence = confidence
-        let evaluation = study.evaluate(plan, threads: threads)
+        let evaluation = study.evaluate(plan, threads: threads, recordPaid: true)
         let expected = try study.expectedValue(plan)
         self.evaluation = evaluation
         self.expected = expected
@@ -155,6 +158,11 @@ public struct Proposal: Sendable {
                 }
             }.map(\.number)
         }
+        // What the Monte Carlo engine paid a commune in a year (mean over draws; investment, not upkeep).
+        func received(_ t: Int, _ c: Int) -> Double {
+            let K = model.K
+            return evaluation.paid[t][(c * K * S)..<((c + 1) * K * S)].reduce(0, +)
+        }
         // The communes below standard in the report's order, then the rest in the dataset's.
         let listed = ds.appendixRows().compactMap(\.commune)
         let order = listed + ds.communes.indices.filter { !listed.contains($0) }
@@ -171,7 +179,8 @@ public struct Proposal: Sendable {
                 let row = Row(commune: c, start: start, aim: aim, proposed: proposed, met: met,
                               planned: end.filter { !met.contains($0) }, lost: met.filter { !end.contains($0) }, cumulative: end,
                               probability: evaluation.communes[t + 1][c][aim.rawValue - 1],
-                              expectedCriteria: evaluation.communes[t + 1][c][3], cost: cost)
+                              expectedCriteria: evaluation.communes[t + 1][c][3], cost: cost,
+                              fundedShare: cost.reduce(0, +) > 0 ? received(t, c) / cost.reduce(0, +) : nil)
                 if start == .below { below.append(row) } else { above.append(row) }
             }
             rows.append(below + above.sorted { ($0.aim, $0.commune) < ($1.aim, $1.commune) })

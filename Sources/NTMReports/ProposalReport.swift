@@ -68,21 +68,22 @@ public struct ProposalReport {
         var header = [L[.appendixNo], L[.appendixCommune], L[.appendixDistrict], L[.appendixCount], L[.appendixMet],
                       "\(plan): \(L[.planCount])", "\(plan): \(L[.planNames])", "\(plan): \(L[.planCumulative])"]
         if lost { header.append(L[.lostCriteria]) }
-        header += [L[.successProbability], L[.cost]]
-        var t = MarkdownTable(header, rightAligned: Set([0, 3, 5, 7] + [header.count - 2, header.count - 1]))
+        header += [L[.successProbability], L[.cost], L[.fundedShare]]
+        var t = MarkdownTable(header, rightAligned: Set([0, 3, 5, 7] + [header.count - 3, header.count - 2, header.count - 1]))
         for (i, r) in rows.enumerated() {
             let c = model.dataset.communes[r.commune]
             var f = [String(i + 1), r.proposed ? "**\(c.name)**" : c.name, c.district, String(r.met.count), Self.list(r.met),
                      String(r.planned.count), Self.list(r.planned), String(r.cumulative.count)]
             if lost { f.append(Self.list(r.lost)) }
-            f += [L.number(100 * r.probability, decimals: 0) + " %", L.number(r.totalCost)]
+            f += [L.number(100 * r.probability, decimals: 0) + " %", L.number(r.totalCost),
+                  r.fundedShare.map { L.number(100 * $0, decimals: 0) + " %" } ?? ""]
             t.add(f)
         }
         var total = ["", "**\(L[.total])**", "", "", "", "", "", ""]
         if lost { total.append("") }
-        total += ["", "**\(L.number(rows.reduce(0) { $0 + $1.totalCost }))**"]
+        total += ["", "**\(L.number(rows.reduce(0) { $0 + $1.totalCost }))**", ""]
         t.add(total)
-        return t.text + "\n" + (lost ? L[.lostNote] + "\n\n" : "")
+        return t.text + "\n" + L[.fundedShareNote] + (lost ? " " + L[.lostNote] : "") + "\n\n"
     }
 
     func targetsTable(years: [Int]) -> String {
@@ -122,7 +123,7 @@ public struct ProposalReport {
         let L = labels
         var header = [L[.year], L[.appendixNo], L[.communeCode], L[.appendixCommune], L[.appendixDistrict], L[.startTier], L[.aimTier],
                       L[.districtProposed], L[.appendixCount], L[.appendixMet], L[.planCount], L[.planNames], L[.planCumulative],
-                      L[.lostCriteria], L[.successProbability], L[.expectedCriteriaMC], L[.cost]]
+                      L[.lostCriteria], L[.successProbability], L[.expectedCriteriaMC], L[.cost], L[.fundedShare]]
         header += catalogue.sources.map { "\(L[.cost]): \($0.name(L.lang))" }
         var w = CSVWriter(header: header)
         for tier in Tier.graded {
@@ -131,7 +132,8 @@ public struct ProposalReport {
                 w.row([String(year), String(i + 1), c.code, c.name, c.district, L.tier(r.start), L.tier(r.aim), r.proposed ? "1" : "0",
                        String(r.met.count), Self.list(r.met, ";"), String(r.planned.count), Self.list(r.planned, ";"),
                        String(r.cumulative.count), Self.list(r.lost, ";"), formatNumber(r.probability, decimals: 3),
-                       formatNumber(r.expectedCriteria, decimals: 2), formatNumber(r.totalCost, decimals: 1)]
+                       formatNumber(r.expectedCriteria, decimals: 2), formatNumber(r.totalCost, decimals: 1),
+                       r.fundedShare.map { formatNumber($0, decimals: 3) } ?? ""]
                       + r.cost.map { formatNumber($0, decimals: 1) })
             }
         }

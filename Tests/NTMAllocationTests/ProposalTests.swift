@@ -93,6 +93,8 @@ final class ProposalTests: XCTestCase {
                 XCTAssertGreaterThanOrEqual(p.packages[s][t], 0)
             }
         }
+        // What the Monte Carlo engine paid is stated exactly for the rows the plan funds.
+        for y in p.years { for r in p.rows(year: y) { XCTAssertEqual(r.fundedShare != nil, r.totalCost > 0); XCTAssertGreaterThanOrEqual(r.fundedShare ?? 0, 0) } }
         // The rows' money is the plan's packages.
         for (t, y) in p.study.model.years.enumerated() {
             let rows = p.rows(year: y).reduce(0) { $0 + $1.totalCost }
