@@ -91,8 +91,8 @@ extension Labels.Key {
         "Phương án đã chọn đạt mọi mục tiêu với xác suất {3} %, thấp hơn mức yêu cầu. Trong giới hạn các nguồn vốn không phương án nào đạt: cần thêm ít nhất số tiền ở cột \"Cần thêm\" (xác suất với số tiền đó: {1} %, yêu cầu {2} %).",
         "The chosen plan reaches every target with probability {3} %, below what was asked. No plan reaches them within the sources' limits: it needs at least the money in the \"Extra\" column (probability with it: {1} %, asked: {2} %).")
     static let shortfallUnsure = Labels.Key(
-        "Phương án đã chọn đạt mọi mục tiêu với xác suất {3} %, thấp hơn mức yêu cầu. Phương án chi phí thấp nhất đạt mục tiêu trong mô hình kỳ vọng; trong mô phỏng nó đạt với xác suất {1} % (yêu cầu {2} %), và không phương án khả thi nào nhắm cao hơn.",
-        "The chosen plan reaches every target with probability {3} %, below what was asked. The least-cost plan reaches them in the expected-value model; in the Monte Carlo engine it does with probability {1} % (asked: {2} %), and no feasible plan aims higher.")
+        "Phương án đã chọn đạt mọi mục tiêu với xác suất {3} %, thấp hơn mức yêu cầu. Phương án chi phí thấp nhất đạt mục tiêu trong mô hình kỳ vọng; trong mô phỏng nó đạt với xác suất {1} % (yêu cầu {2} %), kể cả khi nhắm cao hơn mục tiêu (tới {4}).",
+        "The chosen plan reaches every target with probability {3} %, below what was asked. The least-cost plan reaches them in the expected-value model; in the Monte Carlo engine it does with probability {1} % (asked: {2} %), even aiming above the target (at {4}).")
     static let chosenPlan = Labels.Key("Phương án đã chọn {1}", "Chosen plan {1}")
     static let leastCostPlan = Labels.Key("Phương án chi phí thấp nhất {1}", "Least-cost plan {1}")
     static let extraIn = Labels.Key("Cần thêm {1}", "Extra {1}")

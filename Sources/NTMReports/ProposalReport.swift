@@ -218,8 +218,9 @@ public struct ProposalReport {
         var s = "## " + L.fill(.shortfallTitle, tiers, String(sf.year)) + "\n\n"
         let chosen = proposal.targetProbability[sf.year] ?? 0
         let key: Labels.Key = !sf.result.reachable ? .shortfallExtra : sf.probability >= proposal.confidence ? .shortfallReachable : .shortfallUnsure
+        let aimed = Tier.graded.compactMap { t in sf.aimed[t].map { "\(L.tier(t)) +\($0)" } }.joined(separator: ", ")
         s += L.fill(key, L.number(100 * sf.probability, decimals: 0), L.number(100 * proposal.confidence, decimals: 0),
-                    L.number(100 * chosen, decimals: 0)) + "\n\n"
+                    L.number(100 * chosen, decimals: 0), aimed) + "\n\n"
         var columns: [(header: String, value: (Int) -> Double)] = []
         for (t, y) in model.years.enumerated() where y <= sf.year {
             columns.append((L.fill(.chosenPlan, String(y)), { proposal.packages[$0][t] }))
