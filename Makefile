@@ -17,10 +17,12 @@ build: deps
 run: build
 	@$(NTM) baseline --out notebooks-out/baseline >/dev/null
 	@$(NTM) run $(SCENARIO) --format md,csv,html,xlsx,ipynb --out notebooks-out/$(NAME) >/dev/null
+	@$(NTM) propose $(SCENARIO) --out notebooks-out/$(NAME)-proposal >/dev/null
 	@echo "Baseline: notebooks-out/baseline/baseline.md"
 	@echo "Report:   notebooks-out/$(NAME)/summary.md"
 	@echo "Charts:   notebooks-out/$(NAME)/report.html"
 	@echo "Workbook: notebooks-out/$(NAME)/report.xlsx"
+	@echo "Proposal: notebooks-out/$(NAME)-proposal/ (proposal-<year>.md, funding-plan.md)"
 
 # Tests use no @testable import, so they run on the release build too.
 test: deps

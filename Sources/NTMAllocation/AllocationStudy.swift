@@ -57,21 +57,10 @@ public struct AllocationStudy: Sendable {
         }
         self.groupOf = groupOf
         let paths = PackageProblem.allPaths(years: T)
-        // The deterministic engine.
         func expected(_ funding: [String: [Int: Double]]?, decisions: [[Bool]], record: Bool) throws -> ProjectionResult {
-            var sc = model.scenario
-            sc.noiseScale = 0
-            sc.draws = 1
-            if let f = funding { sc.funding = f }
-            sc.overrides = [(path: "model.recognition_probability", value: 1,
-                             source: "expected-value model: recognition certain once criteria are met",
-                             at: Location(file: sc.file, line: 0, key: "overrides"))]
-            var m = try Model(catalogue: model.catalogue, dataset: model.dataset, scenario: sc)
-            m.decisions = decisions
-            m.recordPaid = record
-            return Projection(model: m).run(threads: 1)
+            try Self.expectedValue(model, funding: funding, decisions: decisions, record: record)
         }
-        let unlimited = Dictionary(uniqueKeysWithValues: ids.map { id in (id, Dictionary(uniqueKeysWithValues: model.years.map { ($0, 1e13) })) })
+        let unlimited = Self.unlimitedFunding(model)
         var value = [[Double]](repeating: [Double](repeating: 0, count: paths.count), count: C)
         var cost = [[[[Double]]]](repeating: [], count: C)
         var costK = [[[[Double]]]](repeating: [], count: C)
@@ -189,10 +178,42 @@ public struct AllocationStudy: Sendable {
         return out
     }
 
+    /// The deterministic engine: no noise, one draw, recognition certain once the criteria are met; with
+    /// `funding`, instead of the scenario's money.
+    static func expectedValue(_ model: Model, funding: [String: [Int: Double]]?, decisions: [[Bool]], record: Bool) throws -> ProjectionResult {
+        var sc = model.scenario
+        sc.noiseScale = 0
+        sc.draws = 1
+        if let f = funding { sc.funding = f }
+        sc.overrides = [(path: "model.recognition_probability", value: 1,
+                         source: "expected-value model: recognition certain once criteria are met",
+                         at: Location(file: sc.file, line: 0, key: "overrides"))]
+        var m = try Model(catalogue: model.catalogue, dataset: model.dataset, scenario: sc)
+        m.decisions = decisions
+        m.recordPaid = record
+        return Projection(model: m).run(threads: 1)
+    }
+
+    /// Money no package can exhaust, for every source and year: a commune's costs and tiers on a path then
+    /// depend on its path alone.
+    static func unlimitedFunding(_ model: Model) -> [String: [Int: Double]] {
+        Dictionary(uniqueKeysWithValues: model.sourceIDs.map { id in (id, Dictionary(uniqueKeysWithValues: model.years.map { ($0, 1e13) })) })
+    }
+
+    /// The plan in the expected-value model, each commune on its path with money no package can exhaust: the
+    /// same run the paths' costs and tiers (`tierEnd`) come from, so its tiers are the plan's tiers, and its
+    /// indicator values say which criteria the plan expects each commune to meet each year.
+    public func expectedValue(_ plan: PackageProblem.Plan) throws -> ProjectionResult {
+        try Self.expectedValue(model, funding: Self.unlimitedFunding(model),
+                               decisions: (0..<problem.years).map { t in plan.path.map { problem.paths[$0][t] } }, record: false)
+    }
+
     /// The plan run through the Monte Carlo engine (the scenario's draws, noise and recognition), with the
-    /// communes it funds taking their packages each year while money lasts.
-    public func evaluate(_ plan: PackageProblem.Plan, threads: Int) -> ProjectionResult {
+    /// communes it funds taking their packages each year while money lasts; with `recordPaid`, the result keeps
+    /// what each source paid each commune (`ProjectionResult.paid`).
+    public func evaluate(_ plan: PackageProblem.Plan, threads: Int, recordPaid: Bool = false) -> ProjectionResult {
         var m = model
+        m.recordPaid = recordPaid
         m.decisions = (0..<problem.years).map { t in plan.path.map { problem.paths[$0][t] } }
         return Projection(model: m).run(threads: threads)
     }

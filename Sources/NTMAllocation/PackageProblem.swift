@@ -115,6 +115,8 @@ public struct PackageProblem: Sendable {
         var row: Int32 = 0
 
         init(_ p: PackageProblem, extra: Bool) {
+            // GLPK's cut generators print to the terminal even with messages off; a report's stdout stays clean.
+            glp_term_out(GLP_OFF)
             lp = glp_create_prob()!
             let P = p.paths.count, nx = p.communes * P
             glp_add_cols(lp, Int32(nx))

@@ -1,0 +1,132 @@
+import NTMCatalogue
+
+// Words of `ntm propose`: the headers of the report's Appendix II and III and what surrounds them.
+extension Labels.Key {
+    static let proposalTitle = Labels.Key("Dự thảo mục tiêu xây dựng nông thôn mới năm {1}", "Draft New Rural Development targets for {1}")
+    static let proposalIntro = Labels.Key(
+        "Kịch bản `{1}`, phương án phân bổ `{2}`, {3} lần mô phỏng. Xã, tiêu chí và kinh phí đề xuất theo phương án (mô hình kỳ vọng: không nhiễu, được công nhận ngay khi đạt đủ tiêu chí); xác suất là tỷ lệ số lần mô phỏng Monte Carlo trong đó xã đạt mức đề xuất đến cuối năm. Kinh phí tính bằng triệu đồng, không kể duy tu.",
+        "Scenario `{1}`, allocation policy `{2}`, {3} draws. Communes, criteria and money as the plan proposes them (expected-value model: no noise, recognised as soon as every criterion is met); a probability is the share of Monte Carlo draws in which the commune is at its proposed tier by the end of the year. Money in million VND, upkeep excluded.")
+    static let proposalAgainstTargets = Labels.Key("So với mục tiêu của kịch bản", "Against the scenario's targets")
+    static let proposalNoTargets = Labels.Key("Kịch bản không đặt mục tiêu cho năm {1}.", "The scenario sets no target for {1}.")
+    static let proposalTargetNote = Labels.Key(
+        "\"Đạt\" khi xác suất đạt mục tiêu từ {1} % trở lên.", "\"Met\" when the probability of reaching the target is at least {1} %.")
+    static let jointProbability = Labels.Key("Xác suất đạt cùng lúc mọi mục tiêu năm {1}: {2} %.", "Probability of reaching every target of {1} at once: {2} %.")
+    static let seeFundingPlan = Labels.Key("Kinh phí ít nhất để đạt mục tiêu, theo nguồn: xem funding-plan.md.",
+                                           "The least money that would reach the targets, by source: see funding-plan.md.")
+    static let proposalCounts = Labels.Key("Số xã đề xuất", "Communes proposed")
+    static let proposedInYear = Labels.Key("Đề xuất đạt trong năm", "Proposed in the year")
+    static let cumulativeEnd = Labels.Key("Lũy kế cuối năm (phương án)", "Total at year end (plan)")
+    static let cumulativeMC = Labels.Key("Lũy kế cuối năm (trung bình mô phỏng)", "Total at year end (mean of draws)")
+    static let sectionStandard = Labels.Key("I. Xã phấn đấu đạt chuẩn nông thôn mới (bố cục Phụ lục II)",
+                                            "I. Communes working towards standard (Appendix II layout)")
+    static let sectionAdvanced = Labels.Key("II. Xã phấn đấu đạt chuẩn nông thôn mới nâng cao",
+                                            "II. Communes working towards advanced")
+    static let sectionModel = Labels.Key("III. Xã phấn đấu đạt chuẩn nông thôn mới kiểu mẫu",
+                                         "III. Communes working towards model")
+    static let sectionDistricts = Labels.Key("IV. Huyện, thị xã đề xuất công nhận đạt chuẩn nông thôn mới",
+                                             "IV. Districts proposed for recognition")
+    static let criteriaAtStandard = Labels.Key("Tiêu chí tính theo ngưỡng xã đạt chuẩn của năm. Xã in đậm: đề xuất đạt chuẩn trong năm.",
+                                               "Criteria counted at the year's standard thresholds. Communes in bold: proposed to reach standard in the year.")
+    static let criteriaAtAdvanced = Labels.Key("Tiêu chí tính theo ngưỡng nâng cao. Xã in đậm: đề xuất đạt trong năm; các xã khác được cấp kinh phí nhưng chưa đạt.",
+                                               "Criteria counted at the advanced thresholds. Communes in bold: proposed in the year; the others are funded but not yet there.")
+    static let criteriaAtModel = Labels.Key("Tiêu chí tính theo ngưỡng kiểu mẫu. Xã in đậm: đề xuất đạt trong năm; các xã khác được cấp kinh phí nhưng chưa đạt.",
+                                            "Criteria counted at the model thresholds. Communes in bold: proposed in the year; the others are funded but not yet there.")
+    static let noCommunes = Labels.Key("Không có xã nào.", "None.")
+    static let planHeader = Labels.Key("Kế hoạch phấn đấu đến cuối năm {1}", "Plan to the end of {1}")
+    static let planCount = Labels.Key("Số TC", "No. of criteria")
+    static let planNames = Labels.Key("Tên tiêu chí phấn đấu đạt", "Criteria to reach")
+    static let planCumulative = Labels.Key("Lũy kế", "Cumulative")
+    static let successProbability = Labels.Key("Xác suất đạt", "Probability")
+    static let cost = Labels.Key("Kinh phí (triệu đồng)", "Cost (million VND)")
+    static let fundedShare = Labels.Key("Kinh phí được cấp (mô phỏng)", "Funded (draws)")
+    static let fundedShareNote = Labels.Key(
+        "\"Kinh phí được cấp (mô phỏng)\": số tiền trung bình xã nhận được trong mô phỏng Monte Carlo so với kinh phí đề xuất; trên 100 % khi giá trị chỉ tiêu biến động làm chi phí cao hơn dự kiến; dưới 100 % khi ở một số lần mô phỏng nguồn vốn đã hết trước khi đến lượt xã (xã được cấp theo thứ tự danh sách).",
+        "\"Funded (draws)\": the mean money the commune received in the Monte Carlo engine against the cost proposed; above 100 % when the indicators' variation makes the package cost more than expected; below 100 % when, in some draws, the source was spent before the commune's turn (communes are funded in list order).")
+    static let startTier = Labels.Key("Mức đầu năm", "Tier at the start")
+    static let aimTier = Labels.Key("Mức phấn đấu", "Aiming at")
+    static let lostCriteria = Labels.Key("Tiêu chí có thể mất (ngưỡng tăng)", "Criteria at risk (rising threshold)")
+    static let lostNote = Labels.Key("Cột \"Tiêu chí có thể mất\": tiêu chí đạt đầu năm nhưng không giữ được đến cuối năm theo phương án (ngưỡng của năm tăng); Lũy kế = Số tiêu chí đạt + Số TC − số tiêu chí có thể mất.",
+                                     "\"Criteria at risk\": met at the start of the year but not kept to its end under the plan (the year's threshold rises); Cumulative = criteria met + criteria to reach − criteria at risk.")
+    static let expectedCriteriaMC = Labels.Key("Số TC chuẩn kỳ vọng (mô phỏng)", "Expected standard criteria (draws)")
+    static let districtProposed = Labels.Key("Đề xuất công nhận", "Proposed")
+    static let communesStillBelow = Labels.Key("Xã chưa đạt chuẩn cuối năm", "Communes still below standard at year end")
+    static let districtCriteriaMissing = Labels.Key("Tiêu chí huyện chưa đạt (năm gốc)", "District criteria not met (base year)")
+    static let districtsNote = Labels.Key(
+        "Huyện được đề xuất khi mọi xã đạt chuẩn đến cuối năm theo phương án; còn phải hoàn thành các tiêu chí huyện chưa đạt (Quyết định 320/QĐ-TTg). Xác suất: tỷ lệ số lần mô phỏng trong đó huyện được công nhận đến cuối năm.",
+        "A district is proposed when all its communes are standard by the end of the year under the plan; it must still complete the district criteria it lacks (Decision 320/QĐ-TTg). Probability: the share of draws in which it is recognised by the end of the year.")
+    static let allRecognised = Labels.Key("Mọi huyện, thị xã đã được công nhận.", "Every district is recognised.")
+    static let outcome = Labels.Key("Kết quả", "Outcome")
+    static let targetMet = Labels.Key("Đạt", "Met")
+    static let targetShort = Labels.Key("Thiếu", "Short")
+    static let proposedAdded = Labels.Key("Đề xuất (thêm, phương án)", "Proposed (added, plan)")
+    static let meanAdded = Labels.Key("Trung bình mô phỏng (thêm)", "Mean of draws (added)")
+
+    // Funding plan (Appendix III).
+    static let fundingPlanTitle = Labels.Key("Kế hoạch huy động nguồn lực thực hiện Chương trình năm {1}",
+                                             "Resources to mobilise for the programme, {1}")
+    static let fundingPlanIntro = Labels.Key(
+        "Kịch bản `{1}`, phương án phân bổ `{2}`. \"Nguồn vốn dự kiến\": số tiền của kịch bản (mỗi số có nguồn trong tệp kịch bản). \"Kế hoạch sử dụng\": duy tu (trừ trước) cộng đầu tư cho các xã đề xuất; phần còn lại không cần cho các mục tiêu đề xuất.",
+        "Scenario `{1}`, allocation policy `{2}`. \"Expected\": the scenario's money (each amount's source is in the scenario file). \"Planned use\": upkeep (paid first) plus investment in the communes proposed; the rest is not needed for the proposed targets.")
+    static let unitMillion = Labels.Key("Đơn vị tính: triệu đồng", "Unit: million VND")
+    static let appendixSTT = Labels.Key("STT", "No.")
+    static let appendixItem = Labels.Key("Nội dung chỉ tiêu", "Item")
+    static let grandTotal = Labels.Key("TỔNG SỐ", "TOTAL")
+    static let expectedIn = Labels.Key("Nguồn vốn dự kiến năm {1}", "Expected {1}")
+    static let plannedIn = Labels.Key("Kế hoạch sử dụng năm {1}", "Planned use {1}")
+    static let upkeepIn = Labels.Key("Duy tu năm {1}", "Upkeep {1}")
+    static let packagesIn = Labels.Key("Đầu tư cho các xã đề xuất năm {1}", "Investment in proposed communes {1}")
+    static let unused = Labels.Key("Chưa sử dụng", "Unused")
+    static let expectedMoney = Labels.Key("Nguồn vốn dự kiến", "Expected")
+    static let upkeep = Labels.Key("Duy tu", "Upkeep")
+    static let packages = Labels.Key("Đầu tư cho các xã đề xuất", "Investment in proposed communes")
+    static let plannedUse = Labels.Key("Kế hoạch sử dụng", "Planned use")
+    static let leastCostFor = Labels.Key("Phương án chi phí thấp nhất (mục tiêu {1})", "Least-cost plan (targets of {1})")
+    static let extraFor = Labels.Key("Cần thêm (mục tiêu {1})", "Extra (targets of {1})")
+    static let planSplit = Labels.Key("Kế hoạch sử dụng: duy tu và đầu tư cho các xã đề xuất", "Planned use: upkeep and investment in the communes proposed")
+    static let shortfallTitle = Labels.Key("Kinh phí ít nhất để đạt mục tiêu {1} đến năm {2}", "Least money to reach {1} by {2}")
+    static let shortfallReachable = Labels.Key(
+        "Phương án đã chọn đạt mọi mục tiêu với xác suất {3} %, thấp hơn mức yêu cầu. Phương án chi phí thấp nhất đạt mục tiêu trong giới hạn từng nguồn vốn, với xác suất {1} % (yêu cầu {2} %): chỉ cần phân bổ lại, không cần thêm tiền.",
+        "The chosen plan reaches every target with probability {3} %, below what was asked. The least-cost plan reaches them within each source's limits, with probability {1} % (asked: {2} %): it takes a re-allocation, no extra money.")
+    static let shortfallExtra = Labels.Key(
+        "Phương án đã chọn đạt mọi mục tiêu với xác suất {3} %, thấp hơn mức yêu cầu. Trong giới hạn các nguồn vốn không phương án nào đạt: cần thêm ít nhất số tiền ở cột \"Cần thêm\" (xác suất với số tiền đó: {1} %, yêu cầu {2} %).",
+        "The chosen plan reaches every target with probability {3} %, below what was asked. No plan reaches them within the sources' limits: it needs at least the money in the \"Extra\" column (probability with it: {1} %, asked: {2} %).")
+    static let shortfallUnsure = Labels.Key(
+        "Phương án đã chọn đạt mọi mục tiêu với xác suất {3} %, thấp hơn mức yêu cầu. Phương án chi phí thấp nhất đạt mục tiêu trong mô hình kỳ vọng; trong mô phỏng nó đạt với xác suất {1} % (yêu cầu {2} %), kể cả khi nhắm cao hơn mục tiêu (tới {4}).",
+        "The chosen plan reaches every target with probability {3} %, below what was asked. The least-cost plan reaches them in the expected-value model; in the Monte Carlo engine it does with probability {1} % (asked: {2} %), even aiming above the target (at {4}).")
+    static let chosenPlan = Labels.Key("Phương án đã chọn {1}", "Chosen plan {1}")
+    static let leastCostPlan = Labels.Key("Phương án chi phí thấp nhất {1}", "Least-cost plan {1}")
+    static let extraIn = Labels.Key("Cần thêm {1}", "Extra {1}")
+    static let shortfallNote = Labels.Key("Đầu tư cho các gói (không kể duy tu), triệu đồng; \"Cần thêm\" là phần vượt quá số tiền nguồn vốn có sau duy tu.",
+                                          "Investment in packages (upkeep excluded), million VND; \"Extra\" is what goes beyond what the source has after upkeep.")
+    static let allTargetsMet = Labels.Key("Phương án đã chọn đạt mọi mục tiêu của kịch bản với xác suất yêu cầu ({1} %).",
+                                          "The chosen plan meets every target of the scenario with the probability asked ({1} %).")
+}
+
+extension Labels {
+    /// A funding-source family as Appendix III heads it.
+    public func sourceFamily(_ family: String) -> String {
+        switch (family, lang) {
+        case ("central", .vi): "NGÂN SÁCH TRUNG ƯƠNG"
+        case ("local", .vi): "NGÂN SÁCH ĐỊA PHƯƠNG"
+        case ("integrated", .vi): "VỐN LỒNG GHÉP"
+        case ("credit", .vi): "VỐN TÍN DỤNG"
+        case ("enterprises", .vi): "VỐN DOANH NGHIỆP"
+        case ("people", .vi): "HUY ĐỘNG TỪ NGƯỜI DÂN VÀ CỘNG ĐỒNG"
+        case ("central", .en): "CENTRAL BUDGET"
+        case ("local", .en): "LOCAL BUDGET"
+        case ("integrated", .en): "INTEGRATED FROM OTHER PROGRAMMES"
+        case ("credit", .en): "CREDIT"
+        case ("enterprises", .en): "ENTERPRISES"
+        case ("people", .en): "PEOPLE AND COMMUNITY"
+        default: family.uppercased()
+        }
+    }
+
+    /// Roman numerals for Appendix III's families (I, II, …).
+    public static func roman(_ n: Int) -> String {
+        let table: [(Int, String)] = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+        var n = n, s = ""
+        for (v, r) in table { while n >= v { s += r; n -= v } }
+        return s
+    }
+}
