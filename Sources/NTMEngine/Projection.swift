@@ -252,10 +252,13 @@ struct BatchRunner {
                             store8(zP, i, v)
                             let gap = p.goal[target + w] - v
                             let has = gap .> 0
-                            let a = lanes.asym[w] - v
-                            let x = F8(repeating: 1).replacing(with: a / (a - gap), where: has)
                             let cp = load8(cpp, i)
-                            let n = a * VMath.vlog(x) * cp
+                            var n = F8(repeating: 0)
+                            if any(has) { // most chunks of most communes have no gap: skip the logarithm
+                                let a = lanes.asym[w] - v
+                                let x = F8(repeating: 1).replacing(with: a / (a - gap), where: has)
+                                n = a * VMath.vlog(x) * cp
+                            }
                             store8(nP, i, n)
                             let u = F8(repeating: 0).replacing(with: maintShare * v * cp, where: (lanes.maintained[w] .> 0) .& (v .> 0))
                             acc[w] += n
@@ -327,9 +330,12 @@ struct BatchRunner {
                             let i = base + w * 8
                             var v = load8(zP, i)
                             let spend = f ? load8(nP, i) : load8(nP, i) * frac[w]
-                            let r = lanes.asym[w] - v
-                            let e = VMath.vexp(-spend / load8(cpp, i) / r)
-                            v = v + F8(repeating: 0).replacing(with: r * (1 - e), where: spend .> 0)
+                            let spending = spend .> 0
+                            if any(spending) {
+                                let r = lanes.asym[w] - v
+                                let e = VMath.vexp(-spend / load8(cpp, i) / r)
+                                v = v + F8(repeating: 0).replacing(with: r * (1 - e), where: spending)
+                            }
                             let lapse = lanes.decay[w] * (1 - keep[w]) * v
                             v = v - F8(repeating: 0).replacing(with: lapse, where: (lanes.maintained[w] .> 0) .& (v .> 0))
                             store8(zP, i, v)
