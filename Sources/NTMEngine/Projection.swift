@@ -374,10 +374,15 @@ struct BatchRunner {
                         }
                         metTiers[c] = met
                         var n: Int32 = 0
-                        for j in 0..<J {
-                            var ok = true
-                            for w in 0..<MW where masks[w] & critMask[j * MW + w] != critMask[j * MW + w] { ok = false }
-                            if ok { n += 1 }
+                        if MW == 1 { // up to 64 indicators: one word per criterion
+                            let standard = masks[0]
+                            for j in 0..<J where standard & critMask[j] == critMask[j] { n += 1 }
+                        } else {
+                            for j in 0..<J {
+                                var ok = true
+                                for w in 0..<MW where masks[w] & critMask[j * MW + w] != critMask[j * MW + w] { ok = false }
+                                if ok { n += 1 }
+                            }
                         }
                         critStd[c] = n
                     }
