@@ -26,14 +26,17 @@ public struct Projection: Sendable {
         let lanes = Lanes(model: model)
         let done = Counter()
         let workers = max(1, min(threads, batches))
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            var i = w
-            while i < batches {
+        // Workers take the next batch as they free up (a busy core does not hold the others back); the merge
+        // order is the batch order whatever took which.
+        let next = Counter()
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while true {
+                let i = next.increment() - 1
+                guard i < batches else { break }
                 let start = i * b
                 let stats = BatchRunner(model: model, lanes: lanes, firstDraw: start, draws: min(b, draws - start)).run()
                 merger.put(i, stats)
                 progress?(done.increment(), batches)
-                i += workers
             }
         }
         return ProjectionResult(model: model, totals: merger.finish())
