@@ -59,15 +59,21 @@ extension Policy {
             let order = decided.map { d in (0..<C).filter { d[$0] } } ?? Self.priorityOrder(n)
             var trial = restBudget
             var take = [Double](repeating: 0, count: G * S)
+            // Each group's sources as one flat list (no array of arrays in the loop).
+            var groupStart = [0], flatSources: [Int] = []
+            for g in 0..<G { flatSources += m.groupSources[g]; groupStart.append(flatSources.count) }
+            var sourcesLeft = restBudget.filter { $0 > 0 }.count
             for c in order {
-                if !restBudget.contains(where: { $0 > 0 }) { break }
+                if sourcesLeft == 0 { break }
                 for s in 0..<S { trial[s] = restBudget[s] }
                 var ok = true
                 for g in 0..<G {
                     let needG = Double(n.groupNeed[c * G + g])
                     var rest = needG
                     guard rest > 0 else { continue }
-                    for s in m.groupSources[g] where trial[s] > 0 {
+                    for i in groupStart[g]..<groupStart[g + 1] {
+                        let s = flatSources[i]
+                        guard trial[s] > 0 else { continue }
                         let t = min(rest, trial[s])
                         trial[s] -= t
                         rest -= t
@@ -78,6 +84,7 @@ extension Policy {
                 }
                 if ok {
                     for s in 0..<S { restBudget[s] = trial[s] }
+                    sourcesLeft = restBudget.filter { $0 > 0 }.count
                     funded[c] = true
                     fundedList.append(c)
                     if recordPaid {
