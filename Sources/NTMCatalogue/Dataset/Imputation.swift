@@ -87,7 +87,7 @@ public struct Imputation {
             if let prev = assigned[code] { throw InputError(file: recipe.appendixFile, line: row.line, key: "Tên xã", "'\(row.commune)' is already row \(prev)") }
             assigned[code] = row.number
             communes[c].tier = .below
-            communes[c].tierSource = "seed Phụ lục II row \(row.number)"
+            communes[c].tierSource = "\(recipe.appendixSource) row \(row.number)"
             metStandard[c] = Set(row.met)
         }
         var named = Set<String>()
