@@ -84,6 +84,9 @@ public struct DatasetRecipe: Sendable {
     public var modelGaps: GapRule
     public var hamletBounds: (min: Int, max: Int, spread: Double)
     public var householdSpread: Double
+    /// How far past a threshold a commune that meets it is placed, in years of the indicator's noise (one
+    /// standard deviation each): 0 (the default) allows a value exactly at the threshold.
+    public var clearance: Double = 0
 
     public func total(_ key: String) -> Double? { totals[key]?.value }
 
@@ -98,7 +101,7 @@ public struct DatasetRecipe: Sendable {
 
     public static func parse(_ root: YAMLNode) throws -> DatasetRecipe {
         let top = try root.mapping(allowed: ["dataset", "totals", "tiers", "province_figures", "reference_figures",
-                                             "typical", "spread", "gaps", "sizes"])
+                                             "typical", "spread", "gaps", "sizes", "clearance"])
         let meta = try top.required("dataset").mapping(allowed: ["name", "province", "base_year", "communes_file",
                                                                  "appendix_ii_file", "appendix_ii_source", "imputation_seed"])
         var totals: [String: (value: Double, decimals: Int?, source: String)] = [:]
@@ -199,6 +202,11 @@ public struct DatasetRecipe: Sendable {
             hamletBounds: (try hm.required("min").int(in: 1...1000), try hm.required("max").int(in: 1...1000), try hm.required("spread").double(in: 0...1)),
             householdSpread: try sourced(sm.required("households_per_hamlet_spread")).0)
         if let a = meta["appendix_ii_source"] { recipe.appendixSource = try a.nonEmptyString() }
+        if let c = top["clearance"] {
+            let m = try c.mapping(allowed: ["value", "source"])
+            recipe.clearance = try m.required("value").double(in: 0...10)
+            _ = try m.required("source").nonEmptyString()
+        }
         return recipe
     }
 }
