@@ -227,7 +227,7 @@ public struct Calibration: Sendable {
         // Nelder–Mead once more with a fresh, smaller simplex.
         var best: (point: [Double], value: Double) = (u0, f(u0))
         let lo = parameters.map { $0.toSearch($0.lower) }, hi = parameters.map { $0.toSearch($0.upper) }
-        for i in 1...max(samples, 1) {
+        for i in 1...max(min(samples, maxEvaluations / 3), 1) {
             let u = (0..<n).map { lo[$0] + (hi[$0] - lo[$0]) * Self.halton(i, base: Self.primes[$0 % Self.primes.count]) }
             let v = f(u)
             if v < best.value { best = (u, v) }
