@@ -14,8 +14,10 @@ extension CalibrationParameter {
         for id in ["poverty_rate", "near_poverty_rate", "model_field_excellence"] {
             guard let ind = catalogue.indicator(id) else { continue }
             let v = ind.trend.value.value
-            // Relative trends from −70 % to +10 % a year; point trends from 0 to six times the catalogue's (or the mirror).
-            let range: ClosedRange<Double> = ind.trend.value.isRelative ? -0.7...0.1 : (v >= 0 ? 0...(6 * v + 5) : (6 * v - 5)...0)
+            // A trend keeps its direction (poverty does not rise by itself): relative trends up to 70 % a year,
+            // point trends up to six times the catalogue's.
+            let range: ClosedRange<Double> = ind.trend.value.isRelative ? (v < 0 ? -0.7...0 : 0...0.7)
+                : (v >= 0 ? 0...(6 * v + 5) : (6 * v - 5)...0)
             out.append(CalibrationParameter(id: "trend.\(id)", kind: .trend(id), start: v, lower: range.lowerBound, upper: range.upperBound))
         }
         out.append(CalibrationParameter(id: "unit_cost.infrastructure", kind: .unitCost([.infrastructure]), start: 1, lower: 0.2, upper: 5))

@@ -55,6 +55,13 @@ public struct CalibrationReport {
                    L.number(r.mean, decimals: d), band, L.number(fit.residuals[i], decimals: d + 1), fit.withinRounding(i) ? L[.yes] : L[.no]])
         }
         s += t.text + "\n"
+        let missed = fit.targets.indices.filter { i in
+            if case .indicator = fit.targets[i].kind { return false }
+            return !fit.withinRounding(i)
+        }
+        if !missed.isEmpty {
+            s += L.fill(.notReproduced, missed.map { targetName(fit.targets[$0], catalogue: catalogue) }.joined(separator: ", ")) + "\n\n"
+        }
         s += L.fill(.objectiveLine, L.number(fit.startObjective, decimals: 2), L.number(fit.objective, decimals: 2)) + "\n\n"
         s += "## " + L[.fittedParameters] + "\n\n"
         var p = MarkdownTable([L[.parameter], L[.meaning], L[.startValue], L[.fittedValue], L[.standardError]], rightAligned: [2, 3, 4])
