@@ -1,7 +1,8 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// Layers, top to bottom: catalogue and dataset → engine → (allocation, proposals) → reports → command line.
+// Layers, top to bottom: catalogue and dataset → engine → (allocation, calibration and backtest, proposals) → reports
+// → command line.
 // Nothing below imports anything above.
 let package = Package(
     name: "ntm",
@@ -11,6 +12,7 @@ let package = Package(
         .library(name: "NTMCatalogue", targets: ["NTMCatalogue"]),
         .library(name: "NTMEngine", targets: ["NTMEngine"]),
         .library(name: "NTMAllocation", targets: ["NTMAllocation"]),
+        .library(name: "NTMCalibration", targets: ["NTMCalibration"]),
         .library(name: "NTMReports", targets: ["NTMReports"]),
     ],
     dependencies: [
@@ -32,16 +34,18 @@ let package = Package(
                 swiftSettings: [.unsafeFlags(["-Ounchecked", "-target-cpu", "haswell"])]),
         .systemLibrary(name: "CGLPK", path: "Sources/CGLPK", providers: [.apt(["libglpk-dev"])]),
         .target(name: "NTMAllocation", dependencies: ["NTMCatalogue", "NTMEngine", "CGLPK"]),
-        .target(name: "NTMReports", dependencies: ["NTMCatalogue", "NTMEngine", "NTMAllocation",
+        .target(name: "NTMCalibration", dependencies: ["NTMCatalogue", "NTMEngine"]),
+        .target(name: "NTMReports", dependencies: ["NTMCatalogue", "NTMEngine", "NTMAllocation", "NTMCalibration",
                                                  .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .executableTarget(name: "ntm", dependencies: [
-            "NTMCatalogue", "NTMEngine", "NTMAllocation", "NTMReports",
+            "NTMCatalogue", "NTMEngine", "NTMAllocation", "NTMCalibration", "NTMReports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "NTMCatalogueTests", dependencies: ["NTMCatalogue"]),
         .testTarget(name: "NTMEngineTests", dependencies: ["NTMEngine", "NTMCatalogue"]),
         .testTarget(name: "CLITests", dependencies: ["NTMCatalogue"]),
         .testTarget(name: "NTMFuzzTests", dependencies: ["NTMCatalogue", "NTMEngine"]),
+        .testTarget(name: "NTMCalibrationTests", dependencies: ["NTMCalibration", "NTMEngine", "NTMCatalogue"]),
         .testTarget(name: "NTMAllocationTests", dependencies: ["NTMAllocation", "NTMEngine", "NTMCatalogue"]),
         .testTarget(name: "NTMPropertyTests", dependencies: ["NTMEngine", "NTMCatalogue",
                                                             .product(name: "PropertyBased", package: "swift-property-based")]),

@@ -131,7 +131,16 @@ extension Scenario {
         if let n = m["seed"] { seed = UInt64(try n.int(in: 0...Int.max)) }
         if let n = m["dataset"] {
             let v = try n.nonEmptyString()
-            datasetPath = v == "embedded" ? nil : Self.resolve(v, dir: dir)
+            if v.hasPrefix("embedded:") {
+                // Another dataset shipped with ntm, by name (e.g. `embedded:soc-trang-2022`).
+                let name = String(v.dropFirst("embedded:".count))
+                guard let folder = DatasetLoader.embeddedFolder(name) else {
+                    throw n.error("no embedded dataset '\(name)'")
+                }
+                datasetPath = folder
+            } else {
+                datasetPath = v == "embedded" ? nil : Self.resolve(v, dir: dir)
+            }
         }
         if let n = m["catalogue"] {
             let v = try n.nonEmptyString()

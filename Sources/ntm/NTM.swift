@@ -13,7 +13,8 @@ struct NTM: ParsableCommand {
         line and key); 64 a wrong command line; 1 an internal failure.
         """,
         version: ntmVersion,
-        subcommands: [Run.self, Compare.self, Allocate.self, Propose.self, Baseline.self, Validate.self, DataCommand.self])
+        subcommands: [Run.self, Compare.self, Allocate.self, Propose.self, Calibrate.self, BacktestCommand.self, Baseline.self,
+                      Validate.self, DataCommand.self])
 }
 
 extension NTM {

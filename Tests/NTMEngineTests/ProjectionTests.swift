@@ -367,9 +367,19 @@ final class ProjectionTests: XCTestCase {
                 let a = plan.summary(year: yi, field: 4).mean, b = rich.summary(year: yi, field: 4).mean
                 XCTAssertGreaterThanOrEqual(b, a - 1e-9, "\(policy) \(plan.years[yi]): twice the money gives \(b) criteria on average, the plan \(a)")
             }
+            // Money must matter where it binds. Under the calibrated dynamics (Scenarios/calibrated-2023.yaml) the
+            // plan's money already pays for what this policy funds by 2025, so twice as much may change nothing;
+            // half as much must make a difference.
+            let poorer = try Fixture.write("extends: \(Fixture.planPath)\ndraws: 100\npolicy: \(policy)\n" + Fixture.fundingScaleYAML(0.5),
+                                           to: "half-\(policy).yaml", in: dir)
+            let poor = Projection(model: try Fixture.model(poorer)).run(threads: 2)
             let last = plan.years.count - 1
-            XCTAssertGreaterThan(rich.summary(year: last, field: 4).mean, plan.summary(year: last, field: 4).mean,
-                                 "\(policy): twice the money makes some difference by \(plan.years[last])")
+            XCTAssertGreaterThan(plan.summary(year: last, field: 4).mean, poor.summary(year: last, field: 4).mean,
+                                 "\(policy): half the money makes some difference by \(plan.years[last])")
+            for yi in plan.years.indices {
+                XCTAssertGreaterThanOrEqual(plan.summary(year: yi, field: 4).mean, poor.summary(year: yi, field: 4).mean - 1e-9,
+                                            "\(policy) \(plan.years[yi]): half the money never does better")
+            }
         }
     }
 

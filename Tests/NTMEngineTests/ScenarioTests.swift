@@ -26,12 +26,14 @@ final class ScenarioTests: XCTestCase {
         XCTAssertEqual(s.description, parent.description)
         XCTAssertEqual(s.funding.count, 9)
         XCTAssertEqual(s.funding["province"], [2024: 185_253, 2025: 39_102])
-        XCTAssertEqual(s.chain.count, 2, "the child, then the plan: \(s.chain)")
+        XCTAssertEqual(s.chain.count, 3, "the child, the plan, then the calibrated parameters it extends: \(s.chain)")
         XCTAssertEqual(s.name, "child", "the name is the child's own (its file name)")
         XCTAssertEqual(s.file, path)
 
         // A relative `extends` is read from the child's own folder.
         try Fixture.write(try String(contentsOfFile: Fixture.planPath, encoding: .utf8), to: "base/plan.yaml", in: dir)
+        let calibrated = Fixture.packageRoot.appendingPathComponent("Scenarios/calibrated-2023.yaml").path
+        try Fixture.write(try String(contentsOfFile: calibrated, encoding: .utf8), to: "base/calibrated-2023.yaml", in: dir)
         let rel = try Fixture.write("extends: ../base/plan.yaml\ndraws: 9\n", to: "sub/child.yaml", in: dir)
         let r = try Scenario.load(path: rel)
         XCTAssertEqual(r.draws, 9)
@@ -69,14 +71,18 @@ final class ScenarioTests: XCTestCase {
             overrides: {"indicator.income_per_capita.trend": {value: 0.02, source: "test"}}
             """, to: "child.yaml", in: dir)
         let s = try Scenario.load(path: path)
-        XCTAssertEqual(s.overrides.count, 1)
+        // The plan's own overrides (the calibrated parameters it extends) and the child's one.
+        let parent = try Scenario.load(path: Fixture.planPath)
+        XCTAssertEqual(s.overrides.count, parent.overrides.count + 1)
+        XCTAssertEqual(s.overrides.filter { $0.path == "indicator.income_per_capita.trend" }.count, 1)
+        let parentModel = try Model.load(scenario: parent)
         for m in [try Model.load(scenario: s), try Fixture.model(s)] {
             let ind = try XCTUnwrap(m.catalogue.indicator("income_per_capita"))
             XCTAssertEqual(ind.trend.value.value, 0.02)
             XCTAssertTrue(ind.trend.value.isRelative, "the override keeps the trend relative")
             XCTAssertEqual(ind.trend.source, "test")
             XCTAssertEqual(m.catalogue.indicator("poverty_rate")!.trend.value.value,
-                           base.indicator("poverty_rate")!.trend.value.value, "other indicators untouched")
+                           parentModel.catalogue.indicator("poverty_rate")!.trend.value.value, "other indicators as the plan has them")
         }
     }
 

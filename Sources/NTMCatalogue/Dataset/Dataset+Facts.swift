@@ -54,7 +54,7 @@ extension Dataset {
                     holds = met == row.met.sorted() && communes[c].tier == .below
                 }
                 out.append(FactCheck(key: "appendix_ii.\(row.number)", reported: "\(row.commune): \(row.met.map(String.init).joined(separator: ","))",
-                                     dataset: have, holds: holds, source: "seed Phụ lục II row \(row.number)"))
+                                     dataset: have, holds: holds, source: "\(r.appendixSource) row \(row.number)"))
             }
         }
         for ind in catalogue.indicators {

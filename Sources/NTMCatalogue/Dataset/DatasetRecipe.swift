@@ -68,6 +68,9 @@ public struct DatasetRecipe: Sendable {
     public var baseYear: Int
     public var communesFile: String
     public var appendixFile: String
+    /// Where the table of communes below standard comes from: "seed Phụ lục II" for the report's own table,
+    /// or an `assumption: …` when the table was put together for a year the report does not cover.
+    public var appendixSource: String = "seed Phụ lục II"
     public var seed: UInt64
     public var totals: [String: (value: Double, decimals: Int?, source: String)]
     public var namedTiers: [NamedTier]
@@ -81,6 +84,9 @@ public struct DatasetRecipe: Sendable {
     public var modelGaps: GapRule
     public var hamletBounds: (min: Int, max: Int, spread: Double)
     public var householdSpread: Double
+    /// How far past a threshold a commune that meets it is placed, in years of the indicator's noise (one
+    /// standard deviation each): 0 (the default) allows a value exactly at the threshold.
+    public var clearance: Double = 0
 
     public func total(_ key: String) -> Double? { totals[key]?.value }
 
@@ -95,9 +101,9 @@ public struct DatasetRecipe: Sendable {
 
     public static func parse(_ root: YAMLNode) throws -> DatasetRecipe {
         let top = try root.mapping(allowed: ["dataset", "totals", "tiers", "province_figures", "reference_figures",
-                                             "typical", "spread", "gaps", "sizes"])
+                                             "typical", "spread", "gaps", "sizes", "clearance"])
         let meta = try top.required("dataset").mapping(allowed: ["name", "province", "base_year", "communes_file",
-                                                                 "appendix_ii_file", "imputation_seed"])
+                                                                 "appendix_ii_file", "appendix_ii_source", "imputation_seed"])
         var totals: [String: (value: Double, decimals: Int?, source: String)] = [:]
         for (key, node) in try top.required("totals").openMapping() {
             let allowed = ["communes", "hamlets", "households", "standard", "advanced", "model", "average_criteria"]
@@ -182,7 +188,7 @@ public struct DatasetRecipe: Sendable {
         let sm = try top.required("sizes").mapping(allowed: ["hamlets", "households_per_hamlet_spread"])
         let hm = try sm.required("hamlets").mapping(allowed: ["min", "max", "spread", "source"])
         _ = try hm.required("source").nonEmptyString()
-        return DatasetRecipe(
+        var recipe = DatasetRecipe(
             file: root.file, name: try meta.required("name").nonEmptyString(), province: try meta.required("province").nonEmptyString(),
             baseYear: try meta.required("base_year").int(in: 1990...2100), communesFile: try meta.required("communes_file").nonEmptyString(),
             appendixFile: try meta.required("appendix_ii_file").nonEmptyString(),
@@ -195,6 +201,13 @@ public struct DatasetRecipe: Sendable {
             modelGaps: try gapRule(gm.required("model"), ranged: true),
             hamletBounds: (try hm.required("min").int(in: 1...1000), try hm.required("max").int(in: 1...1000), try hm.required("spread").double(in: 0...1)),
             householdSpread: try sourced(sm.required("households_per_hamlet_spread")).0)
+        if let a = meta["appendix_ii_source"] { recipe.appendixSource = try a.nonEmptyString() }
+        if let c = top["clearance"] {
+            let m = try c.mapping(allowed: ["value", "source"])
+            recipe.clearance = try m.required("value").double(in: 0...10)
+            _ = try m.required("source").nonEmptyString()
+        }
+        return recipe
     }
 }
 

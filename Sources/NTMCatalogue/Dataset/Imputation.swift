@@ -5,7 +5,8 @@ import Foundation
 /// The procedure, indicator by indicator in catalogue order:
 /// 1. **Limits.** Each commune gets an interval from the indicator's range, narrowed by what its tier and
 ///    Appendix II say: a criterion it meets at a tier puts the indicator at or past that tier's threshold in
-///    the base year; a criterion it misses puts the indicator that carries the gap (`gaps:`) short of it.
+///    the base year (past it by `clearance` years of the indicator's noise, if the recipe asks); a criterion
+///    it misses puts the indicator that carries the gap (`gaps:`) short of it.
 ///    Standard communes that are not advanced are given 1–4 advanced gaps, advanced communes that are not
 ///    model 1–2 model gaps, drawn by a hash of the commune code.
 /// 2. **Profile.** A commune's starting value is the province figure (or the `typical` mean) plus a spread
@@ -87,7 +88,7 @@ public struct Imputation {
             if let prev = assigned[code] { throw InputError(file: recipe.appendixFile, line: row.line, key: "Tên xã", "'\(row.commune)' is already row \(prev)") }
             assigned[code] = row.number
             communes[c].tier = .below
-            communes[c].tierSource = "seed Phụ lục II row \(row.number)"
+            communes[c].tierSource = "\(recipe.appendixSource) row \(row.number)"
             metStandard[c] = Set(row.met)
         }
         var named = Set<String>()
@@ -143,7 +144,11 @@ public struct Imputation {
                     let T = th.value(in: recipe.baseYear)
                     let mustMeet = communes[c].tier >= tier || (tier == .standard && metStandard[c].contains(ind.criterion))
                     if mustMeet {
-                        if ind.direction == .higher { lo[c] = max(lo[c], T) } else { hi[c] = min(hi[c], T) }
+                        // Past the threshold by the recipe's clearance (in years of noise), within the range.
+                        let noise = ind.noise.value.isRelative ? ind.noise.value.value * abs(T) : ind.noise.value.value
+                        let room = recipe.clearance * noise
+                        if ind.direction == .higher { lo[c] = max(lo[c], min(T + room, ind.range.upperBound)) }
+                        else { hi[c] = min(hi[c], max(T - room, ind.range.lowerBound)) }
                     }
                     if failAt[c][k] == tier {
                         // A commune short of a threshold is short by a varying amount, not all by the same.

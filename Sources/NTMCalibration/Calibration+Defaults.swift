@@ -1,0 +1,89 @@
+import Foundation
+import NTMCatalogue
+
+extension CalibrationParameter {
+    /// The groups `ntm calibrate` fits by default: the two poverty trends (each has its own observed rate), the
+    /// yearly progress toward a model commune's stand-out field (the only way the observed +2 model communes can
+    /// happen without programme money), one unit-cost multiplier for infrastructure and one for the other kinds
+    /// (economic and administrative), and a noise multiplier for each of the same two groups. Seven numbers, not
+    /// one per indicator: one year of province figures cannot tell more apart. Noise multipliers may reach 0:
+    /// the engine plans half a year's noise past each threshold, so any noise at all takes a closed gap away
+    /// about three times in ten, and only no noise removes that.
+    public static func defaults(catalogue: Catalogue) -> [CalibrationParameter] {
+        var out: [CalibrationParameter] = []
+        for id in ["poverty_rate", "near_poverty_rate", "model_field_excellence"] {
+            guard let ind = catalogue.indicator(id) else { continue }
+            let v = ind.trend.value.value
+            // A trend keeps its direction (poverty does not rise by itself): relative trends up to 70 % a year,
+            // point trends up to six times the catalogue's.
+            let range: ClosedRange<Double> = ind.trend.value.isRelative ? (v < 0 ? -0.7...0 : 0...0.7)
+                : (v >= 0 ? 0...(6 * v + 5) : (6 * v - 5)...0)
+            out.append(CalibrationParameter(id: "trend.\(id)", kind: .trend(id), start: v, lower: range.lowerBound, upper: range.upperBound))
+        }
+        out.append(CalibrationParameter(id: "unit_cost.infrastructure", kind: .unitCost([.infrastructure]), start: 1, lower: 0.2, upper: 5))
+        out.append(CalibrationParameter(id: "unit_cost.economic_administrative", kind: .unitCost([.economic, .administrative]),
+                                        start: 1, lower: 0.2, upper: 5))
+        out.append(CalibrationParameter(id: "noise.infrastructure", kind: .noise([.infrastructure]), start: 1, lower: 0, upper: 2))
+        out.append(CalibrationParameter(id: "noise.economic_administrative", kind: .noise([.economic, .administrative]), start: 1, lower: 0, upper: 2))
+        return out
+    }
+
+    /// What the parameter moves, in words.
+    public func describe(_ lang: Language) -> String {
+        switch (kind, lang) {
+        case (.trend(let id), .vi): "Xu hướng hằng năm của \(id)"
+        case (.trend(let id), .en): "Yearly trend of \(id)"
+        case (.unitCost(let k), .vi): "Hệ số nhân đơn giá (\(k.map(\.rawValue).joined(separator: ", ")))"
+        case (.unitCost(let k), .en): "Unit-cost multiplier (\(k.map(\.rawValue).joined(separator: ", ")))"
+        case (.noise(let k), .vi): "Hệ số nhân nhiễu (\(k.map(\.rawValue).joined(separator: ", ")))"
+        case (.noise(let k), .en): "Noise multiplier (\(k.map(\.rawValue).joined(separator: ", ")))"
+        }
+    }
+}
+
+extension CalibrationFit {
+    /// "value ± standard error", or "value (not identified)".
+    public func formatted(_ i: Int) -> String {
+        let v = formatNumber(values[i], decimals: 3)
+        if let s = standardErrors[i] { return "\(v) ± \(formatNumber(s, decimals: 3))" }
+        return "\(v) (not identified)"
+    }
+
+    /// The fitted parameters as a scenario file of overrides, each with `source: calibrated …`, for the shipped
+    /// scenarios to extend.
+    public func overridesYAML(scenario: String, observed: String, year: Int, catalogue: Catalogue) -> String {
+        func q(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+        var s = """
+        # Written by `ntm calibrate` (do not edit by hand; run it again): the dynamics fitted so that replaying \(year)
+        # from the base dataset of \(scenario) with \(year)'s actual resources reproduces \(observed)
+        # (\(draws) draws, seed \(seed), objective \(formatNumber(startObjective, decimals: 2)) at the catalogue's values,
+        # \(formatNumber(objective, decimals: 2)) fitted). The scenarios in this folder extend this file.
+        # One year of province figures identifies these parameters only weakly: see calibration.md beside the fit.
+        #
+        """
+        s += "\n"
+        for (i, p) in parameters.enumerated() { s += "#   \(p.id) = \(formatted(i))\n" }
+        s += """
+        scenario:
+          name: calibrated-\(year)
+          description: \(q("Tham số động học hiệu chỉnh theo năm \(year) / Dynamics calibrated on \(year)"))
+        overrides:
+
+        """
+        for o in overrides {
+            let p = parameters[o.parameter]
+            let what: String
+            switch p.kind {
+            case .trend: what = "\(p.id) = \(formatted(o.parameter)); catalogue \(formatNumber(p.start, decimals: 4))"
+            case .unitCost:
+                let base = catalogue.indicator(String(o.path.split(separator: ".")[1]))?.unitCost.value ?? 0
+                what = "\(p.id) multiplier \(formatted(o.parameter)) × catalogue \(formatNumber(base))"
+            case .noise:
+                let base = catalogue.indicator(String(o.path.split(separator: ".")[1]))?.noise.value.value ?? 0
+                what = "noise multiplier \(formatted(o.parameter)) × catalogue \(formatNumber(base))"
+            }
+            s += "  \(o.path): {value: \(formatNumber(o.value, decimals: 6)), source: \(q("calibrated on \(year) by ntm calibrate (\(observed)): \(what)"))}\n"
+        }
+        return s
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import XCTest
+
+/// `ntm calibrate` and `ntm backtest` through the built executable.
+final class CalibrateBacktestCLITests: XCTestCase {
+    static let root = CLI.root
+    static var backtestPath: String { root.appendingPathComponent("Scenarios/backtest-2023.yaml").path }
+    static var observedPath: String { root.appendingPathComponent("Scenarios/observed/soc-trang-2023.yaml").path }
+
+    private func ntm(_ args: [String], scratch: URL) throws -> CLI.Result { try CLI.exec(try CLI.binary(), args, cwd: nil, scratch: scratch) }
+
+    func testCalibrateWritesTheFitReportAndTheOverrides() throws {
+        let tmp = try cliTempFolder("ntm-calibrate-cli")
+        let out = tmp.appendingPathComponent("fit"), overrides = tmp.appendingPathComponent("calibrated.yaml")
+        let r = try ntm(["calibrate", Self.backtestPath, "--observed", Self.observedPath, "--draws", "20", "--max-evaluations", "40",
+                         "--write", overrides.path, "--out", out.path, "--lang", "en"], scratch: tmp)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let md = try String(contentsOf: out.appendingPathComponent("calibration.md"), encoding: .utf8)
+        for words in ["Observed and replayed", "Residual", "Fitted parameters", "Standard error", "weakly"] {
+            XCTAssertTrue(md.contains(words), "calibration.md should say '\(words)'")
+        }
+        let residuals = try String(contentsOf: out.appendingPathComponent("residuals.csv"), encoding: .utf8)
+        XCTAssertTrue(residuals.hasPrefix("target,observed,catalogue_mean,replayed_mean"))
+        XCTAssertTrue(residuals.contains("tier.standard,70,"))
+        let yaml = try String(contentsOf: overrides, encoding: .utf8)
+        XCTAssertTrue(yaml.contains("overrides:"))
+        let values = yaml.components(separatedBy: "\n").filter { $0.hasPrefix("  indicator.") }
+        XCTAssertFalse(values.isEmpty)
+        XCTAssertTrue(values.allSatisfy { $0.contains("source: \"calibrated") }, "every value says it was calibrated")
+        // The written file is a scenario layer ntm accepts.
+        let v = try ntm(["validate", overrides.path], scratch: tmp)
+        XCTAssertEqual(v.status, 0, v.stderr)
+    }
+
+    func testBacktestRunsOnTheShippedObservedFileAndExplainsItself() throws {
+        let tmp = try cliTempFolder("ntm-backtest-cli")
+        let out = tmp.appendingPathComponent("bt")
+        let r = try ntm(["backtest", Self.observedPath, Self.backtestPath, "--draws", "100", "--out", out.path, "--lang", "en"], scratch: tmp)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        for words in ["P10–P90 band", "Brier score", "Reliability table", "Rank of the communes actually recognised", "An Thạnh 1",
+                      "Communes standard", "in-sample"] {
+            XCTAssertTrue(r.stdout.contains(words), "the backtest should say '\(words)'")
+        }
+        let csv = try String(contentsOf: out.appendingPathComponent("backtest.csv"), encoding: .utf8)
+        XCTAssertTrue(csv.contains("band,2023,standard,,70,"))
+        XCTAssertTrue(csv.contains("rank,2023,model,An Thạnh 1,"))
+        // Vietnamese by default.
+        let vi = try ntm(["backtest", Self.observedPath, Self.backtestPath, "--draws", "20", "--out", tmp.appendingPathComponent("vi").path], scratch: tmp)
+        XCTAssertEqual(vi.status, 0, vi.stderr)
+        XCTAssertTrue(vi.stdout.contains("Điểm Brier"))
+    }
+
+    func testBadObservedFileIsOneLineNamingFileLineAndKeyAndWritesNothing() throws {
+        let tmp = try cliTempFolder("ntm-backtest-bad")
+        let bad = tmp.appendingPathComponent("observed.yaml")
+        try """
+        observed: {name: bad}
+        years:
+          2023:
+            communes:
+              standard: {recognised: ["Atlantis"], source: "made up"}
+        """.write(to: bad, atomically: true, encoding: .utf8)
+        let out = tmp.appendingPathComponent("never")
+        for args in [["backtest", bad.path, Self.backtestPath, "--draws", "5", "--out", out.path],
+                     ["calibrate", Self.backtestPath, "--observed", bad.path, "--draws", "5", "--no-write", "--out", out.path]] {
+            let r = try ntm(args, scratch: tmp)
+            XCTAssertEqual(r.status, 2, r.stderr)
+            let lines = r.stderr.split(separator: "\n")
+            XCTAssertEqual(lines.count, 1, r.stderr)
+            XCTAssertTrue(r.stderr.hasPrefix("error: \(bad.path):5: years.2023.communes.standard.recognised[0]:"), r.stderr)
+            XCTAssertTrue(r.stderr.contains("Atlantis"), r.stderr)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out.path), "nothing is written")
+        }
+    }
+}
