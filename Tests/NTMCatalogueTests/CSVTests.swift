@@ -154,6 +154,27 @@ final class CSVTests: XCTestCase {
             }
         }
     }
+
+    // MARK: Names
+
+    /// The loader's NFC shortcut: the scalars it lets through unchanged are left unchanged by Foundation too,
+    /// alone and in random strings; others still go through Foundation.
+    func testNFCShortcutAgreesWithFoundation() {
+        let kept = (0..<0x300).compactMap(Unicode.Scalar.init) + (0x1E00...0x1EFF).compactMap(Unicode.Scalar.init)
+        for u in kept {
+            let s = String(u)
+            XCTAssertEqual(Array(DatasetLoader.nfc(s).unicodeScalars), Array(s.precomposedStringWithCanonicalMapping.unicodeScalars), "U+\(String(u.value, radix: 16))")
+        }
+        var rng = SplitMix(seed: 3)
+        let extra: [Unicode.Scalar] = ["\u{301}", "\u{303}", "\u{323}", "\u{340}", "\u{2126}", "\u{1100}", "\u{1161}"]
+        for i in 0..<20_000 {
+            let pool = i % 2 == 0 ? kept : kept + extra
+            var s = ""
+            for _ in 0..<Int(rng.next() % 10) { s.unicodeScalars.append(pool[Int(rng.next() % UInt64(pool.count))]) }
+            XCTAssertEqual(Array(DatasetLoader.nfc(s).unicodeScalars), Array(s.precomposedStringWithCanonicalMapping.unicodeScalars), s.debugDescription)
+        }
+        XCTAssertEqual(Array(DatasetLoader.nfc("Xa\u{303} 1").unicodeScalars), Array("Xã 1".unicodeScalars))
+    }
 }
 
 /// A small deterministic generator for the tests.

@@ -37,6 +37,21 @@ public enum DatasetLoader {
         }
     }
 
+    /// `Provenance(rawValue:)`, comparing with the usual value first.
+    @inline(__always)
+    static func provenance(_ s: String) -> Provenance? {
+        s == "imputed" ? .imputed : s == "reported" ? .reported : s == "derived" ? .derived : Provenance(rawValue: s)
+    }
+
+    /// `s.precomposedStringWithCanonicalMapping`, skipping Foundation when `s` is already NFC: every scalar
+    /// below U+0300 (Latin-1, Latin Extended-A/B, IPA, spacing modifiers) or in Latin Extended Additional
+    /// (U+1E00–U+1EFF, Vietnamese letters with their tone marks) is a starter that NFC leaves alone and that
+    /// never composes with another of them.
+    public static func nfc(_ s: String) -> String {
+        if s.unicodeScalars.allSatisfy({ $0.value < 0x300 || (0x1E00...0x1EFF).contains($0.value) }) { return s }
+        return s.precomposedStringWithCanonicalMapping
+    }
+
     public static func load(folder: String, catalogue: Catalogue) throws -> Dataset {
         var d = Diagnostics()
         let recipe = try DatasetRecipe.load(path: folder + "/dataset.yaml", displayName: display(folder, "dataset.yaml"))
@@ -63,7 +78,7 @@ public enum DatasetLoader {
             let hm = Int(f[8]).flatMap { $0 > 0 ? $0 : nil }
             if hm == nil { d.add(InputError(file: ct.file, line: r.line, key: "hamlets", "'\(f[8])' is not a positive whole number")) }
             lineOf[f[0]] = r.line
-            communes.append(Commune(code: f[0], name: f[1].precomposedStringWithCanonicalMapping, districtCode: f[2], district: f[3],
+            communes.append(Commune(code: f[0], name: nfc(f[1]), districtCode: f[2], district: f[3],
                                     districtKind: f[4], tier: tier ?? .below, tierSource: f[6], households: hh ?? 1, hamlets: hm ?? 1))
         }
         let ids = catalogue.indicators.map(\.id)
@@ -107,7 +122,7 @@ public enum DatasetLoader {
                 let ind = catalogue.indicators[k]
                 d.add(InputError(file: it.file, line: r.line, key: f[1], "\(f[2]) is out of range; expected \(formatNumber(ind.range.lowerBound)) to \(formatNumber(ind.range.upperBound)) \(ind.unit)"))
             }
-            guard let p = Provenance(rawValue: f[3]) else {
+            guard let p = provenance(f[3]) else {
                 d.add(InputError(file: it.file, line: r.line, key: "provenance", "'\(f[3])' is not one of reported, derived, imputed")); continue
             }
             if valueLine[c * K + k] != 0 {

@@ -22,7 +22,8 @@ public struct CSVTable {
     /// which never occurs inside a multi-byte scalar, so fields split here are whole UTF-8 text.
     static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>, file: String) throws -> CSVTable {
         let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
-        var records: [(line: Int, fields: [String])] = []
+        // The first record (the header) apart, so the rest need no copy at the end.
+        var first: [String]? = nil, records: [(line: Int, fields: [String])] = []
         var field: [UInt8] = [], fields: [String] = [], inQuotes = false, line = 1, recordLine = 1, afterQuote = false
         field.reserveCapacity(256)
         let n = bytes.count
@@ -56,9 +57,11 @@ public struct CSVTable {
             case lf:  // (the end of a record is written out here: local functions would box the state)
                 fields.append(field.isEmpty ? "" : String(decoding: field, as: UTF8.self))
                 field.removeAll(keepingCapacity: true)
-                if !(fields.count == 1 && fields[0].isEmpty) { records.append((recordLine, fields)) }
+                if !(fields.count == 1 && fields[0].isEmpty) {
+                    if first == nil { first = fields } else { records.append((recordLine, fields)) }
+                }
                 fields = []
-                fields.reserveCapacity(records.last?.1.count ?? 4)
+                fields.reserveCapacity(first?.count ?? 4)
                 afterQuote = false
                 line += 1; recordLine = line
             default:
@@ -78,14 +81,16 @@ public struct CSVTable {
         if inQuotes { throw InputError(file: file, line: recordLine, key: "", "a quoted field is never closed") }
         if !field.isEmpty || !fields.isEmpty {
             fields.append(String(decoding: field, as: UTF8.self))
-            if !(fields.count == 1 && fields[0].isEmpty) { records.append((recordLine, fields)) }
+            if !(fields.count == 1 && fields[0].isEmpty) {
+                if first == nil { first = fields } else { records.append((recordLine, fields)) }
+            }
         }
-        guard let first = records.first else { throw InputError(file: file, line: 0, key: "", "the file is empty") }
-        let header = first.1.map { $0.trimmingCharacters(in: .whitespaces) }
-        for (l, f) in records.dropFirst() where f.count != header.count {
+        guard let first else { throw InputError(file: file, line: 0, key: "", "the file is empty") }
+        let header = first.map { $0.trimmingCharacters(in: .whitespaces) }
+        for (l, f) in records where f.count != header.count {
             throw InputError(file: file, line: l, key: "", "expected \(header.count) fields (\(header.joined(separator: ","))), found \(f.count)")
         }
-        return CSVTable(file: file, header: header, rows: Array(records.dropFirst()))
+        return CSVTable(file: file, header: header, rows: records)
     }
 
     /// Checks the header has exactly these columns, in this order.
