@@ -103,6 +103,29 @@ final class CSVTests: XCTestCase {
         XCTAssertEqual(w.text, old.text)
     }
 
+    /// Where the writers differ, on purpose: Foundation's search (the old writer) does not find a comma, quote
+    /// or LF that a combining mark follows, nor looks for a bare CR, and so wrote such fields bare or with an
+    /// undoubled quote, which no reader reads back. The byte scan quotes them.
+    func testWriterQuotesWhatTheOldWriterLeftBroken() {
+        for s in ["cr\rhere", "a,\u{301}b", "x\n\u{301}"] {
+            XCTAssertEqual(Legacy.escape(s), s, s.debugDescription)
+            XCTAssertEqual(CSVWriter.escape(s), "\"" + s + "\"", s.debugDescription)
+        }
+        XCTAssertEqual(Legacy.escape("q\"\u{301}"), "q\"\u{301}")
+        XCTAssertEqual(CSVWriter.escape("q\"\u{301}"), "\"q\"\"\u{301}\"")
+        // A CR before an LF was quoted by both.
+        XCTAssertEqual(CSVWriter.escape("a\r\nb"), Legacy.escape("a\r\nb"))
+    }
+
+    /// Everything but a bare CR or a special character under a combining mark round-trips through the reader.
+    func testWrittenFieldsReadBack() throws {
+        let fields = ["plain", "a,b", "say \"hi\"", "two\nlines", "crlf\r\ninside", "", "Xã Long Phú", "a,\u{301}b", "q\"\u{301}"]
+        var w = CSVWriter(header: ["x"])
+        for f in fields { w.row([f]) }
+        let t = try CSVTable.parse(w.text, file: "w.csv")
+        XCTAssertEqual(t.rows.map { Array($0.fields[0].unicodeScalars) }, fields.map { Array($0.unicodeScalars) })
+    }
+
     // MARK: Reader
 
     func testReaderHandlesQuotingBOMAndCRLF() throws {

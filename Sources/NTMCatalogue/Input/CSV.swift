@@ -25,6 +25,8 @@ public struct CSVTable {
         // The first record (the header) apart, so the rest need no copy at the end.
         var first: [String]? = nil, records: [(line: Int, fields: [String])] = []
         var field: [UInt8] = [], fields: [String] = [], inQuotes = false, line = 1, recordLine = 1, afterQuote = false
+        // A field that is one plain run of bytes ended by a comma, LF or the end is made straight from the input.
+        var whole: String? = nil
         field.reserveCapacity(256)
         let n = bytes.count
         var i = 0
@@ -49,14 +51,14 @@ public struct CSVTable {
                 if !field.isEmpty || afterQuote { throw InputError(file: file, line: line, key: "", "a quote in the middle of a field") }
                 inQuotes = true
             case comma:
-                fields.append(field.isEmpty ? "" : String(decoding: field, as: UTF8.self))
-                field.removeAll(keepingCapacity: true)
+                fields.append(whole ?? (field.isEmpty ? "" : String(decoding: field, as: UTF8.self)))
+                field.removeAll(keepingCapacity: true); whole = nil
                 afterQuote = false
             case cr:
                 continue
             case lf:  // (the end of a record is written out here: local functions would box the state)
-                fields.append(field.isEmpty ? "" : String(decoding: field, as: UTF8.self))
-                field.removeAll(keepingCapacity: true)
+                fields.append(whole ?? (field.isEmpty ? "" : String(decoding: field, as: UTF8.self)))
+                field.removeAll(keepingCapacity: true); whole = nil
                 if !(fields.count == 1 && fields[0].isEmpty) {
                     if first == nil { first = fields } else { records.append((recordLine, fields)) }
                 }
@@ -73,14 +75,19 @@ public struct CSVTable {
                     if b == comma || b == lf || b == cr || b == quote { break }
                     j += 1
                 }
-                field.append(c)
-                if j > i { field.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<j])) }
+                if field.isEmpty && (j == n || bytes[j] == comma || bytes[j] == lf) {
+                    // Nothing before the run and the field ends after it.
+                    whole = String(decoding: UnsafeBufferPointer(rebasing: bytes[(i - 1)..<j]), as: UTF8.self)
+                } else {
+                    field.append(c)
+                    if j > i { field.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<j])) }
+                }
                 i = j
             }
         }
         if inQuotes { throw InputError(file: file, line: recordLine, key: "", "a quoted field is never closed") }
-        if !field.isEmpty || !fields.isEmpty {
-            fields.append(String(decoding: field, as: UTF8.self))
+        if whole != nil || !field.isEmpty || !fields.isEmpty {
+            fields.append(whole ?? String(decoding: field, as: UTF8.self))
             if !(fields.count == 1 && fields[0].isEmpty) {
                 if first == nil { first = fields } else { records.append((recordLine, fields)) }
             }
@@ -129,7 +136,12 @@ public struct CSVWriter {
 
     /// Whether the field holds a comma, quote, LF or CR, found on its UTF-8 bytes (all four are ASCII).
     static func needsQuotes(_ s: String) -> Bool {
-        s.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
+        func special(_ b: UInt8) -> Bool { b == UInt8(ascii: ",") || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r") }
+        if let found = s.utf8.withContiguousStorageIfAvailable({ bytes in
+            for b in bytes where special(b) { return true }
+            return false
+        }) { return found }
+        return s.utf8.contains(where: special)
     }
 
     /// The field in quotes, each quote doubled.
