@@ -36,8 +36,8 @@ public struct ProjectionResult: Sendable {
         let D = model.scenario.draws, C = model.C, K = model.K
         years = [model.baseYear] + model.years
         // Base year, the same in every draw.
-        let cols = ds.columns(for: cat)
-        let crit0 = (0..<C).map { Double(ds.criteriaMet($0, tier: .standard, catalogue: cat, year: nil, columns: cols).count) }
+        let grader = CriteriaGrader(ds, catalogue: cat, tier: .standard)
+        let crit0 = (0..<C).map { Double(grader.countMet($0)) }
         let t0 = ds.communes.map(\.tier)
         let base: [Double] = [Double(t0.filter { $0 >= .standard }.count), Double(t0.filter { $0 >= .advanced }.count),
                               Double(t0.filter { $0 >= .model }.count), Double(t0.filter { $0 == .below }.count),

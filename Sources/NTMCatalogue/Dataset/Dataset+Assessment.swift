@@ -13,33 +13,20 @@ extension Dataset {
 
     /// As `criteriaMet(_:tier:catalogue:year:)`, with the columns looked up once by the caller.
     public func criteriaMet(_ c: Int, tier: Tier, catalogue: Catalogue, year: Int?, columns: [[Int?]]) -> [Int] {
-        let y = year ?? baseYear
-        var out: [Int] = []
-        for (j, crit) in catalogue.criteria.enumerated() {
-            var ok = true
-            for (i, ind) in crit.indicators.enumerated() {
-                guard let k = columns[j][i], ind.meets(values[c * indicatorIDs.count + k], tier: tier, year: y) else { ok = false; break }
-            }
-            if ok { out.append(crit.number) }
-        }
-        return out
+        CriteriaGrader(self, catalogue: catalogue, tier: tier, year: year, columns: columns).criteriaMet(c)
     }
 
     /// The highest tier whose criteria commune `c` meets at every tier up to it, from its indicators alone.
     public func tierFromIndicators(_ c: Int, catalogue: Catalogue, year: Int? = nil, columns: [[Int?]]? = nil) -> Tier {
         let cols = columns ?? self.columns(for: catalogue)
-        var t = Tier.below
-        for tier in Tier.graded {
-            if criteriaMet(c, tier: tier, catalogue: catalogue, year: year, columns: cols).count == catalogue.criteria.count { t = tier } else { break }
-        }
-        return t
+        return CriteriaGrader.tierFromIndicators(c, graders: Tier.graded.map { CriteriaGrader(self, catalogue: catalogue, tier: $0, year: year, columns: cols) })
     }
 
     /// Average number of criteria met at standard thresholds.
     public func averageCriteria(catalogue: Catalogue) -> Double {
         guard !communes.isEmpty else { return 0 }
-        let cols = columns(for: catalogue)
-        let total = communes.indices.reduce(0) { $0 + criteriaMet($1, tier: .standard, catalogue: catalogue, year: nil, columns: cols).count }
+        let grader = CriteriaGrader(self, catalogue: catalogue, tier: .standard)
+        let total = communes.indices.reduce(0) { $0 + grader.countMet($1) }
         return Double(total) / Double(communes.count)
     }
 
@@ -48,5 +35,93 @@ extension Dataset {
         var out: [Tier: Int] = [:]
         for t in Tier.allCases { out[t] = communes.filter { t == .below ? $0.tier == .below : $0.tier >= t }.count }
         return out
+    }
+}
+
+/// The criteria test of one tier and year, laid out flat for grading many communes: per criterion, the
+/// dataset column and bound of each indicator graded at the tier. Gives exactly `Indicator.meets`'s answers
+/// without copying catalogue structures per commune.
+public struct CriteriaGrader: Sendable {
+    /// Criterion numbers, in catalogue order.
+    public let numbers: [Int]
+    /// Indicators of criterion j are entries `start[j] ..< start[j + 1]`.
+    let start: [Int]
+    /// Dataset column of each graded indicator; -1 where the dataset lacks it (the criterion is then never met).
+    let column: [Int]
+    /// `threshold - tolerance` (higher is better) or `threshold + tolerance` (lower is better).
+    let bound: [Double]
+    let higher: [Bool]
+    let values: [Double]
+    let stride: Int
+
+    public init(_ dataset: Dataset, catalogue: Catalogue, tier: Tier, year: Int? = nil, columns: [[Int?]]? = nil) {
+        let cols = columns ?? dataset.columns(for: catalogue)
+        let y = year ?? dataset.baseYear
+        var numbers: [Int] = [], start: [Int] = [0], column: [Int] = [], bound: [Double] = [], higher: [Bool] = []
+        for (j, crit) in catalogue.criteria.enumerated() {
+            numbers.append(crit.number)
+            for (i, ind) in crit.indicators.enumerated() {
+                guard let k = cols[j][i] else {
+                    column.append(-1); bound.append(0); higher.append(true); continue
+                }
+                // Indicator.meets: true when the tier does not grade the indicator.
+                guard let t = ind.thresholds[tier] else { continue }
+                let th = t.value(in: y)
+                let tol = Indicator.tolerance(th)
+                column.append(k)
+                if ind.direction == .higher { bound.append(th - tol); higher.append(true) } else { bound.append(th + tol); higher.append(false) }
+            }
+            start.append(column.count)
+        }
+        self.numbers = numbers
+        self.start = start
+        self.column = column
+        self.bound = bound
+        self.higher = higher
+        values = dataset.values
+        stride = dataset.indicatorIDs.count
+    }
+
+    /// Whether commune `c` meets criterion index `j` (catalogue order).
+    @inline(__always)
+    public func meets(_ c: Int, criterion j: Int) -> Bool {
+        let base = c * stride
+        for e in start[j]..<start[j + 1] {
+            let k = column[e]
+            if k < 0 { return false }
+            let v = values[base + k]
+            if higher[e] ? !(v >= bound[e]) : !(v <= bound[e]) { return false }
+        }
+        return true
+    }
+
+    /// The criteria (by number, in catalogue order) commune `c` meets.
+    public func criteriaMet(_ c: Int) -> [Int] {
+        var out: [Int] = []
+        for j in numbers.indices where meets(c, criterion: j) { out.append(numbers[j]) }
+        return out
+    }
+
+    /// How many criteria commune `c` meets.
+    public func countMet(_ c: Int) -> Int {
+        var n = 0
+        for j in numbers.indices where meets(c, criterion: j) { n += 1 }
+        return n
+    }
+
+    /// Whether commune `c` meets every criterion.
+    public func meetsAll(_ c: Int) -> Bool {
+        for j in numbers.indices where !meets(c, criterion: j) { return false }
+        return true
+    }
+
+    /// The highest tier whose criteria commune `c` meets at every tier up to it; `graders` are those of
+    /// `Tier.graded`, in order.
+    public static func tierFromIndicators(_ c: Int, graders: [CriteriaGrader]) -> Tier {
+        var t = Tier.below
+        for (tier, g) in zip(Tier.graded, graders) {
+            if g.meetsAll(c) { t = tier } else { break }
+        }
+        return t
     }
 }

@@ -37,6 +37,21 @@ public enum DatasetLoader {
         }
     }
 
+    /// `Provenance(rawValue:)`, comparing with the usual value first.
+    @inline(__always)
+    static func provenance(_ s: String) -> Provenance? {
+        s == "imputed" ? .imputed : s == "reported" ? .reported : s == "derived" ? .derived : Provenance(rawValue: s)
+    }
+
+    /// `s.precomposedStringWithCanonicalMapping`, skipping Foundation when `s` is already NFC: every scalar
+    /// below U+0300 (Latin-1, Latin Extended-A/B, IPA, spacing modifiers) or in Latin Extended Additional
+    /// (U+1E00–U+1EFF, Vietnamese letters with their tone marks) is a starter that NFC leaves alone and that
+    /// never composes with another of them.
+    public static func nfc(_ s: String) -> String {
+        if s.unicodeScalars.allSatisfy({ $0.value < 0x300 || (0x1E00...0x1EFF).contains($0.value) }) { return s }
+        return s.precomposedStringWithCanonicalMapping
+    }
+
     public static func load(folder: String, catalogue: Catalogue) throws -> Dataset {
         var d = Diagnostics()
         let recipe = try DatasetRecipe.load(path: folder + "/dataset.yaml", displayName: display(folder, "dataset.yaml"))
@@ -63,35 +78,51 @@ public enum DatasetLoader {
             let hm = Int(f[8]).flatMap { $0 > 0 ? $0 : nil }
             if hm == nil { d.add(InputError(file: ct.file, line: r.line, key: "hamlets", "'\(f[8])' is not a positive whole number")) }
             lineOf[f[0]] = r.line
-            communes.append(Commune(code: f[0], name: f[1].precomposedStringWithCanonicalMapping, districtCode: f[2], district: f[3],
+            communes.append(Commune(code: f[0], name: nfc(f[1]), districtCode: f[2], district: f[3],
                                     districtKind: f[4], tier: tier ?? .below, tierSource: f[6], households: hh ?? 1, hamlets: hm ?? 1))
         }
         let ids = catalogue.indicators.map(\.id)
         let K = ids.count
         let row = Dictionary(uniqueKeysWithValues: communes.enumerated().map { ($1.code, $0) })
+        // First index of each id, as `ids.firstIndex(of:)` gives.
+        let column = Dictionary(ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         // Indicators.
         let it = try CSVTable.load(path: folder + "/indicators.csv", displayName: display(folder, "indicators.csv"))
         try it.expectColumns(Imputation.indicatorColumns)
         var values = [Double](repeating: .nan, count: communes.count * K)
         var prov = [Provenance](repeating: .imputed, count: communes.count * K)
         var valueLine = [Int](repeating: 0, count: communes.count * K)
+        let ranges = catalogue.indicators.map(\.range)
+        let isFirst = ids.indices.map { column[ids[$0]] == $0 }
+        // Files list a commune's rows together, indicators in catalogue order: try the previous row's commune
+        // and the next indicator before hashing.
+        var lastCode = "", lastC = -1, lastK = -1
         for r in it.rows {
             let f = r.fields
-            guard let c = row[f[0]] else {
-                d.add(InputError(file: it.file, line: r.line, key: "gso_code", "unknown commune code \(f[0]) (not in communes.csv)")); continue
+            let c: Int
+            if lastC >= 0 && f[0] == lastCode { c = lastC } else {
+                guard let found = row[f[0]] else {
+                    d.add(InputError(file: it.file, line: r.line, key: "gso_code", "unknown commune code \(f[0]) (not in communes.csv)")); continue
+                }
+                c = found; lastCode = f[0]; lastC = found
             }
-            guard let k = ids.firstIndex(of: f[1]) else {
-                let hint = closestMatch(to: f[1], in: ids).map { " (did you mean '\($0)'?)" } ?? ""
-                d.add(InputError(file: it.file, line: r.line, key: f[1], "unknown indicator\(hint)")); continue
+            let k: Int
+            if lastK + 1 < K && isFirst[lastK + 1] && ids[lastK + 1] == f[1] { k = lastK + 1 } else {
+                guard let found = column[f[1]] else {
+                    let hint = closestMatch(to: f[1], in: ids).map { " (did you mean '\($0)'?)" } ?? ""
+                    d.add(InputError(file: it.file, line: r.line, key: f[1], "unknown indicator\(hint)")); continue
+                }
+                k = found
             }
-            let ind = catalogue.indicators[k]
+            lastK = k
             guard let v = Double(f[2]), v.isFinite else {
                 d.add(InputError(file: it.file, line: r.line, key: f[1], "'\(f[2])' is not a number")); continue
             }
-            if !ind.range.contains(v) {
+            if !ranges[k].contains(v) {
+                let ind = catalogue.indicators[k]
                 d.add(InputError(file: it.file, line: r.line, key: f[1], "\(f[2]) is out of range; expected \(formatNumber(ind.range.lowerBound)) to \(formatNumber(ind.range.upperBound)) \(ind.unit)"))
             }
-            guard let p = Provenance(rawValue: f[3]) else {
+            guard let p = provenance(f[3]) else {
                 d.add(InputError(file: it.file, line: r.line, key: "provenance", "'\(f[3])' is not one of reported, derived, imputed")); continue
             }
             if valueLine[c * K + k] != 0 {
@@ -112,6 +143,7 @@ public enum DatasetLoader {
         let dt = try CSVTable.load(path: folder + "/districts.csv", displayName: display(folder, "districts.csv"))
         try dt.expectColumns(["district_gso_code", "district", "kind", "status", "criteria_met", "source"])
         let dcNumbers = Set(catalogue.districtCriteria.map(\.number))
+        var districtCodes = Set<String>()
         for r in dt.rows {
             let f = r.fields
             var met = Set<Int>()
@@ -125,12 +157,12 @@ public enum DatasetLoader {
             if !statuses.contains(f[3]) {
                 d.add(InputError(file: dt.file, line: r.line, key: "status", "'\(f[3])' is not one of \(statuses.joined(separator: ", "))"))
             }
-            if districts.contains(where: { $0.code == f[0] }) {
+            if !districtCodes.insert(f[0]).inserted {
                 d.add(InputError(file: dt.file, line: r.line, key: "district_gso_code", "district \(f[0]) appears twice"))
             }
             districts.append(District(code: f[0], name: f[1], kind: f[2], status: f[3], criteriaMet: met, source: f[5]))
         }
-        for c in communes where !districts.contains(where: { $0.code == c.districtCode }) {
+        for c in communes where !districtCodes.contains(c.districtCode) {
             d.add(InputError(file: ct.file, line: lineOf[c.code] ?? 0, key: "district_gso_code", "district \(c.districtCode) of \(c.name) is not in districts.csv"))
         }
         try d.throwIfAny()
@@ -142,8 +174,9 @@ public enum DatasetLoader {
                               recipe: recipe, folder: folder)
         // Tiers must agree with the indicators, and recognised districts with their communes.
         let columns = dataset.columns(for: catalogue)
+        let graders = Tier.graded.map { CriteriaGrader(dataset, catalogue: catalogue, tier: $0, columns: columns) }
         for (c, commune) in communes.enumerated() {
-            let fromValues = dataset.tierFromIndicators(c, catalogue: catalogue, columns: columns)
+            let fromValues = CriteriaGrader.tierFromIndicators(c, graders: graders)
             if commune.tier > fromValues {
                 let lacking = Set(catalogue.criteria.map(\.number)).subtracting(dataset.criteriaMet(c, tier: commune.tier == .below ? .standard : Tier(rawValue: fromValues.rawValue + 1)!, catalogue: catalogue)).sorted()
                 d.add(InputError(file: ct.file, line: lineOf[commune.code] ?? 0, key: "tier",
@@ -154,8 +187,13 @@ public enum DatasetLoader {
                                  "\(commune.name) is 'below' but its indicators meet all \(catalogue.criteria.count) criteria at standard"))
             }
         }
+        // Each district's first commune below standard.
+        var firstBelow: [String: Int] = [:]
+        for (c, commune) in communes.enumerated() where commune.tier == .below && firstBelow[commune.districtCode] == nil {
+            firstBelow[commune.districtCode] = c
+        }
         for dist in districts where dist.isRecognised {
-            if let c = communes.first(where: { $0.districtCode == dist.code && $0.tier == .below }) {
+            if let c = firstBelow[dist.code].map({ communes[$0] }) {
                 d.add(InputError(file: dt.file, line: 0, key: "status", "\(dist.name) is recognised but \(c.name) is below standard"))
             }
         }

@@ -27,13 +27,29 @@ public struct Synthesis {
         self.template = template
     }
 
-    func uniform(_ a: Int, _ b: String) -> Double {
-        let h = Imputation.mix(seed ^ Imputation.mix(UInt64(a) &* 0x9E37_79B9_7F4A_7C15 ^ Imputation.fnv(b)))
+    func uniform(_ a: Int, _ b: String) -> Double { uniform(a, Key(b)) }
+
+    func normal(_ a: Int, _ b: String) -> Double { normal(a, NormalKey(b)) }
+
+    /// A key's hash, computed once for the many communes drawn with it.
+    struct Key {
+        let hash: UInt64
+        init(_ b: String) { hash = Imputation.fnv(b) }
+    }
+
+    /// The two keys of a normal draw (`b.1`, `b.2`).
+    struct NormalKey {
+        let first: Key, second: Key
+        init(_ b: String) { first = Key(b + ".1"); second = Key(b + ".2") }
+    }
+
+    func uniform(_ a: Int, _ key: Key) -> Double {
+        let h = Imputation.mix(seed ^ Imputation.mix(UInt64(a) &* 0x9E37_79B9_7F4A_7C15 ^ key.hash))
         return (Double(h >> 11) + 0.5) / 9_007_199_254_740_992.0
     }
 
-    func normal(_ a: Int, _ b: String) -> Double {
-        (-2 * log(uniform(a, b + ".1"))).squareRoot() * cos(2 * Double.pi * uniform(a, b + ".2"))
+    func normal(_ a: Int, _ key: NormalKey) -> Double {
+        (-2 * log(uniform(a, key.first))).squareRoot() * cos(2 * Double.pi * uniform(a, key.second))
     }
 
     public struct Output {
@@ -51,7 +67,8 @@ public struct Synthesis {
         for c in 0..<N { districtOf[c] = min(districtCount - 1, c * districtCount / N) }
         let provinceOf = (0..<districtCount).map { $0 * provinces / districtCount }
         // Tiers by a latent development score with province and district effects, so progress clusters.
-        let score = (0..<N).map { c in normal(c, "score") + 0.7 * normal(provinceOf[districtOf[c]], "province") + 0.5 * normal(districtOf[c], "district") }
+        let scoreKey = NormalKey("score"), provinceKey = NormalKey("province"), districtKey = NormalKey("district")
+        let score = (0..<N).map { c in normal(c, scoreKey) + 0.7 * normal(provinceOf[districtOf[c]], provinceKey) + 0.5 * normal(districtOf[c], districtKey) }
         let order = (0..<N).sorted { (score[$0], $0) > (score[$1], $1) }
         let nModel = Int((Double(N) * Self.modelShare).rounded()), nAdv = Int((Double(N) * Self.advancedShare).rounded())
         let nStd = Int((Double(N) * Self.standardShare).rounded())
@@ -63,11 +80,14 @@ public struct Synthesis {
         let numbers = catalogue.criteria.map(\.number)
         let often: Set<Int> = [2, 5, 6, 10, 11, 17]
         var missing = [[Int]](repeating: [], count: N)
+        let missingKey = NormalKey("missing")
+        let candidates = numbers.filter { $0 != 1 }
+        let candidateKeys = candidates.map { Key("m\($0)") }, weights = candidates.map { often.contains($0) ? 3.0 : 1 }
         for c in 0..<N where tier[c] == .below {
-            let m = min(15, max(1, Int((Double(numbers.count) - Self.belowMeanCriteria + 2.5 * normal(c, "missing")).rounded())))
-            let ranked = numbers.filter { $0 != 1 }.sorted {
-                (uniform(c, "m\($0)") * (often.contains($0) ? 3 : 1), $0) > (uniform(c, "m\($1)") * (often.contains($1) ? 3 : 1), $1)
-            }
+            let m = min(15, max(1, Int((Double(numbers.count) - Self.belowMeanCriteria + 2.5 * normal(c, missingKey)).rounded())))
+            // Each criterion's sort key drawn once, then ranked as before.
+            let draw = candidates.indices.map { uniform(c, candidateKeys[$0]) * weights[$0] }
+            let ranked = candidates.indices.sorted { (draw[$0], candidates[$0]) > (draw[$1], candidates[$1]) }.map { candidates[$0] }
             missing[c] = Array(ranked.prefix(m))
         }
         // Indicator values around the template's distribution, within each commune's limits.
@@ -80,29 +100,34 @@ public struct Synthesis {
             let mean = tv.reduce(0, +) / Double(tv.count)
             let sd = max((tv.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(tv.count)).squareRoot(), 0.01 * (ind.range.upperBound - ind.range.lowerBound))
             let carrier = catalogue.criterion(ind.criterion)!.indicators.first { $0.thresholds[.standard] != nil }?.id
+            // What the loop below needs of the indicator, looked up once rather than per commune.
+            let graded = Tier.graded.compactMap { t in ind.thresholds[t].map { (tier: t, value: $0.value(in: baseYear)) } }
+            let higher = ind.direction == .higher, whole = ind.unit == "level" || ind.unit == "count"
+            let standardT = ind.thresholds[.standard]?.value(in: baseYear), advancedT = ind.thresholds[.advanced]?.value(in: baseYear)
+            let modelT = ind.thresholds[.model]?.value(in: baseYear)
+            let isCarrier = carrier == ind.id, isExcellence = ind.id == "model_field_excellence", isReviewed = ind.id == "planning_reviewed"
+            let gapKey = Key(ind.id + ".gap"), reviewKey = Key("review"), valueKey = NormalKey(ind.id)
             for c in 0..<N {
                 var lo = ind.range.lowerBound, hi = ind.range.upperBound
-                for t in Tier.graded {
-                    guard let th = ind.thresholds[t] else { continue }
-                    let T = th.value(in: baseYear)
+                for (t, T) in graded {
                     let met = tier[c] >= t || (t == .standard && !missing[c].contains(ind.criterion))
-                    if met { if ind.direction == .higher { lo = max(lo, T) } else { hi = min(hi, T) } }
+                    if met { if higher { lo = max(lo, T) } else { hi = min(hi, T) } }
                 }
-                if tier[c] == .below, missing[c].contains(ind.criterion), carrier == ind.id, let T = ind.thresholds[.standard]?.value(in: baseYear) {
-                    let margin = Imputation.margin(ind, T) * (1 + 3 * uniform(c, ind.id + ".gap"))
-                    if ind.direction == .higher { hi = min(hi, T - margin) } else { lo = max(lo, T + margin) }
+                if tier[c] == .below, missing[c].contains(ind.criterion), isCarrier, let T = standardT {
+                    let margin = Imputation.margin(ind, T) * (1 + 3 * uniform(c, gapKey))
+                    if higher { hi = min(hi, T - margin) } else { lo = max(lo, T + margin) }
                 }
-                if tier[c] == .advanced, ind.id == "model_field_excellence", let T = ind.thresholds[.model]?.value(in: baseYear) {
+                if tier[c] == .advanced, isExcellence, let T = modelT {
                     hi = min(hi, T - Imputation.margin(ind, T))
                 }
-                if tier[c] == .standard, ind.id == "planning_reviewed", uniform(c, "review") < 0.5, let T = ind.thresholds[.advanced]?.value(in: baseYear) {
+                if tier[c] == .standard, isReviewed, uniform(c, reviewKey) < 0.5, let T = advancedT {
                     hi = min(hi, T - Imputation.margin(ind, T))
                 }
                 guard lo <= hi + 1e-9 else {
                     throw InputError(file: "", line: 0, key: ind.id, "synthetic commune \(c) needs a value between \(lo) and \(hi)")
                 }
-                var v = min(hi, max(lo, mean + sd * normal(c, ind.id)))
-                if ind.unit == "level" || ind.unit == "count" {
+                var v = min(hi, max(lo, mean + sd * normal(c, valueKey)))
+                if whole {
                     v = v.rounded()
                     if v < lo - 1e-9 { v = lo.rounded(.up) }
                     if v > hi + 1e-9 { v = hi.rounded(.down) }
@@ -112,24 +137,28 @@ public struct Synthesis {
         }
         // Files.
         var cw = CSVWriter(header: Imputation.communeColumns)
+        let hamletsKey = NormalKey("hamlets"), householdsKey = NormalKey("households")
         for c in 0..<N {
             let d = districtOf[c], p = provinceOf[d]
-            let hamlets = max(3, min(20, Int((7.3 * (1 + 0.3 * normal(c, "hamlets"))).rounded())))
-            let households = max(300, Int((Double(hamlets) * 406 * (1 + 0.15 * normal(c, "households"))).rounded()))
+            let hamlets = max(3, min(20, Int((7.3 * (1 + 0.3 * normal(c, hamletsKey))).rounded())))
+            let households = max(300, Int((Double(hamlets) * 406 * (1 + 0.15 * normal(c, householdsKey))).rounded()))
             cw.row([String(100_000 + c), "Xã \(c + 1)", String(1_000 + d), "Huyện \(p + 1)-\(d + 1)", "huyện", tier[c].id,
                     "synthetic: national shares of June 2023 (DOMAIN.md §4)", String(households), String(hamlets)])
         }
         var iw = CSVWriter(header: Imputation.indicatorColumns)
+        let ids = inds.map(\.id)
         for c in 0..<N {
-            for (k, ind) in inds.enumerated() { iw.row([String(100_000 + c), ind.id, formatNumber(values[c * K + k]), Provenance.imputed.rawValue]) }
+            let code = String(100_000 + c)
+            for k in 0..<K { iw.row([code, ids[k], formatNumber(values[c * K + k]), Provenance.imputed.rawValue]) }
         }
         var dw = CSVWriter(header: ["district_gso_code", "district", "kind", "status", "criteria_met", "source"])
         let dc = catalogue.districtCriteria.map(\.number)
+        var allStandard = [Bool](repeating: true, count: districtCount)
+        for c in 0..<N where tier[c] < .standard { allStandard[districtOf[c]] = false }
+        let recognisedKey = Key("district"), dcKeys = dc.map { Key("dc\($0)") }
         for d in 0..<districtCount {
-            let members = (0..<N).filter { districtOf[$0] == d }
-            let allStandard = members.allSatisfy { tier[$0] >= .standard }
-            let recognised = allStandard && uniform(d, "district") < 0.7
-            let met = recognised ? dc : dc.filter { uniform(d, "dc\($0)") < 0.7 }
+            let recognised = allStandard[d] && uniform(d, recognisedKey) < 0.7
+            let met = recognised ? dc : dc.indices.filter { uniform(d, dcKeys[$0]) < 0.7 }.map { dc[$0] }
             dw.row([String(1_000 + d), "Huyện \(provinceOf[d] + 1)-\(d + 1)", "huyện", recognised ? "recognised" : "in_progress",
                     met.map(String.init).joined(separator: ";"), "synthetic"])
         }
