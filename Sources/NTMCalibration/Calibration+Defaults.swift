@@ -5,10 +5,11 @@ extension CalibrationParameter {
     /// The groups `ntm calibrate` fits by default: the two poverty trends (each has its own observed rate), the
     /// yearly progress toward a model commune's stand-out field (the only way the observed +2 model communes can
     /// happen without programme money), one unit-cost multiplier for infrastructure and one for the other kinds
-    /// (economic and administrative), and a noise multiplier for each of the same two groups. Seven numbers, not
-    /// one per indicator: one year of province figures cannot tell more apart. Noise multipliers may reach 0:
-    /// the engine plans half a year's noise past each threshold, so any noise at all takes a closed gap away
-    /// about three times in ten, and only no noise removes that.
+    /// (economic and administrative), a noise multiplier for each of the same two groups, and how far past a
+    /// threshold a commune closing a gap aims (`model.planning_margin`, in years of noise). Eight numbers, not
+    /// one per indicator: one year of province figures cannot tell more apart. Noise multipliers may reach 0.
+    /// Margin and noise trade off: with half a year's noise as margin, any noise at all takes a closed gap away
+    /// about three times in ten.
     public static func defaults(catalogue: Catalogue) -> [CalibrationParameter] {
         var out: [CalibrationParameter] = []
         for id in ["poverty_rate", "near_poverty_rate", "model_field_excellence"] {
@@ -25,6 +26,8 @@ extension CalibrationParameter {
                                         start: 1, lower: 0.2, upper: 5))
         out.append(CalibrationParameter(id: "noise.infrastructure", kind: .noise([.infrastructure]), start: 1, lower: 0, upper: 2))
         out.append(CalibrationParameter(id: "noise.economic_administrative", kind: .noise([.economic, .administrative]), start: 1, lower: 0, upper: 2))
+        out.append(CalibrationParameter(id: "planning_margin", kind: .model("planning_margin"),
+                                        start: catalogue.model.planningMargin.value, lower: 0, upper: 3))
         return out
     }
 
@@ -37,6 +40,9 @@ extension CalibrationParameter {
         case (.unitCost(let k), .en): "Unit-cost multiplier (\(k.map(\.rawValue).joined(separator: ", ")))"
         case (.noise(let k), .vi): "Hệ số nhân nhiễu (\(k.map(\.rawValue).joined(separator: ", ")))"
         case (.noise(let k), .en): "Noise multiplier (\(k.map(\.rawValue).joined(separator: ", ")))"
+        case (.model("planning_margin"), .vi): "Biên an toàn khi lập kế hoạch (số năm nhiễu vượt ngưỡng)"
+        case (.model("planning_margin"), .en): "Planning margin past a threshold (years of noise)"
+        case (.model(let key), _): "model.\(key)"
         }
     }
 }
@@ -81,6 +87,8 @@ extension CalibrationFit {
             case .noise:
                 let base = catalogue.indicator(String(o.path.split(separator: ".")[1]))?.noise.value.value ?? 0
                 what = "noise multiplier \(formatted(o.parameter)) × catalogue \(formatNumber(base))"
+            case .model:
+                what = "\(p.id) = \(formatted(o.parameter)); catalogue \(formatNumber(p.start, decimals: 4))"
             }
             s += "  \(o.path): {value: \(formatNumber(o.value, decimals: 6)), source: \(q("calibrated on \(year) by ntm calibrate (\(observed)): \(what)"))}\n"
         }

@@ -11,6 +11,8 @@ public struct CalibrationParameter: Sendable {
         case unitCost([IndicatorKind])
         /// Multiplies the noise of every indicator of these kinds (searched on a linear scale, so it can reach 0).
         case noise([IndicatorKind])
+        /// One engine parameter (`model.<key>` of the catalogue), its value itself.
+        case model(String)
     }
     public var id: String
     public var kind: Kind
@@ -111,6 +113,7 @@ public struct Calibration: Sendable {
             case .trend(let id): ["indicator.\(id).trend"]
             case .unitCost(let kinds): catalogue.indicators.filter { kinds.contains($0.kind) }.map { "indicator.\($0.id).unit_cost" }
             case .noise(let kinds): catalogue.indicators.filter { kinds.contains($0.kind) && $0.noise.value.value != 0 }.map { "indicator.\($0.id).noise" }
+            case .model(let key): ["model.\(key)"]
             }
         }
     }
@@ -130,6 +133,7 @@ public struct Calibration: Sendable {
                 for ind in catalogue.indicators where kinds.contains(ind.kind) && ind.noise.value.value != 0 {
                     out.append(("indicator.\(ind.id).noise", ind.noise.value.value * v, i))
                 }
+            case .model(let key): out.append(("model.\(key)", v, i))
             }
         }
         return out.map { (path: $0.0, value: $0.1, parameter: $0.2) }

@@ -29,7 +29,7 @@ public struct Model: Sendable {
     let trendRel: [[Float]], trendPts: [[Float]], oneOff: [[Float]]
     /// Per year index and graded tier (0 standard, 1 advanced, 2 model): oriented thresholds, −∞ where not graded.
     let thresholds: [[[Float]]]
-    /// A safety margin planners aim past a threshold: half a year's noise, in points.
+    /// A safety margin planners aim past a threshold: `model.planning_margin` years of noise, in points.
     let margin: [Float]
     /// Indicators of each criterion as a bit mask (`maskWords` words per criterion): a criterion is met at a
     /// tier when every bit of its mask is set in the commune's mask of indicators meeting that tier.
@@ -180,7 +180,7 @@ public struct Model: Sendable {
         margin = inds.map { ind in
             let n = ind.noise.value
             let typical = abs(dataset.provinceValue(ind) ?? 0)
-            return 0.5 * Float(n.isRelative ? n.value * typical : n.value) * ns
+            return Float(catalogue.model.planningMargin.value) * Float(n.isRelative ? n.value * typical : n.value) * ns
         }
         let words = (K + 63) / 64
         var masks = [UInt64](repeating: 0, count: J * words)

@@ -97,13 +97,15 @@ extension Catalogue {
 
     static func parseModel(_ node: YAMLNode) throws -> ModelParameters {
         let m = try node.mapping(allowed: ModelParameters.keys)
-        return ModelParameters(
+        var p = ModelParameters(
             maxStepsPerYear: try sourced(m.required("max_steps_per_year"), in: 1...3),
             recognitionProbability: try sourced(m.required("recognition_probability"), in: 0...1),
             maintenanceShare: try sourced(m.required("maintenance_share"), in: 0...1),
             headroomShare: try sourced(m.required("headroom_share"), in: 0.001...1),
             districtCriterionCompletion: try sourced(m.required("district_criterion_completion"), in: 0...1),
             lapseRevokesRecognition: try sourced(m.required("lapse_revokes_recognition"), in: 0...1))
+        if let margin = m.optional("planning_margin") { p.planningMargin = try sourced(margin, in: 0...5) }
+        return p
     }
 
     static func parseSource(_ node: YAMLNode) throws -> FundingSource {
