@@ -5,7 +5,7 @@ NTM := .build/release/ntm
 SCENARIO ?= Scenarios/province-plan-2024-2025.yaml
 NAME := $(basename $(notdir $(SCENARIO)))
 
-.PHONY: run test fuzz national deps build clean
+.PHONY: run test fuzz national bench deps build clean
 
 deps:
 	@bash scripts/ensure-deps.sh
@@ -41,5 +41,11 @@ fuzz: deps
 	$(SWIFT) build -c release --build-tests
 	NTM_FUZZ_CASES=$(FUZZ_CASES) $(SWIFT) test -c release --skip-build --filter FuzzTests
 
+# The engine's benchmarks (ordo-one/benchmark): a package of its own in Benchmarks/, so `make test` and CI
+# never build the benchmark harness. Extra arguments in BENCH_ARGS, e.g. BENCH_ARGS="--filter Projection.*".
+BENCH_ARGS ?=
+bench: deps
+	cd Benchmarks && $(SWIFT) package --disable-sandbox benchmark $(BENCH_ARGS)
+
 clean:
-	rm -rf .build
+	rm -rf .build Benchmarks/.build
