@@ -1,3 +1,4 @@
+import COpenBLAS
 import Foundation
 import NTMCatalogue
 import NTMEngine
@@ -301,33 +302,22 @@ public struct Calibration: Sendable {
         return r
     }
 
-    /// The inverse of a symmetric matrix by Cholesky, or nil when it is not positive definite.
-    static func invertPositiveDefinite(_ a: [[Double]]) -> [[Double]]? {
+    /// The inverse of a symmetric matrix by Cholesky (LAPACK's dpotrf and dpotri, from OpenBLAS), or nil when
+    /// it is not positive definite (a pivot at or below 1e-12).
+    public static func invertPositiveDefinite(_ a: [[Double]]) -> [[Double]]? {
         let n = a.count
-        var L = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
-        for i in 0..<n {
-            for j in 0...i {
-                var s = a[i][j]
-                for k in 0..<j { s -= L[i][k] * L[j][k] }
-                if i == j { guard s > 1e-12 else { return nil }; L[i][i] = s.squareRoot() } else { L[i][j] = s / L[j][j] }
-            }
-        }
+        guard n > 0 else { return [] }
+        // Symmetric, so the row-major flattening is also the column-major matrix.
+        var m = a.flatMap { $0 }
+        var size = Int32(n), lda = Int32(n), info: Int32 = 0
+        var lower = CChar(UInt8(ascii: "L"))
+        dpotrf_(&lower, &size, &m, &lda, &info, 1)
+        guard info == 0, (0..<n).allSatisfy({ m[$0 * n + $0] * m[$0 * n + $0] > 1e-12 }) else { return nil }
+        dpotri_(&lower, &size, &m, &lda, &info, 1)
+        guard info == 0 else { return nil }
+        // The inverse is in the lower triangle (column-major): element (i, j), i ≥ j, at j·n + i.
         var inv = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
-        for col in 0..<n {
-            var y = [Double](repeating: 0, count: n)
-            for i in 0..<n {
-                var s = i == col ? 1.0 : 0
-                for k in 0..<i { s -= L[i][k] * y[k] }
-                y[i] = s / L[i][i]
-            }
-            var x = [Double](repeating: 0, count: n)
-            for i in stride(from: n - 1, through: 0, by: -1) {
-                var s = y[i]
-                for k in (i + 1)..<max(i + 1, n) { s -= L[k][i] * x[k] }
-                x[i] = s / L[i][i]
-            }
-            for i in 0..<n { inv[i][col] = x[i] }
-        }
+        for j in 0..<n { for i in j..<n { inv[i][j] = m[j * n + i]; inv[j][i] = m[j * n + i] } }
         return inv
     }
 }

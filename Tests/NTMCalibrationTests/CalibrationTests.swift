@@ -61,6 +61,25 @@ final class CalibrationTests: XCTestCase {
         XCTAssertEqual(try calibration.objective([-0.3, 1.2]), try calibration.objective([-0.3, 1.2]))
     }
 
+    /// The curvature's inverse (LAPACK through OpenBLAS): A · A⁻¹ = I for a positive definite matrix, symmetric
+    /// and exact on a hand-worked case; nil for one that is not positive definite.
+    func testInverseOfTheCurvature() throws {
+        let a: [[Double]] = [[4, 2, 0.4], [2, 5, 1], [0.4, 1, 3]]
+        let inv = try XCTUnwrap(Calibration.invertPositiveDefinite(a))
+        for i in 0..<3 {
+            for j in 0..<3 {
+                let p = (0..<3).reduce(0.0) { $0 + a[i][$1] * inv[$1][j] }
+                XCTAssertEqual(p, i == j ? 1 : 0, accuracy: 1e-12, "(A·A⁻¹)[\(i)][\(j)]")
+                XCTAssertEqual(inv[i][j], inv[j][i])
+            }
+        }
+        let two = try XCTUnwrap(Calibration.invertPositiveDefinite([[2, 1], [1, 2]]))
+        XCTAssertEqual(two[0][0], 2.0 / 3, accuracy: 1e-15)
+        XCTAssertEqual(two[0][1], -1.0 / 3, accuracy: 1e-15)
+        XCTAssertNil(Calibration.invertPositiveDefinite([[1, 2], [2, 1]]), "indefinite")
+        XCTAssertNil(Calibration.invertPositiveDefinite([[1, 1], [1, 1]]), "singular")
+    }
+
     func testNelderMeadFindsAQuadraticMinimum() {
         let best = NelderMead.minimise({ x in (x[0] - 1) * (x[0] - 1) + 3 * (x[1] + 2) * (x[1] + 2) },
                                        start: [0, 0], steps: [0.5, 0.5], maxEvaluations: 400, tolerance: 1e-12)
