@@ -62,7 +62,8 @@ extension Policy {
             // Each group's sources as one flat list (no array of arrays in the loop).
             var groupStart = [0], flatSources: [Int] = []
             for g in 0..<G { flatSources += m.groupSources[g]; groupStart.append(flatSources.count) }
-            var sourcesLeft = restBudget.filter { $0 > 0 }.count
+            func withMoney(_ b: [Double]) -> Int { var n = 0; for x in b where x > 0 { n += 1 }; return n }
+            var sourcesLeft = withMoney(restBudget)
             for c in order {
                 if sourcesLeft == 0 { break }
                 for s in 0..<S { trial[s] = restBudget[s] }
@@ -84,7 +85,7 @@ extension Policy {
                 }
                 if ok {
                     for s in 0..<S { restBudget[s] = trial[s] }
-                    sourcesLeft = restBudget.filter { $0 > 0 }.count
+                    sourcesLeft = withMoney(restBudget)
                     funded[c] = true
                     fundedList.append(c)
                     if recordPaid {
