@@ -215,7 +215,8 @@ def project(m, z0, cpp, tier0, draws, first_draw=0):
             ok = stepped & (tier < 3)
             for lvl in range(3):
                 ok = ok & ((tier < lvl) | all_met[lvl])
-            step = ok & (u < F(m["recognition_p"]))
+            p_by_tier = np.array(m["recognition_p"], dtype=F)           # by the tier reached
+            step = ok & (u < p_by_tier[np.minimum(tier, 2)])
             tier = tier + step
             stepped = step
         # Districts: criteria completed with a yearly chance; recognised when every commune is standard.

@@ -6,7 +6,8 @@ extension CalibrationParameter {
     /// yearly progress toward a model commune's stand-out field (the only way the observed +2 model communes can
     /// happen without programme money), one unit-cost multiplier for infrastructure and one for the other kinds
     /// (economic and administrative), a noise multiplier for each of the same two groups, and how far past a
-    /// threshold a commune closing a gap aims (`model.planning_margin`, in years of noise). Eight numbers, not
+    /// threshold a commune closing a gap aims (`model.planning_margin`, in years of noise), and the probability
+    /// that a commune meeting every criterion of advanced or model is recognised that year. Nine numbers, not
     /// one per indicator: one year of province figures cannot tell more apart. Noise multipliers may reach 0.
     /// Margin and noise trade off: with half a year's noise as margin, any noise at all takes a closed gap away
     /// about three times in ten.
@@ -28,6 +29,9 @@ extension CalibrationParameter {
         out.append(CalibrationParameter(id: "noise.economic_administrative", kind: .noise([.economic, .administrative]), start: 1, lower: 0, upper: 2))
         out.append(CalibrationParameter(id: "planning_margin", kind: .model("planning_margin"),
                                         start: catalogue.model.planningMargin.value, lower: 0, upper: 3))
+        let upper = catalogue.model.upperRecognitionProbability ?? catalogue.model.recognitionProbability
+        out.append(CalibrationParameter(id: "recognition_probability_upper", kind: .model("recognition_probability_upper"),
+                                        start: upper.value, lower: 0.2, upper: 1))
         return out
     }
 
@@ -42,6 +46,8 @@ extension CalibrationParameter {
         case (.noise(let k), .en): "Noise multiplier (\(k.map(\.rawValue).joined(separator: ", ")))"
         case (.model("planning_margin"), .vi): "Biên an toàn khi lập kế hoạch (số năm nhiễu vượt ngưỡng)"
         case (.model("planning_margin"), .en): "Planning margin past a threshold (years of noise)"
+        case (.model("recognition_probability_upper"), .vi): "Xác suất được công nhận nâng cao, kiểu mẫu khi đủ tiêu chí"
+        case (.model("recognition_probability_upper"), .en): "Probability of recognition as advanced or model once every criterion is met"
         case (.model(let key), _): "model.\(key)"
         }
     }

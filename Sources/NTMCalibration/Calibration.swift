@@ -210,7 +210,7 @@ public struct Calibration: Sendable {
 
     /// Fits the parameters: Nelder–Mead from `start`, then the curvature of the objective at the optimum for
     /// standard errors.
-    public func fit(maxEvaluations: Int = 360, samples: Int = 100,
+    public func fit(maxEvaluations: Int = 1_200, samples: Int = 100,
                     threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> CalibrationFit {
         var evaluations = 0
         var firstError: Error?

@@ -46,7 +46,8 @@ public struct Model: Sendable {
     let districtSize: [Int]
     let districtRecognised0: [Bool]
     let districtMissing0: [Int]
-    let recognitionP: Float
+    /// Recognition probability by the tier reached: standard, advanced, model.
+    let recognitionP: [Float]
     let maxSteps: Int
     let cap: [Int?]
     let lapseRevokes: Bool
@@ -210,7 +211,8 @@ public struct Model: Sendable {
         districtRecognised0 = dataset.districts.map(\.isRecognised)
         let nDC = catalogue.districtCriteria.count
         districtMissing0 = dataset.districts.map { $0.isRecognised ? 0 : nDC - $0.criteriaMet.count }
-        recognitionP = Float(catalogue.model.recognitionProbability.value)
+        let upper = catalogue.model.upperRecognitionProbability ?? catalogue.model.recognitionProbability
+        recognitionP = [Float(catalogue.model.recognitionProbability.value), Float(upper.value), Float(upper.value)]
         maxSteps = Int(catalogue.model.maxStepsPerYear.value)
         cap = Tier.graded.map { scenario.recognitionCap[$0] }
         lapseRevokes = catalogue.model.lapseRevokesRecognition.value >= 0.5

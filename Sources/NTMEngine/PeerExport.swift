@@ -30,7 +30,7 @@ extension Model {
             "maintenance_share": Double(Float(catalogue.model.maintenanceShare.value)),
             "noisy": noisy, "noise_rel": noiseRel.map(Double.init), "noise_pts": noisePts.map(Double.init),
             "criterion_of": criterionOf, "eligible": eligible.map(Double.init), "eligible_upkeep": eligibleUpkeep.map(Double.init),
-            "recognition_p": Double(recognitionP), "max_steps": maxSteps, "lapse_revokes": lapseRevokes,
+            "recognition_p": recognitionP.map(Double.init), "max_steps": maxSteps, "lapse_revokes": lapseRevokes,
             "district_hazard": Double(districtHazard), "district_of": districtOf, "district_size": districtSize,
             "district_recognised0": districtRecognised0, "district_missing0": districtMissing0,
             "normal_table": CounterRNG.normalTable.map(Double.init), "years": plans,

@@ -451,7 +451,7 @@ struct BatchRunner {
                 let need = UInt8((1 << (t + 1)) - 1)
                 guard met[c] & need == need else { continue }
                 if u[c] > 1 { u[c] = CounterRNG.uniforms(CounterRNG.key(yearKey: key, draw: draw, unit: c), 0).0 }
-                if u[c] < m.recognitionP { candidates.append(c) }
+                if u[c] < m.recognitionP[t] { candidates.append(c) }
             }
             if capped { candidates.sort { (u[$0], $0) < (u[$1], $1) } }
             for c in candidates {

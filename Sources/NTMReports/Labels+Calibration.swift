@@ -14,8 +14,8 @@ extension Labels.Key {
     static let withinRounding = Labels.Key("Trong phạm vi làm tròn", "Within the report's rounding")
     static let band = Labels.Key("Khoảng P10–P90", "P10–P90 band")
     static let notReproduced = Labels.Key(
-        "Không tái tạo được trong phạm vi làm tròn: {1}. Các số này nằm ngoài những gì tám tham số có thể điều chỉnh cùng lúc: chẳng hạn số xã nâng cao và kiểu mẫu đi cùng số xã đạt chuẩn qua cùng biên an toàn và cùng nhiễu, và đường thôn, đường nội đồng chỉ tăng khi được cấp tiền.",
-        "Not reproduced within the report's rounding: {1}. These lie beyond what the eight parameters can set at once: advanced and model communes move with standard ones through the same planning margin and noise, for instance, and hamlet and field roads rise only when money reaches them.")
+        "Không tái tạo được trong phạm vi làm tròn: {1}. Các số này nằm ngoài những gì các tham số có thể điều chỉnh cùng lúc: chẳng hạn số xã nâng cao và kiểu mẫu đi cùng số xã đạt chuẩn qua cùng biên an toàn và cùng nhiễu, và đường thôn, đường nội đồng chỉ tăng khi được cấp tiền.",
+        "Not reproduced within the report's rounding: {1}. These lie beyond what the parameters can set at once: advanced and model communes move with standard ones through the same planning margin and noise, for instance, and hamlet and field roads rise only when money reaches them.")
     static let fittedParameters = Labels.Key("Tham số đã hiệu chỉnh", "Fitted parameters")
     static let parameter = Labels.Key("Tham số", "Parameter")
     static let meaning = Labels.Key("Ý nghĩa", "Meaning")

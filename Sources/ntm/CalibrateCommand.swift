@@ -38,7 +38,7 @@ struct Calibrate: ParsableCommand {
     var seed: UInt64?
 
     @Option(name: .long, help: "Most replays the search may use.")
-    var maxEvaluations: Int = 360
+    var maxEvaluations: Int = 1_200
 
     @Option(name: .long, help: "Worker threads (default: all cores). Results do not depend on it.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount

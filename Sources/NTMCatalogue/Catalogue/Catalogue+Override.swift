@@ -31,6 +31,7 @@ extension Catalogue {
             case "district_criterion_completion": try check(0...1); model.districtCriterionCompletion = Sourced(value, source: source)
             case "lapse_revokes_recognition": try check(0...1); model.lapseRevokesRecognition = Sourced(value, source: source)
             case "planning_margin": try check(0...5); model.planningMargin = Sourced(value, source: source)
+            case "recognition_probability_upper": try check(0...1); model.upperRecognitionProbability = Sourced(value, source: source)
             default: throw unknown()
             }
             return

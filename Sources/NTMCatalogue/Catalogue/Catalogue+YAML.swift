@@ -105,6 +105,7 @@ extension Catalogue {
             districtCriterionCompletion: try sourced(m.required("district_criterion_completion"), in: 0...1),
             lapseRevokesRecognition: try sourced(m.required("lapse_revokes_recognition"), in: 0...1))
         if let margin = m.optional("planning_margin") { p.planningMargin = try sourced(margin, in: 0...5) }
+        if let upper = m.optional("recognition_probability_upper") { p.upperRecognitionProbability = try sourced(upper, in: 0...1) }
         return p
     }
 

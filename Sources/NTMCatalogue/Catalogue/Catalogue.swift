@@ -114,11 +114,15 @@ public struct ModelParameters: Sendable {
     public var lapseRevokesRecognition: Sourced<Double>
     /// How far past a threshold planners aim, in years of the indicator's noise (optional in the YAML).
     public var planningMargin: Sourced<Double> = Self.defaultPlanningMargin
+    /// The recognition probability for advanced and model (province-level appraisal); when a catalogue does not
+    /// say, the same as `recognitionProbability`.
+    public var upperRecognitionProbability: Sourced<Double>? = nil
 
     public static let defaultPlanningMargin = Sourced(0.5, source: "assumption: planners aim half a year's noise past each threshold (the default when a catalogue does not say)")
 
     public static let keys = ["max_steps_per_year", "recognition_probability", "maintenance_share", "headroom_share",
-                              "district_criterion_completion", "lapse_revokes_recognition", "planning_margin"]
+                              "district_criterion_completion", "lapse_revokes_recognition", "planning_margin",
+                              "recognition_probability_upper"]
 }
 
 public enum Language: String, CaseIterable, Sendable { case vi, en }
