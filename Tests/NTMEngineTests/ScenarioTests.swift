@@ -86,6 +86,29 @@ final class ScenarioTests: XCTestCase {
         }
     }
 
+    /// Advanced and model have a recognition probability of their own: at 0, only standard can change.
+    func testUpperRecognitionProbabilityOnlyGovernsAdvancedAndModel() throws {
+        let dir = try Fixture.tempFolder(self)
+        let path = try Fixture.write("""
+            extends: \(Fixture.planPath)
+            draws: 60
+            overrides:
+              model.recognition_probability: {value: 1, source: "test: every standard commune is recognised"}
+              model.recognition_probability_upper: {value: 0, source: "test: no advanced or model recognition"}
+            """, to: "child.yaml", in: dir)
+        let r = try Fixture.project(path)
+        XCTAssertEqual(r.model.catalogue.model.upperRecognitionProbability?.value, 0)
+        var rose = false
+        for yi in r.years.indices {
+            for (d, row) in r.perDraw[yi].enumerated() {
+                XCTAssertEqual(Array(row[1..<3]), [20, 2], "\(r.years[yi]) draw \(d): advanced and model unchanged")
+                XCTAssertGreaterThanOrEqual(row[0], 70)
+                if row[0] > 70 { rose = true }
+            }
+        }
+        XCTAssertTrue(rose, "some commune reaches standard with certain recognition")
+    }
+
     func testZeroRecognitionProbabilityMeansNoTierChanges() throws {
         let dir = try Fixture.tempFolder(self)
         let path = try Fixture.write("""
@@ -93,6 +116,7 @@ final class ScenarioTests: XCTestCase {
             draws: 60
             overrides:
               model.recognition_probability: {value: 0, source: "test: nobody is recognised"}
+              model.recognition_probability_upper: {value: 0, source: "test: nobody is recognised"}
             """, to: "child.yaml", in: dir)
         let r = try Fixture.project(path)
         XCTAssertEqual(r.model.catalogue.model.recognitionProbability.value, 0)

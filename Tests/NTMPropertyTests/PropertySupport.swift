@@ -100,7 +100,11 @@ struct ScenarioSpec: Sendable, CustomStringConvertible {
             }
         }
         var overrides: [String] = []
-        if let p = recognitionProbability { overrides.append("  model.recognition_probability: {value: \(p), source: \"property test\"}\n") }
+        if let p = recognitionProbability {
+            // Both tiers' probabilities: the shipped scenarios set advanced and model's apart (calibrated).
+            overrides.append("  model.recognition_probability: {value: \(p), source: \"property test\"}\n")
+            overrides.append("  model.recognition_probability_upper: {value: \(p), source: \"property test\"}\n")
+        }
         if let m = maintenanceShare { overrides.append("  model.maintenance_share: {value: \(m), source: \"property test\"}\n") }
         if let u = unitCost { overrides.append("  indicator.\(u.indicator).unit_cost: {value: \(u.value), source: \"property test\"}\n") }
         if !overrides.isEmpty { y += "overrides:\n" + overrides.joined() }
