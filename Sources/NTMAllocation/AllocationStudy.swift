@@ -185,9 +185,10 @@ public struct AllocationStudy: Sendable {
         sc.noiseScale = 0
         sc.draws = 1
         if let f = funding { sc.funding = f }
-        sc.overrides = [(path: "model.recognition_probability", value: 1,
-                         source: "expected-value model: recognition certain once criteria are met",
-                         at: Location(file: sc.file, line: 0, key: "overrides"))]
+        let certain = "expected-value model: recognition certain once criteria are met"
+        sc.overrides = ["model.recognition_probability", "model.recognition_probability_upper"].map {
+            (path: $0, value: 1, source: certain, at: Location(file: sc.file, line: 0, key: "overrides"))
+        }
         var m = try Model(catalogue: model.catalogue, dataset: model.dataset, scenario: sc)
         m.decisions = decisions
         m.recordPaid = record
