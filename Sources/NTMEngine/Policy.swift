@@ -17,8 +17,9 @@ public enum Policy: String, CaseIterable, Sendable {
 
 /// One draw's needs, as the engine's first pass over the communes leaves them.
 struct DrawNeeds {
-    /// C × K: investment to close each gap to the commune's next tier (million VND).
+    /// C rows of `stride` (≥ K): investment to close each gap to the commune's next tier (million VND).
     var need: UnsafeBufferPointer<Float>
+    var stride: Int
     /// C × G: the same summed per eligibility group.
     var groupNeed: UnsafeBufferPointer<Float>
     /// C: the whole package, and the criteria still lacking for the next tier (read by the priority order).
@@ -90,8 +91,8 @@ extension Policy {
                     fundedList.append(c)
                     if recordPaid {
                         // A group's money is spread over its indicators in proportion to their need.
-                        for k in 0..<K where n.need[c * K + k] > 0 {
-                            let g = m.groupOf[k], share = Double(n.need[c * K + k]) / Double(n.groupNeed[c * G + g])
+                        for k in 0..<K where n.need[c * n.stride + k] > 0 {
+                            let g = m.groupOf[k], share = Double(n.need[c * n.stride + k]) / Double(n.groupNeed[c * G + g])
                             for s in 0..<S { paid[(c * K + k) * S + s] = take[g * S + s] * share }
                         }
                     }
@@ -101,7 +102,7 @@ extension Policy {
         }
         // Investment already paid in full, per indicator.
         var fullK = [Double](repeating: 0, count: K)
-        for c in fundedList { for k in 0..<K { fullK[k] += Double(n.need[c * K + k]) } }
+        for c in fundedList { for k in 0..<K { fullK[k] += Double(n.need[c * n.stride + k]) } }
         // What is left, shared in proportion to the needs not yet funded (not under a plan).
         var rest = [Double](repeating: 0, count: K)
         if decided == nil { for k in 0..<K { rest[k] = max(0, n.needTotal[k] - fullK[k]) } }
@@ -117,7 +118,7 @@ extension Policy {
                 guard total > 0 else { continue }
                 let f = spentK / before[k]
                 for c in 0..<C where !funded[c] {
-                    for s in 0..<S where w[s] > 0 { paid[(c * K + k) * S + s] += Double(n.need[c * K + k]) * f * w[s] / total }
+                    for s in 0..<S where w[s] > 0 { paid[(c * K + k) * S + s] += Double(n.need[c * n.stride + k]) * f * w[s] / total }
                 }
             }
         }

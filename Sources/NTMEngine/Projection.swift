@@ -219,11 +219,11 @@ struct BatchRunner {
         }
         let lacking = scratch(critWords, UInt64(0)), masks = scratch(3 * MW, UInt64(0)), gapBits = scratch(MW, UInt64(0))
         let groupNeed = scratch(C * G, Float(0)), cost = scratch(C, Float(0)), missing = scratch(C, UInt8(0))
-        let metTiers = scratch(C, UInt8(0)), critStd = scratch(C, Int32(0)), needK = scratch(C * K, Float(0))
+        let metTiers = scratch(C, UInt8(0)), critStd = scratch(C, Int32(0))
         let acc = scratch(2 * W, F8(repeating: 0))
         defer {
             lacking.deallocate(); masks.deallocate(); gapBits.deallocate(); groupNeed.deallocate(); cost.deallocate()
-            missing.deallocate(); metTiers.deallocate(); critStd.deallocate(); needK.deallocate(); acc.deallocate()
+            missing.deallocate(); metTiers.deallocate(); critStd.deallocate(); acc.deallocate()
         }
 
         var z = [Float](repeating: 0, count: C * Kp), need = [Float](repeating: 0, count: C * Kp)
@@ -275,7 +275,6 @@ struct BatchRunner {
                         cost[c] = total
                         if grouped {
                             for g in 0..<G { groupNeed[c * G + g] = 0 }
-                            for k in 0..<K { needK[c * K + k] = nP[base + k] }
                             for w in 0..<MW {
                                 var b = gapBits[w]
                                 while b != 0 {
@@ -303,12 +302,13 @@ struct BatchRunner {
                     }
                 }}}
                 // The policy shares the year's money.
-                if !grouped { for c in 0..<C { for k in 0..<K { needK[c * K + k] = need[c * Kp + k] } } }
-                let a = m.policy.allocate(
-                    DrawNeeds(need: UnsafeBufferPointer(start: needK, count: C * K), groupNeed: UnsafeBufferPointer(start: groupNeed, count: C * G),
-                              cost: UnsafeBufferPointer(start: cost, count: C), missing: UnsafeBufferPointer(start: missing, count: C),
-                              needTotal: (0..<K).map { Double(acc[$0 >> 3][$0 & 7]) }, upkeepTotal: (0..<K).map { Double(acc[W + $0 >> 3][$0 & 7]) }),
-                    model: m, budget: m.budget[yi], decided: m.decisions?[yi], recordPaid: m.recordPaid)
+                let a = need.withUnsafeBufferPointer { nB in
+                    m.policy.allocate(
+                        DrawNeeds(need: nB, stride: Kp, groupNeed: UnsafeBufferPointer(start: groupNeed, count: C * G),
+                                  cost: UnsafeBufferPointer(start: cost, count: C), missing: UnsafeBufferPointer(start: missing, count: C),
+                                  needTotal: (0..<K).map { Double(acc[$0 >> 3][$0 & 7]) }, upkeepTotal: (0..<K).map { Double(acc[W + $0 >> 3][$0 & 7]) }),
+                        model: m, budget: m.budget[yi], decided: m.decisions?[yi], recordPaid: m.recordPaid)
+                }
                 if m.recordPaid { for i in 0..<(C * K * S) { stats.paid[yi][i] += a.paid[i] } }
                 for k in 0..<K { stats.spending[yi][k] += a.spent[k] }
                 for s in 0..<S {
