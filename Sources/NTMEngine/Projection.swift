@@ -217,7 +217,7 @@ struct BatchRunner {
         func scratch<T>(_ n: Int, _ v: T) -> UnsafeMutablePointer<T> {
             let p = UnsafeMutablePointer<T>.allocate(capacity: max(n, 1)); p.initialize(repeating: v, count: max(n, 1)); return p
         }
-        let lacking = scratch(critWords, UInt64(0)), masks = scratch(3 * MW, UInt64(0)), gapBits = scratch(MW, UInt64(0))
+        let lacking = scratch(critWords, UInt64(0)), masks = scratch(MW, UInt64(0)), gapBits = scratch(MW, UInt64(0))
         let groupNeed = scratch(C * G, Float(0)), cost = scratch(C, Float(0)), missing = scratch(C, UInt8(0))
         let metTiers = scratch(C, UInt8(0)), critStd = scratch(C, Int32(0))
         let acc = scratch(2 * W, F8(repeating: 0))
@@ -356,7 +356,10 @@ struct BatchRunner {
                                 zP[base + k] = v + (nRel[k] * abs(v) + nPts[k]) * max(0, room) * e
                             }
                         }
-                        for i in 0..<(3 * MW) { masks[i] = 0 }
+                        for i in 0..<MW { masks[i] = 0 }
+                        // Standard: which indicators meet it (bits, for the criteria); advanced and model: only
+                        // whether every indicator does (vector ANDs, one horizontal test at the end).
+                        var advanced = SIMDMask<SIMD8<Int32>>(repeating: true), model = advanced
                         for w in 0..<W {
                             let i = base + w * 8
                             var v = load8(zP, i)
@@ -364,17 +367,16 @@ struct BatchRunner {
                             v = v.replacing(with: lanes.zHi[w], where: v .> lanes.zHi[w])
                             store8(zP, i, v)
                             store8(sums, i, load8(sums, i) + v)
-                            let word = (w * 8) >> 6, shift = UInt64((w * 8) & 63)
-                            masks[word] |= laneBits(v .>= p.low[w]) << shift
-                            masks[MW + word] |= laneBits(v .>= p.low[W + w]) << shift
-                            masks[2 * MW + word] |= laneBits(v .>= p.low[2 * W + w]) << shift
+                            masks[(w * 8) >> 6] |= laneBits(v .>= p.low[w]) << UInt64((w * 8) & 63)
+                            advanced = advanced .& (v .>= p.low[W + w])
+                            model = model .& (v .>= p.low[2 * W + w])
                         }
                         var met: UInt8 = 0
-                        for t in 0..<3 {
-                            var all = true
-                            for w in 0..<MW where masks[t * MW + w] != fullMask[w] { all = false }
-                            if all { met |= 1 << UInt8(t) }
-                        }
+                        var standard = true
+                        for w in 0..<MW where masks[w] != fullMask[w] { standard = false }
+                        if standard { met |= 1 }
+                        if all(advanced) { met |= 2 }
+                        if all(model) { met |= 4 }
                         metTiers[c] = met
                         var n: Int32 = 0
                         if MW == 1 { // up to 64 indicators: one word per criterion
