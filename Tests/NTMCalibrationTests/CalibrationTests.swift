@@ -55,6 +55,34 @@ final class CalibrationTests: XCTestCase {
         XCTAssertEqual(trend.value, fit.values[0], accuracy: 1e-6)
     }
 
+    /// The engine parameters the calibration added (planning margin, upper-tier recognition) are recovered too:
+    /// tier counts and average criteria generated with known values, fitted from the catalogue's.
+    func testRecoversPlanningMarginAndUpperRecognition() throws {
+        var sc = try Scenario.load(path: Self.backtestPath)
+        sc.draws = 60
+        let cat = try Catalogue.embedded()
+        let ds = try DatasetLoader.embedded(catalogue: cat, name: "soc-trang-2022")
+        let params = [
+            CalibrationParameter(id: "planning_margin", kind: .model("planning_margin"), start: 0.5, lower: 0, upper: 3),
+            CalibrationParameter(id: "recognition_probability_upper", kind: .model("recognition_probability_upper"),
+                                 start: 0.9, lower: 0.2, upper: 1),
+        ]
+        let targets = [Tier.standard, .advanced, .model].map {
+            CalibrationTarget(id: "tier.\($0.id)", kind: .tier($0), observed: 0, scale: 0.25, rounding: 0.5, source: "synthetic")
+        } + [CalibrationTarget(id: "average_criteria", kind: .averageCriteria, observed: 0, scale: 0.01, rounding: 0.005, source: "synthetic")]
+        let blank = try Calibration(catalogue: cat, dataset: ds, scenario: sc, parameters: params, targets: targets)
+        let truth = [1.4, 0.5]
+        let generated = Calibration.outcomes(try blank.replay(truth, threads: 2), targets: targets)
+        var observed = targets
+        for i in observed.indices { observed[i].observed = generated[i].mean }
+        let calibration = try Calibration(catalogue: cat, dataset: ds, scenario: sc, parameters: params, targets: observed)
+        XCTAssertGreaterThan(try calibration.objective(calibration.start), 10, "the catalogue's values are far from the truth")
+        let fit = try calibration.fit(maxEvaluations: 150, samples: 30, threads: 2)
+        XCTAssertEqual(fit.values[0], truth[0], accuracy: 0.2, "planning margin")
+        XCTAssertEqual(fit.values[1], truth[1], accuracy: 0.1, "upper-tier recognition")
+        XCTAssertEqual(fit.overrides.map(\.path), ["model.planning_margin", "model.recognition_probability_upper"])
+    }
+
     func testObjectiveIsDeterministicAndZeroAtTheTruth() throws {
         let (calibration, truth) = try setUpCalibration()
         XCTAssertEqual(try calibration.objective(truth), 0, accuracy: 1e-9)
