@@ -28,9 +28,14 @@ struct Lanes: Sendable {
         z0 = Self.padRows(m.z0, rows: m.C, K: m.K, Kp: Kp, pad: 0)
     }
 
+    /// `v` padded with `pad` to Kp values, as vectors.
     static func pack(_ v: [Float], _ Kp: Int, pad: Float) -> [F8] {
-        let p = v + [Float](repeating: pad, count: Kp - v.count)
-        return stride(from: 0, to: Kp, by: 8).map { F8(p[$0..<($0 + 8)]) }
+        vectors(v + [Float](repeating: pad, count: Kp - v.count))
+    }
+
+    /// Consecutive groups of eight values as vectors (the count a multiple of eight).
+    static func vectors(_ v: [Float]) -> [F8] {
+        stride(from: 0, to: v.count, by: 8).map { F8(v[$0..<($0 + 8)]) }
     }
 
     static func padRows(_ v: [Float], rows: Int, K: Int, Kp: Int, pad: Float) -> [Float] {

@@ -10,18 +10,15 @@ extension Model {
         let fm = FileManager.default
         try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let lanes = Lanes(model: self)
+        let flat = { (v: [F8]) -> [Double] in v.flatMap { x in (0..<8).map { Double(x[$0]) } } }
         var plans: [[String: Any]] = []
-        let runner = BatchRunner(model: self, lanes: lanes, firstDraw: 0, draws: 0)
-        for yi in years.indices {
-            let p = runner.plan(yi)
-            let flat = { (v: [F8]) -> [Double] in v.flatMap { x in (0..<8).map { Double(x[$0]) } } }
+        for (yi, p) in BatchRunner.plans(model: self, lanes: lanes).enumerated() {
             plans.append([
                 "year": p.year, "goal": flat(p.goal).map(jsonSafe), "low": flat(p.low).map(jsonSafe),
                 "rel": flat(p.rel), "pts": flat(p.pts), "once": flat(p.once), "budget": budget[yi],
                 "noise_key": String(p.noiseKey), "recognition_key": String(p.recognitionKey), "district_key": String(p.districtKey),
             ])
         }
-        let flat = { (v: [F8]) -> [Double] in v.flatMap { x in (0..<8).map { Double(x[$0]) } } }
         let json: [String: Any] = [
             "C": C, "K": K, "Kp": lanes.Kp, "J": J, "S": S, "districts": districtCount, "draws": scenario.draws,
             "policy": policy.rawValue, "seed": String(scenario.seed),

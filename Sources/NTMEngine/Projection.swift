@@ -23,7 +23,7 @@ public struct Projection: Sendable {
         let b = batchSize
         let batches = (draws + b - 1) / b
         let merger = OrderedMerger(Accumulator(model: model))
-        let lanes = Lanes(model: model)
+        let lanes = Lanes(model: model), plans = BatchRunner.plans(model: model, lanes: lanes)
         let done = Counter()
         let workers = max(1, min(threads, batches))
         // Workers take the next batch as they free up (a busy core does not hold the others back); the merge
@@ -34,7 +34,7 @@ public struct Projection: Sendable {
                 let i = next.increment() - 1
                 guard i < batches else { break }
                 let start = i * b
-                let stats = BatchRunner(model: model, lanes: lanes, firstDraw: start, draws: min(b, draws - start)).run()
+                let stats = BatchRunner(m: model, lanes: lanes, plans: plans, firstDraw: start, B: min(b, draws - start)).run()
                 merger.put(i, stats)
                 progress?(done.increment(), batches)
             }
@@ -152,14 +152,10 @@ struct BatchStats: Sendable {
 struct BatchRunner {
     let m: Model
     let lanes: Lanes
+    /// Per projected year (`BatchRunner.plans`, made once per run).
+    let plans: [YearPlan]
     let firstDraw: Int
     let B: Int
-    init(model: Model, lanes: Lanes, firstDraw: Int, draws: Int) {
-        m = model
-        self.lanes = lanes
-        self.firstDraw = firstDraw
-        B = draws
-    }
 
     /// One year's constants, the same for every draw (vectors of `Lanes.W` × 8 indicators).
     struct YearPlan {
@@ -172,7 +168,9 @@ struct BatchRunner {
         let noiseKey: UInt64, recognitionKey: UInt64, districtKey: UInt64
     }
 
-    func plan(_ yi: Int) -> YearPlan {
+    static func plans(model m: Model, lanes: Lanes) -> [YearPlan] { m.years.indices.map { plan($0, model: m, lanes: lanes) } }
+
+    static func plan(_ yi: Int, model m: Model, lanes: Lanes) -> YearPlan {
         let K = m.K, Kp = lanes.Kp, th = m.thresholds[yi], year = m.years[yi]
         var goal = [Float](repeating: -.infinity, count: 3 * Kp), low = [Float](repeating: -.infinity, count: 3 * Kp)
         for t in 0..<3 {
@@ -184,8 +182,7 @@ struct BatchRunner {
                 if th[t][k] > -.infinity { low[t * Kp + k] = th[t][k] - Float(Indicator.tolerance(Double(abs(th[t][k])))) }
             }
         }
-        let packed = { (v: [Float]) in stride(from: 0, to: v.count, by: 8).map { F8(v[$0..<($0 + 8)]) } }
-        return YearPlan(year: year, goal: packed(goal), low: packed(low),
+        return YearPlan(year: year, goal: Lanes.vectors(goal), low: Lanes.vectors(low),
                         rel: Lanes.pack(m.trendRel[yi], Kp, pad: 0), pts: Lanes.pack(m.trendPts[yi], Kp, pad: 0),
                         once: Lanes.pack(m.oneOff[yi], Kp, pad: 0),
                         noiseKey: m.rng.yearKey(.noise, year: year), recognitionKey: m.rng.yearKey(.recognition, year: year),
@@ -203,9 +200,8 @@ struct BatchRunner {
                                spending: Array(repeating: [Double](repeating: 0, count: K), count: Y),
                                indicatorSums: Array(repeating: [Float](repeating: 0, count: C * Kp), count: Y),
                                paid: Array(repeating: [Double](repeating: 0, count: m.recordPaid ? C * K * S : 0), count: Y))
-        let plans = (0..<Y).map(plan)
         let maintShare = Float(m.catalogue.model.maintenanceShare.value)
-        let ranks = m.policy == .closestToStandard && m.decisions == nil
+        // Packages are paid per eligibility group under the priority policy and under a plan.
         let grouped = m.policy == .closestToStandard || m.decisions != nil
         // Bit masks over the Kp lanes: criteria (real lanes only) and "every lane" (padding lanes always meet).
         var fullMask = [UInt64](repeating: 0, count: MW)
@@ -273,24 +269,17 @@ struct BatchRunner {
                             }
                         }
                         cost[c] = total
+                        // One walk over the indicators with a gap: their need per eligibility group (for paying
+                        // packages) and, for the priority order, the criteria the commune still lacks.
                         if grouped {
                             for g in 0..<G { groupNeed[c * G + g] = 0 }
-                            for w in 0..<MW {
-                                var b = gapBits[w]
-                                while b != 0 {
-                                    let k = w * 64 + b.trailingZeroBitCount
-                                    b &= b - 1
-                                    groupNeed[c * G + m.groupOf[k]] += nP[base + k]
-                                }
-                            }
-                        }
-                        if ranks {
                             for w in 0..<critWords { lacking[w] = 0 }
                             for w in 0..<MW {
                                 var b = gapBits[w]
                                 while b != 0 {
                                     let k = w * 64 + b.trailingZeroBitCount
                                     b &= b - 1
+                                    groupNeed[c * G + m.groupOf[k]] += nP[base + k]
                                     let j = m.criterionOf[k]
                                     lacking[j >> 6] |= 1 << UInt64(j & 63)
                                 }
@@ -379,15 +368,10 @@ struct BatchRunner {
                         if all(model) { met |= 4 }
                         metTiers[c] = met
                         var n: Int32 = 0
-                        if MW == 1 { // up to 64 indicators: one word per criterion
-                            let standard = masks[0]
-                            for j in 0..<J where standard & critMask[j] == critMask[j] { n += 1 }
-                        } else {
-                            for j in 0..<J {
-                                var ok = true
-                                for w in 0..<MW where masks[w] & critMask[j * MW + w] != critMask[j * MW + w] { ok = false }
-                                if ok { n += 1 }
-                            }
+                        for j in 0..<J {
+                            var ok = true
+                            for w in 0..<MW where masks[w] & critMask[j * MW + w] != critMask[j * MW + w] { ok = false }
+                            if ok { n += 1 }
                         }
                         critStd[c] = n
                     }

@@ -25,16 +25,20 @@ enum CLI {
 }
 
 extension CLI {
-    /// What a finished process said.
+    /// What a finished process said, and whether it exited or died of a signal.
     struct Result {
         var status: Int32
+        var reason: Process.TerminationReason = .exit
         var stdout: String
         var stderr: String
     }
 
     /// Runs `program` with `args` in `cwd` (default: `scratch`); output goes through files in `scratch`, so a
-    /// large output cannot block a pipe.
-    static func exec(_ program: String, _ args: [String], cwd: URL?, scratch: URL) throws -> Result {
+    /// large output cannot block a pipe (and nothing lands in `cwd`). With `interruptAfter`, sends SIGINT that many
+    /// seconds after the start (the test fails if it ended before); a process still running 60 s after SIGINT,
+    /// or 120 s after the start, is killed and the test fails.
+    static func exec(_ program: String, _ args: [String], cwd: URL?, scratch: URL,
+                     interruptAfter delay: Double? = nil) throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: program)
         p.arguments = args
@@ -46,13 +50,47 @@ extension CLI {
         p.standardOutput = out
         p.standardError = err
         p.standardInput = FileHandle.nullDevice
+        let ended = DispatchSemaphore(value: 0)
+        p.terminationHandler = { _ in ended.signal() }
+        let what = ([URL(fileURLWithPath: program).lastPathComponent] + args).joined(separator: " ")
+        func kill(after seconds: Double, _ message: String) {
+            guard ended.wait(timeout: .now() + seconds) == .timedOut else { return }
+            Foundation.kill(p.processIdentifier, SIGKILL)
+            _ = ended.wait(timeout: .now() + 10)
+            XCTFail(message)
+        }
         try p.run()
+        if let delay {
+            if ended.wait(timeout: .now() + delay) == .success {
+                XCTFail("\(what) ended before it could be interrupted (after \(delay) s)")
+            } else {
+                p.interrupt()
+                kill(after: 60, "\(what) did not stop within 60 s of SIGINT; killed")
+            }
+        } else {
+            kill(after: 120, "\(what) did not finish within 120 s; killed")
+        }
         p.waitUntilExit()
         try out.close()
         try err.close()
-        return Result(status: p.terminationStatus,
+        return Result(status: p.terminationStatus, reason: p.terminationReason,
                       stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
                       stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+    }
+}
+
+extension CLI {
+    /// Every file under `folder`, recursively, with its bytes (hidden files included; folders end in "/").
+    static func snapshot(_ folder: URL) throws -> [String: Data] {
+        var out: [String: Data] = [:]
+        guard let e = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isDirectoryKey]) else { return out }
+        let base = folder.standardizedFileURL.path
+        for case let url as URL in e {
+            let isDir = (try? url.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) ?? false
+            let rel = String(url.standardizedFileURL.path.dropFirst(base.count))
+            out[rel + (isDir ? "/" : "")] = isDir ? Data() : try Data(contentsOf: url)
+        }
+        return out
     }
 }
 

@@ -12,12 +12,7 @@ final class CorpusCLITests: XCTestCase {
 
     struct CorpusError: Error, CustomStringConvertible { var description: String }
 
-    struct Result {
-        var status: Int32
-        var reason: Process.TerminationReason
-        var stdout: String
-        var stderr: String
-    }
+    typealias Result = CLI.Result
 
     /// One row of index.tsv.
     struct Case {
@@ -40,39 +35,10 @@ final class CorpusCLITests: XCTestCase {
     /// Runs ntm with `args` in `cwd`; standard output and error go to files in `io` (not in `cwd`, so that the
     /// test can check ntm wrote nothing there).
     private func ntm(_ args: [String], cwd: URL, io: URL) throws -> Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try binary())
-        p.arguments = args
-        p.currentDirectoryURL = cwd
-        let outURL = io.appendingPathComponent("stdout"), errURL = io.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        try out.close()
-        try err.close()
-        return Result(status: p.terminationStatus, reason: p.terminationReason,
-                      stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-                      stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+        try CLI.exec(try binary(), args, cwd: cwd, scratch: io)
     }
 
-    /// Every file under `folder`, recursively, with its bytes (hidden files included).
-    private func snapshot(_ folder: URL) throws -> [String: Data] {
-        var out: [String: Data] = [:]
-        let fm = FileManager.default
-        guard let e = fm.enumerator(at: folder, includingPropertiesForKeys: [.isDirectoryKey]) else { return out }
-        let base = folder.standardizedFileURL.path
-        for case let url as URL in e {
-            let isDir = (try? url.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) ?? false
-            let rel = String(url.standardizedFileURL.path.dropFirst(base.count))
-            out[rel + (isDir ? "/" : "")] = isDir ? Data() : try Data(contentsOf: url)
-        }
-        return out
-    }
+    private func snapshot(_ folder: URL) throws -> [String: Data] { try CLI.snapshot(folder) }
 
     // MARK: The index
 

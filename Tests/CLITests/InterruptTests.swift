@@ -8,61 +8,12 @@ final class InterruptTests: XCTestCase {
     static let root = CLI.root
     static var planPath: String { root.appendingPathComponent("Scenarios/province-plan-2024-2025.yaml").path }
 
+    typealias Result = CLI.Result
 
-    struct Result {
-        var status: Int32
-        var reason: Process.TerminationReason
-        var stdout: String
-        var stderr: String
-    }
-
-    // MARK: Helpers (copied from RunCLITests)
-
-    private func binary() throws -> String { try CLI.binary() }
-
-    private func tempFolder() throws -> URL { try cliTempFolder("ntm-interrupt-tests") }
-
-    /// Runs ntm with `args` in `cwd`. With `interruptAfter`, sends SIGINT (Process.interrupt()) that many
-    /// seconds after the start; a process still running 60 s later is killed and the test fails.
-    /// Standard output and error go to files in a folder of their own, not in `cwd`.
+    /// Runs ntm with `args` in `cwd`, interrupted after `interruptAfter` seconds if given; standard output and
+    /// error go to a folder of their own, not in `cwd`.
     private func ntm(_ args: [String], cwd: URL, interruptAfter delay: Double? = nil) throws -> Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try binary())
-        p.arguments = args
-        p.currentDirectoryURL = cwd
-        let io = try tempFolder()
-        let outURL = io.appendingPathComponent("stdout"), errURL = io.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = FileHandle.nullDevice
-        let ended = DispatchSemaphore(value: 0)
-        p.terminationHandler = { _ in ended.signal() }
-        try p.run()
-        if let delay {
-            if ended.wait(timeout: .now() + delay) == .success {
-                XCTFail("ntm \(args.joined(separator: " ")) ended before it could be interrupted (after \(delay) s)")
-            } else {
-                p.interrupt()
-                if ended.wait(timeout: .now() + 60) == .timedOut {
-                    kill(p.processIdentifier, SIGKILL)
-                    _ = ended.wait(timeout: .now() + 10)
-                    XCTFail("ntm did not stop within 60 s of SIGINT; killed")
-                }
-            }
-        } else if ended.wait(timeout: .now() + 120) == .timedOut {
-            kill(p.processIdentifier, SIGKILL)
-            _ = ended.wait(timeout: .now() + 10)
-            XCTFail("ntm \(args.joined(separator: " ")) did not finish within 120 s; killed")
-        }
-        p.waitUntilExit()
-        try out.close()
-        try err.close()
-        return Result(status: p.terminationStatus, reason: p.terminationReason,
-                      stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-                      stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+        try CLI.exec(try CLI.binary(), args, cwd: cwd, scratch: try cliTempFolder("ntm-interrupt-tests"), interruptAfter: delay)
     }
 
     /// Runs a long projection into `out` and interrupts it after ~0.5 s. If ntm died of the signal (its handler
@@ -76,18 +27,9 @@ final class InterruptTests: XCTestCase {
         return r
     }
 
-    /// Every file under `folder`, recursively, with its bytes (hidden files included).
-    private func snapshot(_ folder: URL) throws -> [String: Data] {
-        var out: [String: Data] = [:]
-        guard let e = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isDirectoryKey]) else { return out }
-        let base = folder.standardizedFileURL.path
-        for case let url as URL in e {
-            let isDir = (try? url.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) ?? false
-            let rel = String(url.standardizedFileURL.path.dropFirst(base.count))
-            out[rel + (isDir ? "/" : "")] = isDir ? Data() : try Data(contentsOf: url)
-        }
-        return out
-    }
+    private func snapshot(_ folder: URL) throws -> [String: Data] { try CLI.snapshot(folder) }
+
+    private func tempFolder() throws -> URL { try cliTempFolder("ntm-interrupt-tests") }
 
     /// Temporary or set-aside folders ntm may leave beside `name` (`.big.tmp-PID`, `.big.old-PID`).
     private func leftovers(of name: String, in folder: URL) throws -> [String] {
