@@ -66,7 +66,9 @@ public struct Model: Sendable {
     /// (in the order a commune's package is paid: the group with the fewest sources first) its sources in
     /// `sourceOrder`. A commune's need is summed per group, so paying a package walks groups, not indicators.
     let groupOf: [Int]
-    let groupSources: [[Int]]
+    /// Group g's sources are `groupSources[groupStart[g]..<groupStart[g + 1]]` (one flat list for the paying loop).
+    let groupSources: [Int], groupStart: [Int]
+    var groupCount: Int { groupStart.count - 1 }
 
     public init(catalogue baseCatalogue: Catalogue, dataset: Dataset, scenario: Scenario) throws {
         var catalogue = baseCatalogue
@@ -234,14 +236,8 @@ public struct Model: Sendable {
         var rank = [Int](repeating: 0, count: patterns.count)
         for (i, g) in gOrder.enumerated() { rank[g] = i }
         groupOf = gOf.map { rank[$0] }
-        groupSources = gOrder.map { patterns[$0] }
-    }
-
-    /// One year's noise on an oriented value: relative or in points, fading over the last tenth of the range
-    /// (a network that is complete does not randomly lose its last points).
-    @inline(__always) func addNoise(_ v: inout Float, k: Int, _ e: Float) {
-        let room = min(1, (zHi[k] - v) / (0.1 * (zHi[k] - zLo[k])))
-        v += (noiseRel[k] * abs(v) + noisePts[k]) * max(0, room) * e
+        groupSources = gOrder.flatMap { patterns[$0] }
+        groupStart = gOrder.reduce(into: [0]) { $0.append($0.last! + patterns[$1].count) }
     }
 
     /// Loads the scenario's catalogue and dataset (or the embedded ones) and compiles the model.

@@ -49,7 +49,7 @@ extension Policy {
     /// - Parameter decided: a plan's choice of the communes whose whole package is funded this year, in order;
     ///   when given, it replaces the policy's own choice and nothing else is spent.
     func allocate(_ n: DrawNeeds, model m: Model, budget: [Double], decided: [Bool]? = nil, recordPaid: Bool = false) -> DrawAllocation {
-        let C = m.C, K = m.K, S = m.S, G = m.groupSources.count
+        let C = m.C, K = m.K, S = m.S, G = m.groupCount
         var restBudget = budget.map { max(0, $0) }
         var upRest = n.upkeepTotal
         ProportionalSharing.share(&upRest, eligible: m.eligibleUpkeep, budget: &restBudget, original: budget, K: K, S: S)
@@ -60,9 +60,6 @@ extension Policy {
             let order = decided.map { d in (0..<C).filter { d[$0] } } ?? Self.priorityOrder(n)
             var trial = restBudget
             var take = [Double](repeating: 0, count: G * S)
-            // Each group's sources as one flat list (no array of arrays in the loop).
-            var groupStart = [0], flatSources: [Int] = []
-            for g in 0..<G { flatSources += m.groupSources[g]; groupStart.append(flatSources.count) }
             func withMoney(_ b: [Double]) -> Int { var n = 0; for x in b where x > 0 { n += 1 }; return n }
             var sourcesLeft = withMoney(restBudget)
             for c in order {
@@ -73,8 +70,8 @@ extension Policy {
                     let needG = Double(n.groupNeed[c * G + g])
                     var rest = needG
                     guard rest > 0 else { continue }
-                    for i in groupStart[g]..<groupStart[g + 1] {
-                        let s = flatSources[i]
+                    for i in m.groupStart[g]..<m.groupStart[g + 1] {
+                        let s = m.groupSources[i]
                         guard trial[s] > 0 else { continue }
                         let t = min(rest, trial[s])
                         trial[s] -= t

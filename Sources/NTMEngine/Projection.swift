@@ -191,7 +191,7 @@ struct BatchRunner {
 
     func run() -> BatchStats {
         let C = m.C, K = m.K, J = m.J, S = m.S, Y = m.years.count, nD = m.districtCount
-        let G = m.groupSources.count, Kp = lanes.Kp, W = lanes.W, MW = (Kp + 63) / 64
+        let G = m.groupCount, Kp = lanes.Kp, W = lanes.W, MW = (Kp + 63) / 64
         var stats = BatchStats(firstDraw: firstDraw, draws: B,
                                drawCounts: Array(repeating: [Int32](repeating: 0, count: B * 5), count: Y),
                                communeCounts: Array(repeating: [Int32](repeating: 0, count: C * 4), count: Y),
@@ -332,6 +332,9 @@ struct BatchRunner {
                             v = v - F8(repeating: 0).replacing(with: lapse, where: (lanes.maintained[w] .> 0) .& (v .> 0))
                             store8(zP, i, v)
                         }
+                        // Noise, relative or in points, fading over the last tenth of the range (a network that
+                        // is complete does not randomly lose its last points). Normal i is CounterRNG.normal(key, i),
+                        // drawn here one hash per five normals.
                         if noisy.count > 0 {
                             let key = CounterRNG.key(yearKey: p.noiseKey, draw: draw, unit: c)
                             var h: UInt64 = 0, field = 5, word = 0
