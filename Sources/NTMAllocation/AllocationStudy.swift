@@ -212,6 +212,16 @@ public struct AllocationStudy: Sendable {
     /// The plan run through the Monte Carlo engine (the scenario's draws, noise and recognition), with the
     /// communes it funds taking their packages each year while money lasts; with `recordPaid`, the result keeps
     /// what each source paid each commune (`ProjectionResult.paid`).
+    /// The names a plan can be asked for by: the rules, and `optimal` (GLPK).
+    public static let policyNames = AllocationRule.allCases.map(\.rawValue) + ["optimal"]
+
+    /// The plan of a rule, or GLPK's optimum (with its solution) for `optimal`; nil when GLPK finds no plan.
+    public func plan(named name: String, timeLimitSeconds: Double) -> (plan: PackageProblem.Plan, optimum: PackageProblem.Solution?)? {
+        if let rule = AllocationRule(rawValue: name) { return (problem.plan(rule, standing: standing), nil) }
+        guard let o = problem.solve(timeLimitSeconds: timeLimitSeconds) else { return nil }
+        return (o.plan, o)
+    }
+
     public func evaluate(_ plan: PackageProblem.Plan, threads: Int, recordPaid: Bool = false) -> ProjectionResult {
         var m = model
         m.recordPaid = recordPaid

@@ -12,7 +12,7 @@ struct Allocate: ParsableCommand {
         Writes allocation.md, allocation.csv (one row per policy) and plan-<policy>.csv (year, commune, \
         criterion, indicator, source, amount in million VND) to --out (default notebooks-out/<scenario>-allocation), \
         and with --format also allocation.html, allocation.xlsx and allocation.ipynb (default md,csv,html).
-        Policies: \(AllocationRule.allCases.map(\.rawValue).joined(separator: ", ")), optimal.
+        Policies: \(AllocationStudy.policyNames.joined(separator: ", ")).
         """)
 
     @Argument(help: "The scenario file.")
@@ -46,7 +46,7 @@ struct Allocate: ParsableCommand {
     @OptionGroup var formats: FormatOptions
 
     func chosen() throws -> [String] {
-        let all = AllocationRule.allCases.map(\.rawValue) + ["optimal"]
+        let all = AllocationStudy.policyNames
         if policies == "all" { return all }
         let list = policies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         for p in list where !all.contains(p) {
@@ -83,14 +83,8 @@ struct Allocate: ParsableCommand {
             var rows: [AllocationReport.Row] = []
             var optimum: PackageProblem.Solution?
             for name in try chosen() {
-                let plan: PackageProblem.Plan
-                if let rule = AllocationRule(rawValue: name) {
-                    plan = study.problem.plan(rule, standing: study.standing)
-                } else {
-                    guard let o = study.problem.solve(timeLimitSeconds: timeLimit) else { continue }
-                    optimum = o
-                    plan = o.plan
-                }
+                guard let (plan, solution) = study.plan(named: name, timeLimitSeconds: timeLimit) else { continue }
+                if let solution { optimum = solution }
                 rows.append(.init(policy: name, plan: plan, result: study.evaluate(plan, threads: options.threads)))
             }
             var report = AllocationReport(study: study, rows: rows, optimum: optimum, lang: lang)

@@ -47,7 +47,7 @@ struct Propose: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
-    static let policies = AllocationRule.allCases.map(\.rawValue) + ["optimal"]
+    static let policies = AllocationStudy.policyNames
 
     func parsedYears() throws -> [Int]? {
         guard let text = years else { return nil }
@@ -86,14 +86,8 @@ struct Propose: ParsableCommand {
                 throw ValidationError("--years: \(y) is not a projected year of the scenario (\(model.years.map(String.init).joined(separator: ", ")))")
             }
             let study = try AllocationStudy(model: model)
-            let plan: PackageProblem.Plan
-            if let rule = AllocationRule(rawValue: policy) {
-                plan = study.problem.plan(rule, standing: study.standing)
-            } else {
-                guard let o = study.problem.solve(timeLimitSeconds: timeLimit) else {
-                    throw InputError(file: sc.file, line: 0, key: "allocation", "GLPK found no plan within the scenario's money and rules")
-                }
-                plan = o.plan
+            guard let (plan, _) = study.plan(named: policy, timeLimitSeconds: timeLimit) else {
+                throw InputError(file: sc.file, line: 0, key: "allocation", "GLPK found no plan within the scenario's money and rules")
             }
             let proposal = try Proposal(study: study, plan: plan, policy: policy, years: chosenYears, confidence: confidence,
                                         threads: options.threads, timeLimitSeconds: timeLimit)
