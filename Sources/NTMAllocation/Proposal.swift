@@ -188,29 +188,28 @@ public struct Proposal: Sendable {
         self.rows = rows
 
         // The scenario's targets: communes added in the year at each tier.
-        var checks: [TargetCheck] = []
-        for y in years {
-            guard let target = model.scenario.targets[y] else { continue }
-            let t = model.years.firstIndex(of: y)!
-            for (tierT, n) in target.sorted(by: { $0.key < $1.key }) where tierT != .below {
-                let count = { (ri: Int) in (0..<C).filter { tier($0, ri) >= tierT }.count }
-                let f = tierT.rawValue - 1
-                let added = zip(evaluation.perDraw[t + 1], evaluation.perDraw[t]).map { $0[f] - $1[f] }
-                let p = Double(added.filter { $0 >= Double(n) - 1e-9 }.count) / Double(max(1, added.count))
-                checks.append(TargetCheck(year: y, tier: tierT, target: n, proposed: count(t + 1) - count(t),
-                                          mean: added.reduce(0, +) / Double(max(1, added.count)), probability: p, met: p >= confidence))
-            }
-        }
-        targets = checks
-        var joint: [Int: Double] = [:]
+        // Per draw, whether it adds at least `n` communes at `tier` in the year.
+        var checks: [TargetCheck] = [], joint: [Int: Double] = [:]
         for y in years {
             guard let target = model.scenario.targets[y]?.filter({ $0.key != .below }), !target.isEmpty else { continue }
             let t = model.years.firstIndex(of: y)!
-            let draws = zip(evaluation.perDraw[t + 1], evaluation.perDraw[t])
-            let hits = draws.filter { end, start in target.allSatisfy { end[$0.key.rawValue - 1] - start[$0.key.rawValue - 1] >= Double($0.value) - 1e-9 } }.count
-            joint[y] = Double(hits) / Double(max(1, evaluation.perDraw[t + 1].count))
+            let draws = Array(zip(evaluation.perDraw[t + 1], evaluation.perDraw[t]))
+            func reaches(_ tierT: Tier, _ n: Int) -> [Bool] {
+                draws.map { end, start in end[tierT.rawValue - 1] - start[tierT.rawValue - 1] >= Double(n) - 1e-9 }
+            }
+            for (tierT, n) in target.sorted(by: { $0.key < $1.key }) {
+                let count = { (ri: Int) in (0..<C).filter { tier($0, ri) >= tierT }.count }
+                let f = tierT.rawValue - 1
+                let mean = draws.reduce(0.0) { $0 + $1.0[f] - $1.1[f] } / Double(max(1, draws.count))
+                let p = Double(reaches(tierT, n).filter { $0 }.count) / Double(max(1, draws.count))
+                checks.append(TargetCheck(year: y, tier: tierT, target: n, proposed: count(t + 1) - count(t),
+                                          mean: mean, probability: p, met: p >= confidence))
+            }
+            let all = target.reduce([Bool](repeating: true, count: draws.count)) { acc, kv in zip(acc, reaches(kv.key, kv.value)).map { $0 && $1 } }
+            joint[y] = Double(all.filter { $0 }.count) / Double(max(1, draws.count))
         }
         targetProbability = joint
+        targets = checks
 
         // Districts not yet recognised.
         var lines: [DistrictLine] = []
@@ -246,8 +245,7 @@ public struct Proposal: Sendable {
     static func engineMeets(_ ind: Indicator, _ value: Double, tier: Tier, year: Int) -> Bool {
         guard let t = ind.thresholds[tier] else { return true }
         let sign: Float = ind.direction == .higher ? 1 : -1
-        let threshold = Float(t.value(in: year)) * sign
-        return Float(value) * sign >= threshold - Float(Indicator.tolerance(Double(abs(threshold))))
+        return Float(value) * sign >= Indicator.lowestMeeting(Float(t.value(in: year)) * sign)
     }
 
     /// The rows of a year (one of `years`).

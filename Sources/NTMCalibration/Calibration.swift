@@ -170,9 +170,8 @@ public struct Calibration: Sendable {
             func field(_ f: Int) -> Replayed {
                 let s = r.summary(year: yi, field: f)
                 let v = r.perDraw[yi].map { $0[f] }
-                let m = v.reduce(0, +) / Double(max(v.count, 1))
-                let varr = v.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(max(v.count - 1, 1))
-                return Replayed(mean: s.mean, p10: s.p10, p90: s.p90, variance: varr)
+                let variance = v.reduce(0) { $0 + ($1 - s.mean) * ($1 - s.mean) } / Double(max(v.count - 1, 1))
+                return Replayed(mean: s.mean, p10: s.p10, p90: s.p90, variance: variance)
             }
             switch t.kind {
             case .tier(let tier):
@@ -182,13 +181,7 @@ public struct Calibration: Sendable {
             case .indicator(let id):
                 let ind = r.model.catalogue.indicator(id)!
                 let k = ds.column(id)!
-                var num = 0.0, den = 0.0
-                for c in 0..<ds.communeCount {
-                    let w = ds.weight(ind.aggregate, commune: c)
-                    num += w * r.indicators[yi][c * r.model.K + k]
-                    den += w
-                }
-                let v = ind.aggregate == .sum ? num : num / max(den, 1e-12)
+                let v = ds.provinceValue(ind) { r.indicators[yi][$0 * r.model.K + k] } ?? 0
                 return Replayed(mean: v, p10: v, p90: v, variance: 0)
             }
         }

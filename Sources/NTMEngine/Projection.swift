@@ -179,7 +179,7 @@ struct BatchRunner {
                 if t >= 1 { T = max(T, th[1][k]) }
                 if t >= 2 { T = max(T, th[2][k]) }
                 goal[t * Kp + k] = T > -.infinity ? min(T + m.margin[k], m.zHi[k]) : -.infinity
-                if th[t][k] > -.infinity { low[t * Kp + k] = th[t][k] - Float(Indicator.tolerance(Double(abs(th[t][k])))) }
+                if th[t][k] > -.infinity { low[t * Kp + k] = Indicator.lowestMeeting(th[t][k]) }
             }
         }
         return YearPlan(year: year, goal: Lanes.vectors(goal), low: Lanes.vectors(low),

@@ -73,6 +73,12 @@ public struct Indicator: Sendable {
     public static func tolerance(_ threshold: Double) -> Double {
         max(3e-5, 4 * Double(Float(threshold).ulp))
     }
+
+    /// The lowest oriented value (x, or −x for lower-is-better) that meets an oriented threshold, as the engine
+    /// tests it in single precision: the threshold less its tolerance.
+    public static func lowestMeeting(_ orientedThreshold: Float) -> Float {
+        orientedThreshold - Float(tolerance(Double(abs(orientedThreshold))))
+    }
 }
 
 public struct Criterion: Sendable {

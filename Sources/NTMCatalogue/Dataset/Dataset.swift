@@ -76,10 +76,16 @@ public struct Dataset: Sendable {
     /// The province figure for an indicator: the weighted mean, or the total for `sum` indicators.
     public func provinceValue(_ ind: Indicator) -> Double? {
         guard let k = column(ind.id) else { return nil }
+        return provinceValue(ind) { value(commune: $0, indicator: k) }
+    }
+
+    /// The province-wide figure of per-commune values of `ind` (a projection's, say): summed or weighted as the
+    /// indicator aggregates; nil for a weighted mean with no weight.
+    public func provinceValue(_ ind: Indicator, of value: (Int) -> Double) -> Double? {
         var num = 0.0, den = 0.0
         for c in communes.indices {
             let w = weight(ind.aggregate, commune: c)
-            num += w * value(commune: c, indicator: k)
+            num += w * value(c)
             den += w
         }
         if ind.aggregate == .sum { return num }
