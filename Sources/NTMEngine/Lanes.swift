@@ -10,6 +10,10 @@ struct Lanes: Sendable {
     let asym: [F8], zHi: [F8], zLo: [F8]
     /// Decay where upkeep keeps an indicator (0 elsewhere), and 1 where it is maintained, 0 elsewhere.
     let decay: [F8], maintained: [F8]
+    /// Noise: which lanes have it (and per chunk whether any does), relative and in points, and the last tenth
+    /// of the range, over which it fades near the ceiling.
+    let noisy: [SIMDMask<SIMD8<Int32>>], noisyChunk: [Bool]
+    let noiseRel: [F8], noisePts: [F8], noiseFade: [F8]
     /// C × Kp: million VND per point at the start of the curve (1 in padding lanes).
     let costPerPoint: [Float]
     /// C × Kp: the base-year oriented values (0 in padding lanes).
@@ -24,6 +28,12 @@ struct Lanes: Sendable {
         zLo = Self.pack(m.zLo, Kp, pad: 0)
         decay = Self.pack(m.decay.indices.map { m.maintained[$0] ? m.decay[$0] : 0 }, Kp, pad: 0)
         maintained = Self.pack(m.maintained.map { $0 ? 1 : 0 }, Kp, pad: 0)
+        let isNoisy = (0..<m.K).map { m.noisy.contains($0) ? Float(1) : 0 }
+        noisy = Self.pack(isNoisy, Kp, pad: 0).map { $0 .> 0 }
+        noisyChunk = noisy.map { any($0) }
+        noiseRel = Self.pack(m.noiseRel, Kp, pad: 0)
+        noisePts = Self.pack(m.noisePts, Kp, pad: 0)
+        noiseFade = Self.pack((0..<m.K).map { 0.1 * (m.zHi[$0] - m.zLo[$0]) }, Kp, pad: 1)
         costPerPoint = Self.padRows(m.costPerPoint, rows: m.C, K: m.K, Kp: Kp, pad: 1)
         z0 = Self.padRows(m.z0, rows: m.C, K: m.K, Kp: Kp, pad: 0)
     }
@@ -68,6 +78,11 @@ struct Lanes: Sendable {
 /// clamped to [−87.3, 88.7]. Conversions between integers and floats go through bit patterns (2^23 + i), as
 /// Swift's generic SIMD conversions are not inlined.
 enum VMath {
+    /// |x|, by clearing the sign bit.
+    @inline(__always) static func abs(_ x: F8) -> F8 {
+        unsafeBitCast(unsafeBitCast(x, to: SIMD8<UInt32>.self) & 0x7FFF_FFFF, to: F8.self)
+    }
+
     @inline(__always) static func vlog(_ x0: F8) -> F8 {
         let bits = unsafeBitCast(x0, to: SIMD8<UInt32>.self)
         // The exponent field as a Float, without an int-to-float conversion: 2^23 + field, less 2^23 + 126.

@@ -24,6 +24,7 @@ public struct Projection: Sendable {
         let batches = (draws + b - 1) / b
         let merger = OrderedMerger(Accumulator(model: model))
         let lanes = Lanes(model: model), plans = BatchRunner.plans(model: model, lanes: lanes)
+        let first = BatchRunner.firstYear(model: model, lanes: lanes, plan: plans[0])
         let done = Counter()
         let workers = max(1, min(threads, batches))
         // Workers take the next batch as they free up (a busy core does not hold the others back); the merge
@@ -34,7 +35,7 @@ public struct Projection: Sendable {
                 let i = next.increment() - 1
                 guard i < batches else { break }
                 let start = i * b
-                let stats = BatchRunner(m: model, lanes: lanes, plans: plans, firstDraw: start, B: min(b, draws - start)).run()
+                let stats = BatchRunner(m: model, lanes: lanes, plans: plans, first: first, firstDraw: start, B: min(b, draws - start)).run()
                 merger.put(i, stats)
                 progress?(done.increment(), batches)
             }
@@ -148,12 +149,17 @@ struct BatchStats: Sendable {
 /// - pass 1: trend and shocks, then what closing each gap to the next tier would cost (and upkeep);
 /// - the policy shares the year's money (`Policy.allocate`);
 /// - pass 2: spending with diminishing returns, decay, noise, bounds, and the indicators meeting each tier
-///   as bit masks, from which criteria and tiers follow with one AND per criterion.
+///   as bit masks, from which criteria and tiers follow.
+///
+/// The first projected year is the same in every draw up to its noise (see `FirstYear`): a batch starts each
+/// draw from there.
 struct BatchRunner {
     let m: Model
     let lanes: Lanes
     /// Per projected year (`BatchRunner.plans`, made once per run).
     let plans: [YearPlan]
+    /// The first year's pass 1, allocation and spending (`BatchRunner.firstYear`, made once per run).
+    let first: FirstYear
     let firstDraw: Int
     let B: Int
 
@@ -166,6 +172,16 @@ struct BatchRunner {
         let low: [F8]
         let rel: [F8], pts: [F8], once: [F8]
         let noiseKey: UInt64, recognitionKey: UInt64, districtKey: UInt64
+    }
+
+    /// The first projected year up to its noise. Every draw starts from the base year, the year's trend and
+    /// shocks are fixed and the policies draw no random numbers, so the first year's pass 1, allocation,
+    /// spending and decay come out the same in every draw: they are worked out once per run, and each draw
+    /// goes on from there with its own noise. The numbers are exactly those of working them out draw by draw.
+    struct FirstYear {
+        /// C × Kp: the values after spending and decay, before noise.
+        let z: [Float]
+        let allocation: DrawAllocation
     }
 
     static func plans(model m: Model, lanes: Lanes) -> [YearPlan] { m.years.indices.map { plan($0, model: m, lanes: lanes) } }
@@ -189,9 +205,25 @@ struct BatchRunner {
                         districtKey: m.rng.yearKey(.district, year: year))
     }
 
+    static func firstYear(model m: Model, lanes: Lanes, plan p: YearPlan) -> FirstYear {
+        let s = DrawState(model: m, lanes: lanes)
+        s.start(values: true)
+        s.needs(p)
+        let a = s.share(year: 0)
+        let frac = Lanes.pack(a.fraction, lanes.Kp, pad: 0), keep = Lanes.pack(a.fillUpkeep, lanes.Kp, pad: 1)
+        for c in 0..<m.C {
+            for w in 0..<lanes.W {
+                let i = c * lanes.Kp + w * 8
+                store8(s.z, i, s.spend(load8(s.z, i), i: i, w: w, need: s.need, funded: a.funded[c], frac: frac[w], keep: keep[w]))
+            }
+        }
+        return FirstYear(z: Array(UnsafeBufferPointer(start: s.z, count: m.C * lanes.Kp)), allocation: a)
+    }
+
+
     func run() -> BatchStats {
         let C = m.C, K = m.K, J = m.J, S = m.S, Y = m.years.count, nD = m.districtCount
-        let G = m.groupCount, Kp = lanes.Kp, W = lanes.W, MW = (Kp + 63) / 64
+        let Kp = lanes.Kp, W = lanes.W
         var stats = BatchStats(firstDraw: firstDraw, draws: B,
                                drawCounts: Array(repeating: [Int32](repeating: 0, count: B * 5), count: Y),
                                communeCounts: Array(repeating: [Int32](repeating: 0, count: C * 4), count: Y),
@@ -200,161 +232,73 @@ struct BatchRunner {
                                spending: Array(repeating: [Double](repeating: 0, count: K), count: Y),
                                indicatorSums: Array(repeating: [Float](repeating: 0, count: C * Kp), count: Y),
                                paid: Array(repeating: [Double](repeating: 0, count: m.recordPaid ? C * K * S : 0), count: Y))
-        let maintShare = Float(m.catalogue.model.maintenanceShare.value)
-        // Packages are paid per eligibility group under the priority policy and under a plan.
-        let grouped = m.policy == .closestToStandard || m.decisions != nil
-        // Bit masks over the Kp lanes: criteria (real lanes only) and "every lane" (padding lanes always meet).
-        var fullMask = [UInt64](repeating: 0, count: MW)
-        for k in 0..<Kp { fullMask[k >> 6] |= 1 << UInt64(k & 63) }
-        var critMask = [UInt64](repeating: 0, count: J * MW)
-        for k in 0..<K { critMask[m.criterionOf[k] * MW + (k >> 6)] |= 1 << UInt64(k & 63) }
-        let critWords = (J + 63) / 64
-        // Scratch written in the hot loops: plain buffers (arrays would check uniqueness on every write).
-        func scratch<T>(_ n: Int, _ v: T) -> UnsafeMutablePointer<T> {
-            let p = UnsafeMutablePointer<T>.allocate(capacity: max(n, 1)); p.initialize(repeating: v, count: max(n, 1)); return p
-        }
-        let lacking = scratch(critWords, UInt64(0)), masks = scratch(MW, UInt64(0)), gapBits = scratch(MW, UInt64(0))
-        let groupNeed = scratch(C * G, Float(0)), cost = scratch(C, Float(0)), missing = scratch(C, UInt8(0))
-        let metTiers = scratch(C, UInt8(0)), critStd = scratch(C, Int32(0))
-        let acc = scratch(2 * W, F8(repeating: 0))
-        defer {
-            lacking.deallocate(); masks.deallocate(); gapBits.deallocate(); groupNeed.deallocate(); cost.deallocate()
-            missing.deallocate(); metTiers.deallocate(); critStd.deallocate(); acc.deallocate()
-        }
-
-        var z = [Float](repeating: 0, count: C * Kp), need = [Float](repeating: 0, count: C * Kp)
-        var tier = [UInt8](repeating: 0, count: C)
+        let s = DrawState(model: m, lanes: lanes)
+        let MW = s.MW, critWords = s.critWords
+        let zP = s.z, nP = s.need, masks = s.masks, lacking = s.lacking, noise = s.noise
         var dRec = [Bool](repeating: false, count: nD), dMissing = [Int](repeating: 0, count: nD)
         var perDistrict = [Int](repeating: 0, count: nD)
         let table = CounterRNG.normalTable
 
         for d in 0..<B {
             let draw = firstDraw + d
-            for i in 0..<(C * Kp) { z[i] = lanes.z0[i] }
-            for c in 0..<C { tier[c] = m.tier0[c] }
+            s.start(values: false)
             for i in 0..<nD { dRec[i] = m.districtRecognised0[i]; dMissing[i] = m.districtMissing0[i] }
             for yi in 0..<Y {
                 let p = plans[yi]
-                // Investment and upkeep summed over communes, in commune order, in Float vectors.
-                for w in 0..<(2 * W) { acc[w] = F8(repeating: 0) }
-                // Pass 1: trend, then the cost of each remaining gap to the next tier, and upkeep of what exists.
-                z.withUnsafeMutableBufferPointer { zB in need.withUnsafeMutableBufferPointer { nB in
-                lanes.costPerPoint.withUnsafeBufferPointer { cB in
-                    let zP = zB.baseAddress!, nP = nB.baseAddress!, cpp = cB.baseAddress!
-                    for c in 0..<C {
-                        let base = c * Kp, target = min(Int(tier[c]), 2) * W
-                        var total: Float = 0
-                        for w in 0..<MW { gapBits[w] = 0 }
-                        for w in 0..<W {
-                            let i = base + w * 8
-                            let v = load8(zP, i) * (1 + p.rel[w]) + p.pts[w] + p.once[w]
-                            store8(zP, i, v)
-                            let gap = p.goal[target + w] - v
-                            let has = gap .> 0
-                            let cp = load8(cpp, i)
-                            var n = F8(repeating: 0)
-                            if any(has) { // most chunks of most communes have no gap: skip the logarithm
-                                let a = lanes.asym[w] - v
-                                let x = F8(repeating: 1).replacing(with: a / (a - gap), where: has)
-                                n = a * VMath.vlog(x) * cp
-                            }
-                            store8(nP, i, n)
-                            let u = F8(repeating: 0).replacing(with: maintShare * v * cp, where: (lanes.maintained[w] .> 0) .& (v .> 0))
-                            acc[w] += n
-                            acc[W + w] += u
-                            let bits = laneBits(has)
-                            if bits != 0 {
-                                gapBits[(w * 8) >> 6] |= bits << UInt64((w * 8) & 63)
-                                total += n.sum()
-                            }
-                        }
-                        cost[c] = total
-                        // One walk over the indicators with a gap: their need per eligibility group (for paying
-                        // packages) and, for the priority order, the criteria the commune still lacks.
-                        if grouped {
-                            for g in 0..<G { groupNeed[c * G + g] = 0 }
-                            for w in 0..<critWords { lacking[w] = 0 }
-                            for w in 0..<MW {
-                                var b = gapBits[w]
-                                while b != 0 {
-                                    let k = w * 64 + b.trailingZeroBitCount
-                                    b &= b - 1
-                                    groupNeed[c * G + m.groupOf[k]] += nP[base + k]
-                                    let j = m.criterionOf[k]
-                                    lacking[j >> 6] |= 1 << UInt64(j & 63)
-                                }
-                            }
-                            var count = 0
-                            for w in 0..<critWords { count += lacking[w].nonzeroBitCount }
-                            missing[c] = UInt8(min(count, 255))
-                        }
-                    }
-                }}}
-                // The policy shares the year's money.
-                let a = need.withUnsafeBufferPointer { nB in
-                    m.policy.allocate(
-                        DrawNeeds(need: nB, stride: Kp, groupNeed: UnsafeBufferPointer(start: groupNeed, count: C * G),
-                                  cost: UnsafeBufferPointer(start: cost, count: C), missing: UnsafeBufferPointer(start: missing, count: C),
-                                  needTotal: (0..<K).map { Double(acc[$0 >> 3][$0 & 7]) }, upkeepTotal: (0..<K).map { Double(acc[W + $0 >> 3][$0 & 7]) }),
-                        model: m, budget: m.budget[yi], decided: m.decisions?[yi], recordPaid: m.recordPaid)
+                // The first year's pass 1 and allocation are the run's (`FirstYear`); later years' are the draw's.
+                let a: DrawAllocation
+                if yi == 0 {
+                    a = first.allocation
+                } else {
+                    s.needs(p)
+                    a = s.share(year: yi)
                 }
                 if m.recordPaid { for i in 0..<(C * K * S) { stats.paid[yi][i] += a.paid[i] } }
                 for k in 0..<K { stats.spending[yi][k] += a.spent[k] }
-                for s in 0..<S {
-                    stats.funding[yi][s * 4 + 0] += m.budget[yi][s]
-                    stats.funding[yi][s * 4 + 1] += a.allocated[s] + a.gap[s]
-                    stats.funding[yi][s * 4 + 2] += a.allocated[s]
-                    stats.funding[yi][s * 4 + 3] += a.gap[s]
+                for src in 0..<S {
+                    stats.funding[yi][src * 4 + 0] += m.budget[yi][src]
+                    stats.funding[yi][src * 4 + 1] += a.allocated[src] + a.gap[src]
+                    stats.funding[yi][src * 4 + 2] += a.allocated[src]
+                    stats.funding[yi][src * 4 + 3] += a.gap[src]
                 }
                 let frac = Lanes.pack(a.fraction, Kp, pad: 0), keep = Lanes.pack(a.fillUpkeep, Kp, pad: 1)
-                // Pass 2: spending, decay, noise, bounds; the indicators meeting each tier; criteria met.
-                z.withUnsafeMutableBufferPointer { zB in need.withUnsafeBufferPointer { nB in
-                lanes.costPerPoint.withUnsafeBufferPointer { cB in
+                // Pass 2: spending and decay (the first year's from `FirstYear`), noise, bounds; the indicators
+                // meeting each tier; criteria met.
                 stats.indicatorSums[yi].withUnsafeMutableBufferPointer { sB in
-                m.noisy.withUnsafeBufferPointer { noisy in m.noiseRel.withUnsafeBufferPointer { nRel in m.noisePts.withUnsafeBufferPointer { nPts in
-                m.zHi.withUnsafeBufferPointer { zHi in m.zLo.withUnsafeBufferPointer { zLo in
+                first.z.withUnsafeBufferPointer { fB in
+                m.noisy.withUnsafeBufferPointer { noisy in
                 table.withUnsafeBufferPointer { table in
-                    let zP = zB.baseAddress!, nP = nB.baseAddress!, cpp = cB.baseAddress!, sums = sB.baseAddress!
+                    let sums = sB.baseAddress!, spent = yi == 0 ? fB.baseAddress! : UnsafePointer(zP)
                     for c in 0..<C {
                         let base = c * Kp
                         let f = a.funded[c]
-                        for w in 0..<W {
-                            let i = base + w * 8
-                            var v = load8(zP, i)
-                            let spend = f ? load8(nP, i) : load8(nP, i) * frac[w]
-                            let spending = spend .> 0
-                            if any(spending) {
-                                let r = lanes.asym[w] - v
-                                let e = VMath.vexp(-spend / load8(cpp, i) / r)
-                                v = v + F8(repeating: 0).replacing(with: r * (1 - e), where: spending)
-                            }
-                            let lapse = lanes.decay[w] * (1 - keep[w]) * v
-                            v = v - F8(repeating: 0).replacing(with: lapse, where: (lanes.maintained[w] .> 0) .& (v .> 0))
-                            store8(zP, i, v)
-                        }
-                        // Noise, relative or in points, fading over the last tenth of the range (a network that
-                        // is complete does not randomly lose its last points). Normal i is CounterRNG.normal(key, i),
-                        // drawn here one hash per five normals.
+                        // This commune's normals, in the lanes of the noisy indicators (0 elsewhere): normal i is
+                        // CounterRNG.normal(key, i), drawn here one hash per five normals.
                         if noisy.count > 0 {
                             let key = CounterRNG.key(yearKey: p.noiseKey, draw: draw, unit: c)
                             var h: UInt64 = 0, field = 5, word = 0
                             for i in 0..<noisy.count {
                                 if field == 5 { h = CounterRNG.bits(key, word); word += 1; field = 0 }
-                                let e = table[Int(truncatingIfNeeded: h & 0xFFF)]
+                                noise[noisy[i]] = table[Int(truncatingIfNeeded: h & 0xFFF)]
                                 h >>= 12; field += 1
-                                let k = noisy[i]
-                                let v = zP[base + k]
-                                let room = min(1, (zHi[k] - v) / (0.1 * (zHi[k] - zLo[k])))
-                                zP[base + k] = v + (nRel[k] * abs(v) + nPts[k]) * max(0, room) * e
                             }
                         }
-                        for i in 0..<MW { masks[i] = 0 }
+                        for w in 0..<MW { masks[w] = 0 }
                         // Standard: which indicators meet it (bits, for the criteria); advanced and model: only
                         // whether every indicator does (vector ANDs, one horizontal test at the end).
                         var advanced = SIMDMask<SIMD8<Int32>>(repeating: true), model = advanced
                         for w in 0..<W {
                             let i = base + w * 8
-                            var v = load8(zP, i)
+                            var v = yi == 0 ? load8(spent, i) : s.spend(load8(zP, i), i: i, w: w, need: nP, funded: f, frac: frac[w], keep: keep[w])
+                            // Noise, relative or in points, fading over the last tenth of the range (a network
+                            // that is complete does not randomly lose its last points).
+                            if lanes.noisyChunk[w] {
+                                let x = (lanes.zHi[w] - v) / lanes.noiseFade[w]
+                                let room = F8(repeating: 1).replacing(with: x, where: x .< 1)
+                                let size = lanes.noiseRel[w] * VMath.abs(v) + lanes.noisePts[w]
+                                let moved = v + size * F8(repeating: 0).replacing(with: room, where: room .>= 0) * load8(noise, w * 8)
+                                v = v.replacing(with: moved, where: lanes.noisy[w])
+                            }
                             v = v.replacing(with: lanes.zLo[w], where: v .< lanes.zLo[w])
                             v = v.replacing(with: lanes.zHi[w], where: v .> lanes.zHi[w])
                             store8(zP, i, v)
@@ -363,26 +307,28 @@ struct BatchRunner {
                             advanced = advanced .& (v .>= p.low[W + w])
                             model = model .& (v .>= p.low[2 * W + w])
                         }
-                        var met: UInt8 = 0
-                        var standard = true
-                        for w in 0..<MW where masks[w] != fullMask[w] { standard = false }
-                        if standard { met |= 1 }
-                        if all(advanced) { met |= 2 }
-                        if all(model) { met |= 4 }
-                        metTiers[c] = met
-                        var n: Int32 = 0
-                        for j in 0..<J {
-                            var ok = true
-                            for w in 0..<MW where masks[w] & critMask[j * MW + w] != critMask[j * MW + w] { ok = false }
-                            if ok { n += 1 }
+                        // Criteria met at standard: those with no indicator short of it.
+                        var short = false
+                        for w in 0..<critWords { lacking[w] = 0 }
+                        for w in 0..<MW {
+                            var b = s.fullMask[w] & ~masks[w]
+                            if b != 0 { short = true }
+                            while b != 0 {
+                                let j = m.criterionOf[w * 64 + b.trailingZeroBitCount]
+                                b &= b - 1
+                                lacking[j >> 6] |= 1 << UInt64(j & 63)
+                            }
                         }
-                        critStd[c] = n
+                        var n = Int32(J)
+                        for w in 0..<critWords { n -= Int32(lacking[w].nonzeroBitCount) }
+                        s.critStd[c] = n
+                        s.metTiers[c] = (short ? 0 : 1) | (all(advanced) ? 2 : 0) | (all(model) ? 4 : 0)
                     }
-                }}}}}}}}}}
-                recognise(&tier, met: metTiers, year: p.year, key: p.recognitionKey, draw: draw)
+                }}}}
+                recognise(s.tier, met: s.metTiers, year: p.year, key: p.recognitionKey, draw: draw)
                 // Districts: criteria completed with a yearly chance; recognised when all communes are standard.
                 for i in 0..<nD { perDistrict[i] = 0 }
-                for c in 0..<C where tier[c] >= 1 { perDistrict[m.districtOf[c]] += 1 }
+                for c in 0..<C where s.tier[c] >= 1 { perDistrict[m.districtOf[c]] += 1 }
                 for i in 0..<nD where !dRec[i] {
                     let key = CounterRNG.key(yearKey: p.districtKey, draw: draw, unit: i)
                     var left = dMissing[i]
@@ -391,21 +337,21 @@ struct BatchRunner {
                     if left == 0 && perDistrict[i] == m.districtSize[i] { dRec[i] = true }
                 }
                 // Statistics.
-                var s: Int32 = 0, adv: Int32 = 0, mo: Int32 = 0, crit: Int32 = 0
+                var std: Int32 = 0, adv: Int32 = 0, mo: Int32 = 0, crit: Int32 = 0
                 stats.communeCounts[yi].withUnsafeMutableBufferPointer { cc in
                     for c in 0..<C {
-                        let t = tier[c]
-                        if t >= 1 { s += 1; cc[c * 4] += 1 }
+                        let t = s.tier[c]
+                        if t >= 1 { std += 1; cc[c * 4] += 1 }
                         if t >= 2 { adv += 1; cc[c * 4 + 1] += 1 }
                         if t >= 3 { mo += 1; cc[c * 4 + 2] += 1 }
-                        crit += critStd[c]
-                        cc[c * 4 + 3] += critStd[c]
+                        crit += s.critStd[c]
+                        cc[c * 4 + 3] += s.critStd[c]
                     }
                 }
-                stats.drawCounts[yi][d * 5 + 0] = s
+                stats.drawCounts[yi][d * 5 + 0] = std
                 stats.drawCounts[yi][d * 5 + 1] = adv
                 stats.drawCounts[yi][d * 5 + 2] = mo
-                stats.drawCounts[yi][d * 5 + 3] = Int32(C) - s
+                stats.drawCounts[yi][d * 5 + 3] = Int32(C) - std
                 stats.drawCounts[yi][d * 5 + 4] = crit
                 for i in 0..<nD where dRec[i] { stats.districtCounts[yi][i] += 1 }
             }
@@ -417,7 +363,7 @@ struct BatchRunner {
     /// tier up to it (`met` bit t: every criterion met at graded tier t); it is recognised with the recognition
     /// probability, at most `maxSteps` tiers a year, and within a draw at most `cap` communes a year reach a
     /// tier (the first by a random order).
-    func recognise(_ tier: inout [UInt8], met: UnsafeMutablePointer<UInt8>, year: Int, key: UInt64, draw: Int) {
+    func recognise(_ tier: UnsafeMutablePointer<UInt8>, met: UnsafeMutablePointer<UInt8>, year: Int, key: UInt64, draw: Int) {
         let C = m.C
         if m.lapseRevokes {
             for c in 0..<C {
@@ -451,5 +397,150 @@ struct BatchRunner {
                 stepped[c] = true
             }
         }
+    }
+}
+
+/// One draw's state and the scratch of its passes, reused draw after draw, in plain buffers (arrays would
+/// check uniqueness on every write).
+final class DrawState {
+    let m: Model
+    let lanes: Lanes
+    let MW: Int, critWords: Int
+    let maintShare: Float
+    /// C × Kp: the draw's oriented values, and what closing each gap would cost (pass 1).
+    let z: UnsafeMutablePointer<Float>, need: UnsafeMutablePointer<Float>
+    /// C: tiers; per commune, pass 1's package cost and criteria lacking, pass 2's tiers met and criteria met.
+    let tier: UnsafeMutablePointer<UInt8>, cost: UnsafeMutablePointer<Float>, missing: UnsafeMutablePointer<UInt8>
+    let metTiers: UnsafeMutablePointer<UInt8>, critStd: UnsafeMutablePointer<Int32>
+    /// C × G: need per eligibility group.
+    let groupNeed: UnsafeMutablePointer<Float>
+    /// 2 × W: investment and upkeep summed over communes.
+    let acc: UnsafeMutablePointer<F8>
+    /// One commune's bit masks over the Kp lanes (gaps; indicators meeting standard), criteria lacking, and
+    /// normals (Kp, 0 in lanes without noise).
+    let gapBits: UnsafeMutablePointer<UInt64>, masks: UnsafeMutablePointer<UInt64>, lacking: UnsafeMutablePointer<UInt64>
+    let noise: UnsafeMutablePointer<Float>
+    /// Every lane set (padding lanes always meet).
+    let fullMask: [UInt64]
+
+    init(model m: Model, lanes: Lanes) {
+        self.m = m
+        self.lanes = lanes
+        let C = m.C, Kp = lanes.Kp
+        MW = (Kp + 63) / 64
+        critWords = (m.J + 63) / 64
+        maintShare = Float(m.catalogue.model.maintenanceShare.value)
+        func buffer<T>(_ n: Int, _ v: T) -> UnsafeMutablePointer<T> {
+            let p = UnsafeMutablePointer<T>.allocate(capacity: max(n, 1)); p.initialize(repeating: v, count: max(n, 1)); return p
+        }
+        z = buffer(C * Kp, 0); need = buffer(C * Kp, 0)
+        tier = buffer(C, 0); cost = buffer(C, 0); missing = buffer(C, 0); metTiers = buffer(C, 0); critStd = buffer(C, 0)
+        groupNeed = buffer(C * m.groupCount, 0)
+        acc = buffer(2 * lanes.W, F8(repeating: 0))
+        gapBits = buffer(MW, 0); masks = buffer(MW, 0); lacking = buffer(critWords, 0)
+        noise = buffer(Kp, 0)
+        var full = [UInt64](repeating: 0, count: MW)
+        for k in 0..<Kp { full[k >> 6] |= 1 << UInt64(k & 63) }
+        fullMask = full
+    }
+
+    deinit {
+        z.deallocate(); need.deallocate(); tier.deallocate(); cost.deallocate(); missing.deallocate()
+        metTiers.deallocate(); critStd.deallocate(); groupNeed.deallocate(); acc.deallocate()
+        gapBits.deallocate(); masks.deallocate(); lacking.deallocate(); noise.deallocate()
+    }
+
+    /// Back to the base year: tiers, and the values too when `values` (the first year's pass 2 overwrites them).
+    func start(values: Bool) {
+        for c in 0..<m.C { tier[c] = m.tier0[c] }
+        if values { for i in 0..<(m.C * lanes.Kp) { z[i] = lanes.z0[i] } }
+    }
+
+    /// Pass 1: trend, then the cost of each remaining gap to the next tier (`need`, and per commune `cost`,
+    /// `groupNeed` and `missing`), and upkeep of what exists; investment and upkeep summed over communes, in
+    /// commune order, in `acc`.
+    func needs(_ p: BatchRunner.YearPlan) {
+        let C = m.C, G = m.groupCount, Kp = lanes.Kp, W = lanes.W, MW = MW
+                // Packages are paid per eligibility group under the priority policy and under a plan.
+        let grouped = m.policy == .closestToStandard || m.decisions != nil
+        let zP = z, nP = need
+        for w in 0..<(2 * W) { acc[w] = F8(repeating: 0) }
+        lanes.costPerPoint.withUnsafeBufferPointer { cB in
+            let cpp = cB.baseAddress!
+            for c in 0..<C {
+                let base = c * Kp, target = min(Int(tier[c]), 2) * W
+                var total: Float = 0
+                for w in 0..<MW { gapBits[w] = 0 }
+                for w in 0..<W {
+                    let i = base + w * 8
+                    let v = load8(zP, i) * (1 + p.rel[w]) + p.pts[w] + p.once[w]
+                    store8(zP, i, v)
+                    let gap = p.goal[target + w] - v
+                    let has = gap .> 0
+                    let cp = load8(cpp, i)
+                    var n = F8(repeating: 0)
+                    if any(has) { // most chunks of most communes have no gap: skip the logarithm
+                        let a = lanes.asym[w] - v
+                        let x = F8(repeating: 1).replacing(with: a / (a - gap), where: has)
+                        n = a * VMath.vlog(x) * cp
+                    }
+                    store8(nP, i, n)
+                    let u = F8(repeating: 0).replacing(with: maintShare * v * cp, where: (lanes.maintained[w] .> 0) .& (v .> 0))
+                    acc[w] += n
+                    acc[W + w] += u
+                    let bits = laneBits(has)
+                    if bits != 0 {
+                        gapBits[(w * 8) >> 6] |= bits << UInt64((w * 8) & 63)
+                        total += n.sum()
+                    }
+                }
+                cost[c] = total
+                // One walk over the indicators with a gap: their need per eligibility group (for paying
+                // packages) and, for the priority order, the criteria the commune still lacks.
+                if grouped {
+                    for g in 0..<G { groupNeed[c * G + g] = 0 }
+                    for w in 0..<critWords { lacking[w] = 0 }
+                    for w in 0..<MW {
+                        var b = gapBits[w]
+                        while b != 0 {
+                            let k = w * 64 + b.trailingZeroBitCount
+                            b &= b - 1
+                            groupNeed[c * G + m.groupOf[k]] += nP[base + k]
+                            let j = m.criterionOf[k]
+                            lacking[j >> 6] |= 1 << UInt64(j & 63)
+                        }
+                    }
+                    var count = 0
+                    for w in 0..<critWords { count += lacking[w].nonzeroBitCount }
+                    missing[c] = UInt8(min(count, 255))
+                }
+            }
+        }
+    }
+
+    /// The policy shares year `yi`'s money on what pass 1 left.
+    func share(year yi: Int) -> DrawAllocation {
+        let C = m.C, G = m.groupCount, K = m.K, W = lanes.W, acc = acc
+        return m.policy.allocate(
+            DrawNeeds(need: UnsafeBufferPointer(start: need, count: C * lanes.Kp), stride: lanes.Kp,
+                      groupNeed: UnsafeBufferPointer(start: groupNeed, count: C * G),
+                      cost: UnsafeBufferPointer(start: cost, count: C), missing: UnsafeBufferPointer(start: missing, count: C),
+                      needTotal: (0..<K).map { Double(acc[$0 >> 3][$0 & 7]) }, upkeepTotal: (0..<K).map { Double(acc[W + $0 >> 3][$0 & 7]) }),
+            model: m, budget: m.budget[yi], decided: m.decisions?[yi], recordPaid: m.recordPaid)
+    }
+
+    /// Spending with diminishing returns, then decay where upkeep falls short, on the eight indicators of
+    /// chunk `w` at offset `i` of a draw's state.
+    @inline(__always) func spend(_ v0: F8, i: Int, w: Int, need: UnsafeMutablePointer<Float>, funded: Bool, frac: F8, keep: F8) -> F8 {
+        var v = v0
+        let spend = funded ? load8(need, i) : load8(need, i) * frac
+        let spending = spend .> 0
+        if any(spending) {
+            let r = lanes.asym[w] - v
+            let e = lanes.costPerPoint.withUnsafeBufferPointer { VMath.vexp(-spend / load8($0.baseAddress!, i) / r) }
+            v = v + F8(repeating: 0).replacing(with: r * (1 - e), where: spending)
+        }
+        let lapse = lanes.decay[w] * (1 - keep) * v
+        return v - F8(repeating: 0).replacing(with: lapse, where: (lanes.maintained[w] .> 0) .& (v .> 0))
     }
 }
