@@ -1,4 +1,7 @@
 import NTMCatalogue
+#if arch(x86_64)
+import _Builtin_intrinsics.intel
+#endif
 
 /// Eight indicators at a time: the engine's two passes over a commune's indicators work on SIMD vectors.
 typealias F8 = SIMD8<Float>
@@ -91,29 +94,30 @@ enum VMath {
         let small = x .< 0.707106781186547524
         e = e.replacing(with: e - 1, where: small)
         x = x.replacing(with: x + x, where: small) - 1
-        let z = x * x
-        var y = F8(repeating: 7.0376836292e-2)
-        y = y * x - 1.1514610310e-1
-        y = y * x + 1.1676998740e-1
-        y = y * x - 1.2420140846e-1
-        y = y * x + 1.4249322787e-1
-        y = y * x - 1.6668057665e-1
-        y = y * x + 2.0000714765e-1
-        y = y * x - 2.4999993993e-1
-        y = y * x + 3.3333331174e-1
-        y = y * x * z
-        y = y + e * -2.12194440e-4
+        let X = V8(x), E = V8(e)
+        let z = X * X
+        var y: V8 = 7.0376836292e-2
+        y = y * X - 1.1514610310e-1
+        y = y * X + 1.1676998740e-1
+        y = y * X - 1.2420140846e-1
+        y = y * X + 1.4249322787e-1
+        y = y * X - 1.6668057665e-1
+        y = y * X + 2.0000714765e-1
+        y = y * X - 2.4999993993e-1
+        y = y * X + 3.3333331174e-1
+        y = y * X * z
+        y = y + E * -2.12194440e-4
         y = y - z * 0.5
-        return x + y + e * 0.693359375
+        return (X + y + E * 0.693359375).v
     }
 
     @inline(__always) static func vexp(_ x0: F8) -> F8 {
-        let x1 = x0.replacing(with: -87.3, where: x0 .< -87.3).replacing(with: 88.7, where: x0 .> 88.7)
+        let x1 = V8(x0.replacing(with: -87.3, where: x0 .< -87.3).replacing(with: 88.7, where: x0 .> 88.7))
         // n = x / ln 2 rounded to the nearest integer (ties to even), by the 1.5 × 2^23 trick.
         let n = (x1 * 1.44269504088896341 + 12_582_912) - 12_582_912
         let x = x1 - n * 0.693359375 - n * -2.12194440e-4
         let z = x * x
-        var y = F8(repeating: 1.9875691500e-4)
+        var y: V8 = 1.9875691500e-4
         y = y * x + 1.3981999507e-3
         y = y * x + 8.3334519073e-3
         y = y * x + 4.1665795894e-2
@@ -121,7 +125,29 @@ enum VMath {
         y = y * x + 5.0000001201e-1
         y = y * z + x + 1
         // 2^n: the biased exponent n + 127 read back as an integer (2^23 + n + 127 has it in its low bits).
-        let biased = unsafeBitCast(n + 8_388_735, to: SIMD8<UInt32>.self) & 0xFF
-        return y * unsafeBitCast(biased &<< 23, to: F8.self)
+        let biased = unsafeBitCast((n + 8_388_735).v, to: SIMD8<UInt32>.self) & 0xFF
+        return (y * V8(unsafeBitCast(biased &<< 23, to: F8.self))).v
     }
+}
+
+/// Eight Floats whose arithmetic is one AVX instruction per operation. Swift's SIMD arithmetic is written
+/// lane by lane for LLVM to put back together, and in long dependent chains (the polynomials of `VMath`) it
+/// leaves most lanes scalar; these operations cannot come apart. The same IEEE operations in the same order
+/// (never fused), so the results are the very same bits. Other architectures use Swift's SIMD arithmetic.
+struct V8: ExpressibleByFloatLiteral, ExpressibleByIntegerLiteral {
+    var v: F8
+    @inline(__always) init(_ v: F8) { self.v = v }
+    @inline(__always) init(floatLiteral x: Float) { v = F8(repeating: x) }
+    @inline(__always) init(integerLiteral x: Int) { v = F8(repeating: Float(x)) }
+#if arch(x86_64)
+    @inline(__always) static func + (a: V8, b: V8) -> V8 { V8(_mm256_add_ps(a.v, b.v)) }
+    @inline(__always) static func - (a: V8, b: V8) -> V8 { V8(_mm256_sub_ps(a.v, b.v)) }
+    @inline(__always) static func * (a: V8, b: V8) -> V8 { V8(_mm256_mul_ps(a.v, b.v)) }
+    @inline(__always) static func / (a: V8, b: V8) -> V8 { V8(_mm256_div_ps(a.v, b.v)) }
+#else
+    @inline(__always) static func + (a: V8, b: V8) -> V8 { V8(a.v + b.v) }
+    @inline(__always) static func - (a: V8, b: V8) -> V8 { V8(a.v - b.v) }
+    @inline(__always) static func * (a: V8, b: V8) -> V8 { V8(a.v * b.v) }
+    @inline(__always) static func / (a: V8, b: V8) -> V8 { V8(a.v / b.v) }
+#endif
 }
