@@ -68,11 +68,16 @@ struct Lanes: Sendable {
 
 /// The lanes of a comparison as the low eight bits of an integer (lane 0 → bit 0).
 @inline(__always) func laneBits(_ m: SIMDMask<SIMD8<Int32>>) -> UInt64 {
+#if arch(x86_64)
+    // The lanes' sign bits in one instruction (a true lane is all ones).
+    return UInt64(truncatingIfNeeded: _mm256_movemask_ps(unsafeBitCast(m, to: F8.self)))
+#else
     let weights = SIMD8<UInt32>(1, 2, 4, 8, 16, 32, 64, 128)
     let w = SIMD8<UInt32>(repeating: 0).replacing(with: weights, where: m)
     // OR the halves together (the generic wrappedSum is not inlined).
     let q = w.lowHalf | w.highHalf, p = q.lowHalf | q.highHalf
     return UInt64(p[0] | p[1])
+#endif
 }
 
 /// Natural logarithm and exponential of eight Floats, with only IEEE arithmetic and bit operations

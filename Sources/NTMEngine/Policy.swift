@@ -54,52 +54,64 @@ extension Policy {
         var upRest = n.upkeepTotal
         ProportionalSharing.share(&upRest, eligible: m.eligibleUpkeep, budget: &restBudget, original: budget, K: K, S: S)
         var funded = [Bool](repeating: false, count: C)
-        var fundedList: [Int] = []
         var paid = [Double](repeating: 0, count: recordPaid ? C * K * S : 0)
         if self == .closestToStandard || decided != nil {
             let order = decided.map { d in (0..<C).filter { d[$0] } } ?? Self.priorityOrder(n)
-            var trial = restBudget
             var take = [Double](repeating: 0, count: G * S)
-            func withMoney(_ b: [Double]) -> Int { var n = 0; for x in b where x > 0 { n += 1 }; return n }
-            var sourcesLeft = withMoney(restBudget)
-            for c in order {
-                if sourcesLeft == 0 { break }
-                for s in 0..<S { trial[s] = restBudget[s] }
-                var ok = true
-                for g in 0..<G {
-                    let needG = Double(n.groupNeed[c * G + g])
-                    var rest = needG
-                    guard rest > 0 else { continue }
-                    for i in m.groupStart[g]..<m.groupStart[g + 1] {
-                        let s = m.groupSources[i]
-                        guard trial[s] > 0 else { continue }
-                        let t = min(rest, trial[s])
-                        trial[s] -= t
-                        rest -= t
-                        if recordPaid { take[g * S + s] = t }
-                        if rest <= 1e-9 { break }
+            // The walk reads each commune's group needs in priority order, not memory order: gather the rows in
+            // that order first (independent loads the processor overlaps), so the walk reads front to back.
+            var rows = [Float](repeating: 0, count: order.count * G)
+            rows.withUnsafeMutableBufferPointer { r in
+                for (i, c) in order.enumerated() { for g in 0..<G { r[i * G + g] = n.groupNeed[c * G + g] } }
+            }
+            restBudget.withUnsafeMutableBufferPointer { rb in
+            m.groupSources.withUnsafeBufferPointer { gs in m.groupStart.withUnsafeBufferPointer { gStart in
+            order.withUnsafeBufferPointer { ord in rows.withUnsafeBufferPointer { rows in
+                var trial = [Double](repeating: 0, count: S)
+                var sourcesLeft = 0
+                for x in rb where x > 0 { sourcesLeft += 1 }
+                for (i, c) in ord.enumerated() {
+                    if sourcesLeft == 0 { break }
+                    var ok = true, touched = false
+                    for g in 0..<G {
+                        let needG = Double(rows[i * G + g])
+                        var rest = needG
+                        guard rest > 0 else { continue }
+                        if !touched { for src in 0..<S { trial[src] = rb[src] }; touched = true }
+                        for j in gStart[g]..<gStart[g + 1] {
+                            let src = gs[j]
+                            guard trial[src] > 0 else { continue }
+                            let t = min(rest, trial[src])
+                            trial[src] -= t
+                            rest -= t
+                            if recordPaid { take[g * S + src] = t }
+                            if rest <= 1e-9 { break }
+                        }
+                        if rest > 1e-6 * max(1, needG) { ok = false; break }
                     }
-                    if rest > 1e-6 * max(1, needG) { ok = false; break }
-                }
-                if ok {
-                    for s in 0..<S { restBudget[s] = trial[s] }
-                    sourcesLeft = withMoney(restBudget)
-                    funded[c] = true
-                    fundedList.append(c)
-                    if recordPaid {
-                        // A group's money is spread over its indicators in proportion to their need.
-                        for k in 0..<K where n.need[c * n.stride + k] > 0 {
-                            let g = m.groupOf[k], share = Double(n.need[c * n.stride + k]) / Double(n.groupNeed[c * G + g])
-                            for s in 0..<S { paid[(c * K + k) * S + s] = take[g * S + s] * share }
+                    if ok {
+                        if touched {
+                            sourcesLeft = 0
+                            for src in 0..<S { rb[src] = trial[src]; if trial[src] > 0 { sourcesLeft += 1 } }
+                        }
+                        funded[c] = true
+                        if recordPaid {
+                            // A group's money is spread over its indicators in proportion to their need.
+                            for k in 0..<K where n.need[c * n.stride + k] > 0 {
+                                let g = m.groupOf[k], share = Double(n.need[c * n.stride + k]) / Double(n.groupNeed[c * G + g])
+                                for src in 0..<S { paid[(c * K + k) * S + src] = take[g * S + src] * share }
+                            }
                         }
                     }
+                    if recordPaid { for j in take.indices { take[j] = 0 } }
                 }
-                if recordPaid { for i in take.indices { take[i] = 0 } }
-            }
+            }}}}}
         }
-        // Investment already paid in full, per indicator.
+        // Investment already paid in full, per indicator (in commune order: the rows are read front to back).
         var fullK = [Double](repeating: 0, count: K)
-        for c in fundedList { for k in 0..<K { fullK[k] += Double(n.need[c * n.stride + k]) } }
+        fullK.withUnsafeMutableBufferPointer { fk in
+            for c in 0..<C where funded[c] { for k in 0..<K { fk[k] += Double(n.need[c * n.stride + k]) } }
+        }
         // What is left, shared in proportion to the needs not yet funded (not under a plan).
         var rest = [Double](repeating: 0, count: K)
         if decided == nil { for k in 0..<K { rest[k] = max(0, n.needTotal[k] - fullK[k]) } }

@@ -214,7 +214,7 @@ struct BatchRunner {
         for c in 0..<m.C {
             for w in 0..<lanes.W {
                 let i = c * lanes.Kp + w * 8
-                store8(s.z, i, s.spend(load8(s.z, i), i: i, w: w, need: s.need, funded: a.funded[c], frac: frac[w], keep: keep[w]))
+                store8(s.z, i, lanes.spend(load8(s.z, i), i: i, w: w, need: s.need, cpp: s.cpp, funded: a.funded[c], frac: frac[w], keep: keep[w]))
             }
         }
         return FirstYear(z: Array(UnsafeBufferPointer(start: s.z, count: m.C * lanes.Kp)), allocation: a)
@@ -289,7 +289,7 @@ struct BatchRunner {
                         var advanced = SIMDMask<SIMD8<Int32>>(repeating: true), model = advanced
                         for w in 0..<W {
                             let i = base + w * 8
-                            var v = yi == 0 ? load8(spent, i) : s.spend(load8(zP, i), i: i, w: w, need: nP, funded: f, frac: frac[w], keep: keep[w])
+                            var v = yi == 0 ? load8(spent, i) : lanes.spend(load8(zP, i), i: i, w: w, need: nP, cpp: s.cpp, funded: f, frac: frac[w], keep: keep[w])
                             // Noise, relative or in points, fading over the last tenth of the range (a network
                             // that is complete does not randomly lose its last points).
                             if lanes.noisyChunk[w] {
@@ -409,6 +409,8 @@ final class DrawState {
     let maintShare: Float
     /// C × Kp: the draw's oriented values, and what closing each gap would cost (pass 1).
     let z: UnsafeMutablePointer<Float>, need: UnsafeMutablePointer<Float>
+    /// C × Kp: `Lanes.costPerPoint`, copied where the hot loops can read it without a closure.
+    let cpp: UnsafeMutablePointer<Float>
     /// C: tiers; per commune, pass 1's package cost and criteria lacking, pass 2's tiers met and criteria met.
     let tier: UnsafeMutablePointer<UInt8>, cost: UnsafeMutablePointer<Float>, missing: UnsafeMutablePointer<UInt8>
     let metTiers: UnsafeMutablePointer<UInt8>, critStd: UnsafeMutablePointer<Int32>
@@ -434,6 +436,8 @@ final class DrawState {
             let p = UnsafeMutablePointer<T>.allocate(capacity: max(n, 1)); p.initialize(repeating: v, count: max(n, 1)); return p
         }
         z = buffer(C * Kp, 0); need = buffer(C * Kp, 0)
+        cpp = buffer(C * Kp, 0)
+        for i in 0..<(C * Kp) { cpp[i] = lanes.costPerPoint[i] }
         tier = buffer(C, 0); cost = buffer(C, 0); missing = buffer(C, 0); metTiers = buffer(C, 0); critStd = buffer(C, 0)
         groupNeed = buffer(C * m.groupCount, 0)
         acc = buffer(2 * lanes.W, F8(repeating: 0))
@@ -445,7 +449,7 @@ final class DrawState {
     }
 
     deinit {
-        z.deallocate(); need.deallocate(); tier.deallocate(); cost.deallocate(); missing.deallocate()
+        z.deallocate(); need.deallocate(); cpp.deallocate(); tier.deallocate(); cost.deallocate(); missing.deallocate()
         metTiers.deallocate(); critStd.deallocate(); groupNeed.deallocate(); acc.deallocate()
         gapBits.deallocate(); masks.deallocate(); lacking.deallocate(); noise.deallocate()
     }
@@ -465,8 +469,7 @@ final class DrawState {
         let grouped = m.policy == .closestToStandard || m.decisions != nil
         let zP = z, nP = need
         for w in 0..<(2 * W) { acc[w] = F8(repeating: 0) }
-        lanes.costPerPoint.withUnsafeBufferPointer { cB in
-            let cpp = cB.baseAddress!
+        do {
             for c in 0..<C {
                 let base = c * Kp, target = min(Int(tier[c]), 2) * W
                 var total: Float = 0
@@ -529,18 +532,22 @@ final class DrawState {
             model: m, budget: m.budget[yi], decided: m.decisions?[yi], recordPaid: m.recordPaid)
     }
 
+}
+
+extension Lanes {
     /// Spending with diminishing returns, then decay where upkeep falls short, on the eight indicators of
     /// chunk `w` at offset `i` of a draw's state.
-    @inline(__always) func spend(_ v0: F8, i: Int, w: Int, need: UnsafeMutablePointer<Float>, funded: Bool, frac: F8, keep: F8) -> F8 {
+    @_transparent func spend(_ v0: F8, i: Int, w: Int, need: UnsafeMutablePointer<Float>, cpp: UnsafeMutablePointer<Float>,
+                                 funded: Bool, frac: F8, keep: F8) -> F8 {
         var v = v0
         let spend = funded ? load8(need, i) : load8(need, i) * frac
         let spending = spend .> 0
         if any(spending) {
-            let r = lanes.asym[w] - v
-            let e = lanes.costPerPoint.withUnsafeBufferPointer { VMath.vexp(-spend / load8($0.baseAddress!, i) / r) }
+            let r = asym[w] - v
+            let e = VMath.vexp(-spend / load8(cpp, i) / r)
             v = v + F8(repeating: 0).replacing(with: r * (1 - e), where: spending)
         }
-        let lapse = lanes.decay[w] * (1 - keep) * v
-        return v - F8(repeating: 0).replacing(with: lapse, where: (lanes.maintained[w] .> 0) .& (v .> 0))
+        let lapse = decay[w] * (1 - keep) * v
+        return v - F8(repeating: 0).replacing(with: lapse, where: (maintained[w] .> 0) .& (v .> 0))
     }
 }
