@@ -94,6 +94,11 @@ public struct Model: Sendable {
             throw (scenario.drawsLocation ?? Location(file: scenario.file, line: 0, key: "draws"))
                 .error("\(scenario.draws) draws × \(C) communes × \(years.count) years would need about \(gib(need)) GiB; this machine has \(gib(have)) GiB: use fewer draws")
         }
+        // The engine keeps a commune's indicator and criterion masks in two machine words (`LaneBits`).
+        guard K <= LaneBits.capacity, J <= LaneBits.capacity else {
+            throw InputError(file: scenario.cataloguePath ?? "catalogue.yaml (embedded)", line: 0, key: K > LaneBits.capacity ? "indicators" : "criteria",
+                             "the engine handles at most \(LaneBits.capacity) indicators and \(LaneBits.capacity) criteria; this catalogue has \(K) and \(J)")
+        }
         guard dataset.indicatorIDs == inds.map(\.id) else {
             throw InputError(file: dataset.folder ?? dataset.name, line: 0, key: "indicators", "the dataset's indicators do not match the catalogue's")
         }

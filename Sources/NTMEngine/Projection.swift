@@ -214,7 +214,8 @@ struct BatchRunner {
         for c in 0..<m.C {
             for w in 0..<lanes.W {
                 let i = c * lanes.Kp + w * 8
-                store8(s.z, i, lanes.spend(load8(s.z, i), i: i, w: w, need: s.need, cpp: s.cpp, funded: a.funded[c], frac: frac[w], keep: keep[w]))
+                store8(s.z, i, lanes.spend(load8(s.z, i), i: i, w: w, need: s.need, cpp: s.cpp, funded: a.funded[c],
+                                               goal: p.goal[min(Int(s.tier[c]), 2) * lanes.W + w], frac: frac[w], keep: keep[w]))
             }
         }
         return FirstYear(z: Array(UnsafeBufferPointer(start: s.z, count: m.C * lanes.Kp)), allocation: a)
@@ -233,8 +234,7 @@ struct BatchRunner {
                                indicatorSums: Array(repeating: [Float](repeating: 0, count: C * Kp), count: Y),
                                paid: Array(repeating: [Double](repeating: 0, count: m.recordPaid ? C * K * S : 0), count: Y))
         let s = DrawState(model: m, lanes: lanes)
-        let MW = s.MW, critWords = s.critWords
-        let zP = s.z, nP = s.need, masks = s.masks, lacking = s.lacking, noise = s.noise
+        let zP = s.z, nP = s.need, noise = s.noise
         var dRec = [Bool](repeating: false, count: nD), dMissing = [Int](repeating: 0, count: nD)
         var perDistrict = [Int](repeating: 0, count: nD)
         let table = CounterRNG.normalTable
@@ -270,59 +270,54 @@ struct BatchRunner {
                 table.withUnsafeBufferPointer { table in
                     let sums = sB.baseAddress!, spent = yi == 0 ? fB.baseAddress! : UnsafePointer(zP)
                     for c in 0..<C {
-                        let base = c * Kp
+                        let base = c * Kp, target = min(Int(s.tier[c]), 2) * W
                         let f = a.funded[c]
-                        // This commune's normals, in the lanes of the noisy indicators (0 elsewhere): normal i is
-                        // CounterRNG.normal(key, i), drawn here one hash per five normals.
-                        if noisy.count > 0 {
-                            let key = CounterRNG.key(yearKey: p.noiseKey, draw: draw, unit: c)
-                            var h: UInt64 = 0, field = 5, word = 0
-                            for i in 0..<noisy.count {
-                                if field == 5 { h = CounterRNG.bits(key, word); word += 1; field = 0 }
-                                noise[noisy[i]] = table[Int(truncatingIfNeeded: h & 0xFFF)]
-                                h >>= 12; field += 1
+                        // The normals of a block of communes, in the lanes of the noisy indicators (0 elsewhere),
+                        // written a block ahead so the vector loads below never wait on these scalar stores:
+                        // normal i is CounterRNG.normal(key, i), drawn here one hash per five normals.
+                        let slot = c % DrawState.noiseBlock
+                        if slot == 0 && noisy.count > 0 {
+                            for b in 0..<min(DrawState.noiseBlock, C - c) {
+                                let key = CounterRNG.key(yearKey: p.noiseKey, draw: draw, unit: c + b)
+                                var h: UInt64 = 0, field = 5, word = 0
+                                for i in 0..<noisy.count {
+                                    if field == 5 { h = CounterRNG.bits(key, word); word += 1; field = 0 }
+                                    noise[b * Kp + noisy[i]] = table[Int(truncatingIfNeeded: h & 0xFFF)]
+                                    h >>= 12; field += 1
+                                }
                             }
                         }
-                        for w in 0..<MW { masks[w] = 0 }
                         // Standard: which indicators meet it (bits, for the criteria); advanced and model: only
                         // whether every indicator does (vector ANDs, one horizontal test at the end).
+                        var meets = LaneBits()
                         var advanced = SIMDMask<SIMD8<Int32>>(repeating: true), model = advanced
                         for w in 0..<W {
                             let i = base + w * 8
-                            var v = yi == 0 ? load8(spent, i) : lanes.spend(load8(zP, i), i: i, w: w, need: nP, cpp: s.cpp, funded: f, frac: frac[w], keep: keep[w])
+                            var v = yi == 0 ? load8(spent, i) : lanes.spend(load8(zP, i), i: i, w: w, need: nP, cpp: s.cpp, funded: f,
+                                                                                goal: p.goal[target + w], frac: frac[w], keep: keep[w])
                             // Noise, relative or in points, fading over the last tenth of the range (a network
                             // that is complete does not randomly lose its last points).
                             if lanes.noisyChunk[w] {
                                 let x = (lanes.zHi[w] - v) / lanes.noiseFade[w]
                                 let room = F8(repeating: 1).replacing(with: x, where: x .< 1)
                                 let size = lanes.noiseRel[w] * VMath.abs(v) + lanes.noisePts[w]
-                                let moved = v + size * F8(repeating: 0).replacing(with: room, where: room .>= 0) * load8(noise, w * 8)
+                                let moved = v + size * F8(repeating: 0).replacing(with: room, where: room .>= 0) * load8(noise, slot * Kp + w * 8)
                                 v = v.replacing(with: moved, where: lanes.noisy[w])
                             }
                             v = v.replacing(with: lanes.zLo[w], where: v .< lanes.zLo[w])
                             v = v.replacing(with: lanes.zHi[w], where: v .> lanes.zHi[w])
                             store8(zP, i, v)
                             store8(sums, i, load8(sums, i) + v)
-                            masks[(w * 8) >> 6] |= laneBits(v .>= p.low[w]) << UInt64((w * 8) & 63)
+                            meets.insert(laneBits(v .>= p.low[w]), chunk: w)
                             advanced = advanced .& (v .>= p.low[W + w])
                             model = model .& (v .>= p.low[2 * W + w])
                         }
                         // Criteria met at standard: those with no indicator short of it.
-                        var short = false
-                        for w in 0..<critWords { lacking[w] = 0 }
-                        for w in 0..<MW {
-                            var b = s.fullMask[w] & ~masks[w]
-                            if b != 0 { short = true }
-                            while b != 0 {
-                                let j = m.criterionOf[w * 64 + b.trailingZeroBitCount]
-                                b &= b - 1
-                                lacking[j >> 6] |= 1 << UInt64(j & 63)
-                            }
-                        }
-                        var n = Int32(J)
-                        for w in 0..<critWords { n -= Int32(lacking[w].nonzeroBitCount) }
-                        s.critStd[c] = n
-                        s.metTiers[c] = (short ? 0 : 1) | (all(advanced) ? 2 : 0) | (all(model) ? 4 : 0)
+                        let short = s.allLanes.subtracting(meets)
+                        var lacking = LaneBits()
+                        short.forEach { k in lacking.insert(m.criterionOf[k]) }
+                        s.critStd[c] = Int32(J - lacking.count)
+                        s.metTiers[c] = (short.isEmpty ? 1 : 0) | (all(advanced) ? 2 : 0) | (all(model) ? 4 : 0)
                     }
                 }}}}
                 recognise(s.tier, met: s.metTiers, year: p.year, key: p.recognitionKey, draw: draw)
@@ -405,7 +400,6 @@ struct BatchRunner {
 final class DrawState {
     let m: Model
     let lanes: Lanes
-    let MW: Int, critWords: Int
     let maintShare: Float
     /// C × Kp: the draw's oriented values, and what closing each gap would cost (pass 1).
     let z: UnsafeMutablePointer<Float>, need: UnsafeMutablePointer<Float>
@@ -418,19 +412,16 @@ final class DrawState {
     let groupNeed: UnsafeMutablePointer<Float>
     /// 2 × W: investment and upkeep summed over communes.
     let acc: UnsafeMutablePointer<F8>
-    /// One commune's bit masks over the Kp lanes (gaps; indicators meeting standard), criteria lacking, and
-    /// normals (Kp, 0 in lanes without noise).
-    let gapBits: UnsafeMutablePointer<UInt64>, masks: UnsafeMutablePointer<UInt64>, lacking: UnsafeMutablePointer<UInt64>
+    /// Normals of `noiseBlock` communes (Kp each, 0 in lanes without noise).
     let noise: UnsafeMutablePointer<Float>
-    /// Every lane set (padding lanes always meet).
-    let fullMask: [UInt64]
+    static let noiseBlock = 32
+    /// Every lane (padding lanes always meet).
+    let allLanes: LaneBits
 
     init(model m: Model, lanes: Lanes) {
         self.m = m
         self.lanes = lanes
         let C = m.C, Kp = lanes.Kp
-        MW = (Kp + 63) / 64
-        critWords = (m.J + 63) / 64
         maintShare = Float(m.catalogue.model.maintenanceShare.value)
         func buffer<T>(_ n: Int, _ v: T) -> UnsafeMutablePointer<T> {
             let p = UnsafeMutablePointer<T>.allocate(capacity: max(n, 1)); p.initialize(repeating: v, count: max(n, 1)); return p
@@ -441,17 +432,16 @@ final class DrawState {
         tier = buffer(C, 0); cost = buffer(C, 0); missing = buffer(C, 0); metTiers = buffer(C, 0); critStd = buffer(C, 0)
         groupNeed = buffer(C * m.groupCount, 0)
         acc = buffer(2 * lanes.W, F8(repeating: 0))
-        gapBits = buffer(MW, 0); masks = buffer(MW, 0); lacking = buffer(critWords, 0)
-        noise = buffer(Kp, 0)
-        var full = [UInt64](repeating: 0, count: MW)
-        for k in 0..<Kp { full[k >> 6] |= 1 << UInt64(k & 63) }
-        fullMask = full
+        noise = buffer(Self.noiseBlock * Kp, 0)
+        var all = LaneBits()
+        for k in 0..<Kp { all.insert(k) }
+        allLanes = all
     }
 
     deinit {
         z.deallocate(); need.deallocate(); cpp.deallocate(); tier.deallocate(); cost.deallocate(); missing.deallocate()
         metTiers.deallocate(); critStd.deallocate(); groupNeed.deallocate(); acc.deallocate()
-        gapBits.deallocate(); masks.deallocate(); lacking.deallocate(); noise.deallocate()
+        noise.deallocate()
     }
 
     /// Back to the base year: tiers, and the values too when `values` (the first year's pass 2 overwrites them).
@@ -464,59 +454,46 @@ final class DrawState {
     /// `groupNeed` and `missing`), and upkeep of what exists; investment and upkeep summed over communes, in
     /// commune order, in `acc`.
     func needs(_ p: BatchRunner.YearPlan) {
-        let C = m.C, G = m.groupCount, Kp = lanes.Kp, W = lanes.W, MW = MW
-                // Packages are paid per eligibility group under the priority policy and under a plan.
+        let C = m.C, G = m.groupCount, Kp = lanes.Kp, W = lanes.W
+        // Packages are paid per eligibility group under the priority policy and under a plan.
         let grouped = m.policy == .closestToStandard || m.decisions != nil
         let zP = z, nP = need
         for w in 0..<(2 * W) { acc[w] = F8(repeating: 0) }
-        do {
-            for c in 0..<C {
-                let base = c * Kp, target = min(Int(tier[c]), 2) * W
-                var total: Float = 0
-                for w in 0..<MW { gapBits[w] = 0 }
-                for w in 0..<W {
-                    let i = base + w * 8
-                    let v = load8(zP, i) * (1 + p.rel[w]) + p.pts[w] + p.once[w]
-                    store8(zP, i, v)
-                    let gap = p.goal[target + w] - v
-                    let has = gap .> 0
-                    let cp = load8(cpp, i)
-                    var n = F8(repeating: 0)
-                    if any(has) { // most chunks of most communes have no gap: skip the logarithm
-                        let a = lanes.asym[w] - v
-                        let x = F8(repeating: 1).replacing(with: a / (a - gap), where: has)
-                        n = a * VMath.vlog(x) * cp
-                    }
-                    store8(nP, i, n)
-                    let u = F8(repeating: 0).replacing(with: maintShare * v * cp, where: (lanes.maintained[w] .> 0) .& (v .> 0))
-                    acc[w] += n
-                    acc[W + w] += u
-                    let bits = laneBits(has)
-                    if bits != 0 {
-                        gapBits[(w * 8) >> 6] |= bits << UInt64((w * 8) & 63)
-                        total += n.sum()
-                    }
+        for c in 0..<C {
+            let base = c * Kp, target = min(Int(tier[c]), 2) * W
+            var total: Float = 0
+            var gaps = LaneBits()
+            for w in 0..<W {
+                let i = base + w * 8
+                let v = load8(zP, i) * (1 + p.rel[w]) + p.pts[w] + p.once[w]
+                store8(zP, i, v)
+                let gap = p.goal[target + w] - v
+                let has = gap .> 0
+                let cp = load8(cpp, i)
+                var n = F8(repeating: 0)
+                if any(has) { // most chunks of most communes have no gap: skip the logarithm
+                    let a = lanes.asym[w] - v
+                    let x = F8(repeating: 1).replacing(with: a / (a - gap), where: has)
+                    n = a * VMath.vlog(x) * cp
+                    gaps.insert(laneBits(has), chunk: w)
+                    total += n.sum()
                 }
-                cost[c] = total
-                // One walk over the indicators with a gap: their need per eligibility group (for paying
-                // packages) and, for the priority order, the criteria the commune still lacks.
-                if grouped {
-                    for g in 0..<G { groupNeed[c * G + g] = 0 }
-                    for w in 0..<critWords { lacking[w] = 0 }
-                    for w in 0..<MW {
-                        var b = gapBits[w]
-                        while b != 0 {
-                            let k = w * 64 + b.trailingZeroBitCount
-                            b &= b - 1
-                            groupNeed[c * G + m.groupOf[k]] += nP[base + k]
-                            let j = m.criterionOf[k]
-                            lacking[j >> 6] |= 1 << UInt64(j & 63)
-                        }
-                    }
-                    var count = 0
-                    for w in 0..<critWords { count += lacking[w].nonzeroBitCount }
-                    missing[c] = UInt8(min(count, 255))
+                store8(nP, i, n)
+                let u = F8(repeating: 0).replacing(with: maintShare * v * cp, where: (lanes.maintained[w] .> 0) .& (v .> 0))
+                acc[w] += n
+                acc[W + w] += u
+            }
+            cost[c] = total
+            // One walk over the indicators with a gap: their need per eligibility group (for paying
+            // packages) and, for the priority order, the criteria the commune still lacks.
+            if grouped {
+                for g in 0..<G { groupNeed[c * G + g] = 0 }
+                var lacking = LaneBits()
+                gaps.forEach { k in
+                    groupNeed[c * G + m.groupOf[k]] += nP[base + k]
+                    lacking.insert(m.criterionOf[k])
                 }
+                missing[c] = UInt8(min(lacking.count, 255))
             }
         }
     }
@@ -536,18 +513,48 @@ final class DrawState {
 
 extension Lanes {
     /// Spending with diminishing returns, then decay where upkeep falls short, on the eight indicators of
-    /// chunk `w` at offset `i` of a draw's state.
+    /// chunk `w` at offset `i` of a draw's state. A commune funded in full spends exactly what closes each gap
+    /// to its goal (`goal`: this chunk's goals for the commune's next tier), so its values become the goals:
+    /// the closed form of the same curve, without the exponential.
     @_transparent func spend(_ v0: F8, i: Int, w: Int, need: UnsafeMutablePointer<Float>, cpp: UnsafeMutablePointer<Float>,
-                                 funded: Bool, frac: F8, keep: F8) -> F8 {
+                             funded: Bool, goal: F8, frac: F8, keep: F8) -> F8 {
         var v = v0
-        let spend = funded ? load8(need, i) : load8(need, i) * frac
-        let spending = spend .> 0
-        if any(spending) {
-            let r = asym[w] - v
-            let e = VMath.vexp(-spend / load8(cpp, i) / r)
-            v = v + F8(repeating: 0).replacing(with: r * (1 - e), where: spending)
+        if funded {
+            v = v.replacing(with: goal, where: (v .< goal) .& (load8(need, i) .> 0))
+        } else {
+            let spend = load8(need, i) * frac
+            let spending = spend .> 0
+            if any(spending) {
+                let r = asym[w] - v
+                let e = VMath.vexp(-spend / load8(cpp, i) / r)
+                v = v + F8(repeating: 0).replacing(with: r * (1 - e), where: spending)
+            }
         }
         let lapse = decay[w] * (1 - keep) * v
         return v - F8(repeating: 0).replacing(with: lapse, where: (maintained[w] .> 0) .& (v .> 0))
+    }
+}
+
+/// A set of at most 128 lanes (or criteria) as two words: a commune's masks stay in registers in the hot loops.
+struct LaneBits {
+    var lo: UInt64 = 0, hi: UInt64 = 0
+    static let capacity = 128
+
+    /// Adds the eight lanes of chunk `w` given as the low bits of `bits`.
+    @inline(__always) mutating func insert(_ bits: UInt64, chunk w: Int) {
+        if w < 8 { lo |= bits << UInt64(w * 8) } else { hi |= bits << UInt64(w * 8 - 64) }
+    }
+    @inline(__always) mutating func insert(_ k: Int) {
+        if k < 64 { lo |= 1 << UInt64(k) } else { hi |= 1 << UInt64(k - 64) }
+    }
+    @inline(__always) func subtracting(_ o: LaneBits) -> LaneBits { LaneBits(lo: lo & ~o.lo, hi: hi & ~o.hi) }
+    @inline(__always) var isEmpty: Bool { lo | hi == 0 }
+    @inline(__always) var count: Int { lo.nonzeroBitCount + hi.nonzeroBitCount }
+    /// Calls `body` with each lane in the set, in increasing order.
+    @inline(__always) func forEach(_ body: (Int) -> Void) {
+        var b = lo
+        while b != 0 { body(b.trailingZeroBitCount); b &= b - 1 }
+        b = hi
+        while b != 0 { body(64 + b.trailingZeroBitCount); b &= b - 1 }
     }
 }
