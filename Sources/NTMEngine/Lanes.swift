@@ -6,10 +6,21 @@ import _Builtin_intrinsics.intel
 /// Eight indicators at a time: the engine's two passes over a commune's indicators work on SIMD vectors.
 typealias F8 = SIMD8<Float>
 
-/// The model's per-indicator constants padded to a multiple of eight indicators (`Kp`), so each commune's
-/// row is `Kp / 8` whole vectors. Padding lanes never change: no trend, no gap, no noise, always "met".
+/// The model's per-indicator constants laid out in lanes, padded to a multiple of eight lanes (`Kp`), so each
+/// commune's row is `Kp / 8` whole vectors. Padding lanes never change: no trend, no gap, no noise, always "met".
+///
+/// Only indicators that can change during the run get a lane (`order`): one with no trend or shock in any year,
+/// no noise, no decay and no threshold at any tier keeps its base value (within its bounds) in every draw and
+/// year, so the engine does not carry it; its sums are its value times the draws (`fixedValue`). The noisy
+/// indicators come first, then the rest in catalogue order.
 struct Lanes: Sendable {
     let K: Int, Kp: Int, W: Int
+    /// The indicator in each lane (`order.count` ≤ Kp), and each indicator's lane (−1 when it has none).
+    let order: [Int], laneOf: [Int]
+    /// Per lane: the indicator's criterion and eligibility group (0 in padding lanes: never read there).
+    let criterionOf: [Int], groupOf: [Int]
+    /// The lanes of `Model.noisy`, in its order.
+    let noisyLanes: [Int]
     let asym: [F8], zHi: [F8], zLo: [F8]
     /// Decay where upkeep keeps an indicator (0 elsewhere), and 1 where it is maintained, 0 elsewhere.
     let decay: [F8], maintained: [F8]
@@ -22,38 +33,64 @@ struct Lanes: Sendable {
     /// C × Kp: the base-year oriented values (0 in padding lanes).
     let z0: [Float]
 
-    init(model m: Model) {
+    /// - Parameter everyIndicator: a lane for every indicator in catalogue order (the layout the peer reads).
+    init(model m: Model, everyIndicator: Bool = false) {
         K = m.K
-        Kp = (m.K + 7) / 8 * 8
-        W = Kp / 8
-        asym = Self.pack(m.asymptote, Kp, pad: 1)
-        zHi = Self.pack(m.zHi, Kp, pad: 0)
-        zLo = Self.pack(m.zLo, Kp, pad: 0)
-        decay = Self.pack(m.decay.indices.map { m.maintained[$0] ? m.decay[$0] : 0 }, Kp, pad: 0)
-        maintained = Self.pack(m.maintained.map { $0 ? 1 : 0 }, Kp, pad: 0)
-        let isNoisy = (0..<m.K).map { m.noisy.contains($0) ? Float(1) : 0 }
-        noisy = Self.pack(isNoisy, Kp, pad: 0).map { $0 .> 0 }
+        let changes = (0..<m.K).map { k in
+            everyIndicator || m.noisy.contains(k) || (m.maintained[k] && m.decay[k] > 0)
+                || m.years.indices.contains { y in
+                    m.trendRel[y][k] != 0 || m.trendPts[y][k] != 0 || m.oneOff[y][k] != 0
+                        || (0..<3).contains { m.thresholds[y][$0][k] > -.infinity }
+                }
+        }
+        let ord = everyIndicator ? Array(0..<m.K) : m.noisy + (0..<m.K).filter { changes[$0] && !m.noisy.contains($0) }
+        let kp = max(8, (ord.count + 7) / 8 * 8)
+        order = ord
+        Kp = kp
+        W = kp / 8
+        var lane = [Int](repeating: -1, count: m.K)
+        for (l, k) in ord.enumerated() { lane[k] = l }
+        laneOf = lane
+        criterionOf = (0..<kp).map { $0 < ord.count ? m.criterionOf[ord[$0]] : 0 }
+        groupOf = (0..<kp).map { $0 < ord.count ? m.groupOf[ord[$0]] : 0 }
+        noisyLanes = m.noisy.map { lane[$0] }
+        func pack(_ v: [Float], pad: Float) -> [F8] { Self.pack(v, order: ord, Kp: kp, pad: pad) }
+        asym = pack(m.asymptote, pad: 1)
+        zHi = pack(m.zHi, pad: 0)
+        zLo = pack(m.zLo, pad: 0)
+        decay = pack(m.decay.indices.map { m.maintained[$0] ? m.decay[$0] : 0 }, pad: 0)
+        maintained = pack(m.maintained.map { $0 ? 1 : 0 }, pad: 0)
+        noisy = pack((0..<m.K).map { m.noisy.contains($0) ? Float(1) : 0 }, pad: 0).map { $0 .> 0 }
         noisyChunk = noisy.map { any($0) }
-        noiseRel = Self.pack(m.noiseRel, Kp, pad: 0)
-        noisePts = Self.pack(m.noisePts, Kp, pad: 0)
-        noiseFade = Self.pack((0..<m.K).map { 0.1 * (m.zHi[$0] - m.zLo[$0]) }, Kp, pad: 1)
-        costPerPoint = Self.padRows(m.costPerPoint, rows: m.C, K: m.K, Kp: Kp, pad: 1)
-        z0 = Self.padRows(m.z0, rows: m.C, K: m.K, Kp: Kp, pad: 0)
+        noiseRel = pack(m.noiseRel, pad: 0)
+        noisePts = pack(m.noisePts, pad: 0)
+        noiseFade = pack((0..<m.K).map { 0.1 * (m.zHi[$0] - m.zLo[$0]) }, pad: 1)
+        costPerPoint = Self.rows(m.costPerPoint, rows: m.C, K: m.K, order: ord, Kp: kp, pad: 1)
+        z0 = Self.rows(m.z0, rows: m.C, K: m.K, order: ord, Kp: kp, pad: 0)
     }
 
-    /// `v` padded with `pad` to Kp values, as vectors.
-    static func pack(_ v: [Float], _ Kp: Int, pad: Float) -> [F8] {
-        vectors(v + [Float](repeating: pad, count: Kp - v.count))
-    }
+    /// Per-indicator values `v` (K) in lanes, padded with `pad`, as vectors.
+    func pack(_ v: [Float], pad: Float) -> [F8] { Self.pack(v, order: order, Kp: Kp, pad: pad) }
 
-    /// Consecutive groups of eight values as vectors (the count a multiple of eight).
-    static func vectors(_ v: [Float]) -> [F8] {
+    /// Per-lane values (Kp, already in lanes) as vectors.
+    func vectors(_ v: [Float]) -> [F8] {
         stride(from: 0, to: v.count, by: 8).map { F8(v[$0..<($0 + 8)]) }
     }
 
-    static func padRows(_ v: [Float], rows: Int, K: Int, Kp: Int, pad: Float) -> [Float] {
+    /// Commune c's fixed value of indicator k (an indicator without a lane): its base value within its bounds.
+    func fixedValue(_ m: Model, commune c: Int, indicator k: Int) -> Float {
+        let v = m.z0[c * m.K + k]
+        return v < m.zLo[k] ? m.zLo[k] : (v > m.zHi[k] ? m.zHi[k] : v)
+    }
+
+    private static func pack(_ v: [Float], order: [Int], Kp: Int, pad: Float) -> [F8] {
+        let lanes = (0..<Kp).map { $0 < order.count ? v[order[$0]] : pad }
+        return stride(from: 0, to: Kp, by: 8).map { F8(lanes[$0..<($0 + 8)]) }
+    }
+
+    private static func rows(_ v: [Float], rows: Int, K: Int, order: [Int], Kp: Int, pad: Float) -> [Float] {
         var out = [Float](repeating: pad, count: rows * Kp)
-        for r in 0..<rows { for k in 0..<K { out[r * Kp + k] = v[r * K + k] } }
+        for r in 0..<rows { for (l, k) in order.enumerated() { out[r * Kp + l] = v[r * K + k] } }
         return out
     }
 }

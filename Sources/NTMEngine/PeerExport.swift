@@ -9,7 +9,7 @@ extension Model {
     public func exportForPeer(to folder: String) throws {
         let fm = FileManager.default
         try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let lanes = Lanes(model: self)
+        let lanes = Lanes(model: self, everyIndicator: true)
         let flat = { (v: [F8]) -> [Double] in v.flatMap { x in (0..<8).map { Double(x[$0]) } } }
         var plans: [[String: Any]] = []
         for (yi, p) in BatchRunner.plans(model: self, lanes: lanes).enumerated() {

@@ -17,9 +17,11 @@ public enum Policy: String, CaseIterable, Sendable {
 
 /// One draw's needs, as the engine's first pass over the communes leaves them.
 struct DrawNeeds {
-    /// C rows of `stride` (≥ K): investment to close each gap to the commune's next tier (million VND).
-    var need: UnsafeBufferPointer<Float>
+    /// C rows of `stride` lanes (see `Lanes`): investment to close each gap to the commune's next tier
+    /// (million VND), and each indicator's lane (−1: no lane, never a gap).
+    var laneNeed: UnsafeBufferPointer<Float>
     var stride: Int
+    var lane: [Int]
     /// C × G: the same summed per eligibility group.
     var groupNeed: UnsafeBufferPointer<Float>
     /// C: the whole package, and the criteria still lacking for the next tier (read by the priority order).
@@ -28,6 +30,12 @@ struct DrawNeeds {
     /// K: investment and upkeep summed over communes.
     var needTotal: [Double]
     var upkeepTotal: [Double]
+
+    /// Commune c's investment need for indicator k.
+    @inline(__always) func need(_ c: Int, _ k: Int) -> Float {
+        let l = lane[k]
+        return l < 0 ? 0 : laneNeed[c * stride + l]
+    }
 }
 
 /// One draw's allocation: who is funded in full, the fraction of every other need funded, and the money.
@@ -97,8 +105,8 @@ extension Policy {
                         funded[c] = true
                         if recordPaid {
                             // A group's money is spread over its indicators in proportion to their need.
-                            for k in 0..<K where n.need[c * n.stride + k] > 0 {
-                                let g = m.groupOf[k], share = Double(n.need[c * n.stride + k]) / Double(n.groupNeed[c * G + g])
+                            for k in 0..<K where n.need(c, k) > 0 {
+                                let g = m.groupOf[k], share = Double(n.need(c, k)) / Double(n.groupNeed[c * G + g])
                                 for src in 0..<S { paid[(c * K + k) * S + src] = take[g * S + src] * share }
                             }
                         }
@@ -108,10 +116,11 @@ extension Policy {
             }}}}}
         }
         // Investment already paid in full, per indicator (in commune order: the rows are read front to back).
-        var fullK = [Double](repeating: 0, count: K)
-        fullK.withUnsafeMutableBufferPointer { fk in
-            for c in 0..<C where funded[c] { for k in 0..<K { fk[k] += Double(n.need[c * n.stride + k]) } }
+        var fullLane = [Double](repeating: 0, count: n.stride)
+        fullLane.withUnsafeMutableBufferPointer { fl in
+            for c in 0..<C where funded[c] { for l in 0..<n.stride { fl[l] += Double(n.laneNeed[c * n.stride + l]) } }
         }
+        let fullK = n.lane.map { $0 < 0 ? 0 : fullLane[$0] }
         // What is left, shared in proportion to the needs not yet funded (not under a plan).
         var rest = [Double](repeating: 0, count: K)
         if decided == nil { for k in 0..<K { rest[k] = max(0, n.needTotal[k] - fullK[k]) } }
@@ -127,7 +136,7 @@ extension Policy {
                 guard total > 0 else { continue }
                 let f = spentK / before[k]
                 for c in 0..<C where !funded[c] {
-                    for s in 0..<S where w[s] > 0 { paid[(c * K + k) * S + s] += Double(n.need[c * n.stride + k]) * f * w[s] / total }
+                    for s in 0..<S where w[s] > 0 { paid[(c * K + k) * S + s] += Double(n.need(c, k)) * f * w[s] / total }
                 }
             }
         }

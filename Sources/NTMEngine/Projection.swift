@@ -22,8 +22,8 @@ public struct Projection: Sendable {
         let draws = model.scenario.draws
         let b = batchSize
         let batches = (draws + b - 1) / b
-        let merger = OrderedMerger(Accumulator(model: model))
         let lanes = Lanes(model: model), plans = BatchRunner.plans(model: model, lanes: lanes)
+        let merger = OrderedMerger(Accumulator(model: model, lanes: lanes))
         let first = BatchRunner.firstYear(model: model, lanes: lanes, plan: plans[0])
         let done = Counter()
         let workers = max(1, min(threads, batches))
@@ -31,11 +31,12 @@ public struct Projection: Sendable {
         // order is the batch order whatever took which.
         let next = Counter()
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            let state = DrawState(model: model, lanes: lanes) // one per worker, reused batch after batch
             while true {
                 let i = next.increment() - 1
                 guard i < batches else { break }
                 let start = i * b
-                let stats = BatchRunner(m: model, lanes: lanes, plans: plans, first: first, firstDraw: start, B: min(b, draws - start)).run()
+                let stats = BatchRunner(m: model, lanes: lanes, plans: plans, first: first, firstDraw: start, B: min(b, draws - start)).run(state)
                 merger.put(i, stats)
                 progress?(done.increment(), batches)
             }
@@ -69,7 +70,7 @@ final class OrderedMerger: @unchecked Sendable {
             }
         }
     }
-    func finish() -> Accumulator { lock.withLock { acc } }
+    func finish() -> Accumulator { lock.withLock { acc.close(); return acc } }
 }
 
 /// Totals over all draws merged so far.
@@ -80,13 +81,22 @@ struct Accumulator {
     var districtCounts: [[Int64]]
     var funding: [[Double]]
     var spending: [[Double]]
-    var indicatorSums: [[Double]]
+    /// Per year index, C × K: oriented values summed over draws (filled by `close`, from the two below).
+    var indicatorSums: [[Double]] = []
+    /// Per year index: C × Kp sums of the indicators in lanes, and C × (indicators without a lane) sums of those.
+    var laneSums: [[Double]], fixedSums: [[Double]]
     var paid: [[Double]]
 
-    let communes: Int
+    let communes: Int, K: Int, Kp: Int
+    /// The indicator in each lane, the indicators without one, and their fixed values (C × count; see `Lanes`).
+    let order: [Int], fixedIndicators: [Int], fixed: [Float]
 
-    init(model m: Model) {
-        communes = m.C
+    init(model m: Model, lanes: Lanes) {
+        communes = m.C; K = m.K; Kp = lanes.Kp
+        order = lanes.order
+        let fixedK = (0..<m.K).filter { lanes.laneOf[$0] < 0 }
+        fixedIndicators = fixedK
+        fixed = (0..<m.C).flatMap { c in fixedK.map { lanes.fixedValue(m, commune: c, indicator: $0) } }
         let Y = m.years.count
         drawCounts = Array(repeating: [], count: Y)
         for y in 0..<Y { drawCounts[y].reserveCapacity(m.scenario.draws * 5) }
@@ -94,7 +104,8 @@ struct Accumulator {
         districtCounts = Array(repeating: [Int64](repeating: 0, count: m.districtCount), count: Y)
         funding = Array(repeating: [Double](repeating: 0, count: m.S * 4), count: Y)
         spending = Array(repeating: [Double](repeating: 0, count: m.K), count: Y)
-        indicatorSums = Array(repeating: [Double](repeating: 0, count: m.C * m.K), count: Y)
+        laneSums = Array(repeating: [Double](repeating: 0, count: m.C * lanes.Kp), count: Y)
+        fixedSums = Array(repeating: [Double](repeating: 0, count: m.C * fixedK.count), count: Y)
         paid = Array(repeating: [Double](repeating: 0, count: m.recordPaid ? m.C * m.K * m.S : 0), count: Y)
     }
 
@@ -106,13 +117,30 @@ struct Accumulator {
             for i in funding[y].indices { funding[y][i] += b.funding[y][i] }
             for i in spending[y].indices { spending[y][i] += b.spending[y][i] }
             b.indicatorSums[y].withUnsafeBufferPointer { src in
-                indicatorSums[y].withUnsafeMutableBufferPointer { dst in
-                    // The batch's sums are padded to Kp lanes per commune.
-                    let K = dst.count / max(communes, 1), Kp = src.count / max(communes, 1)
-                    for c in 0..<communes { for k in 0..<K { dst[c * K + k] += Double(src[c * Kp + k]) } }
+                laneSums[y].withUnsafeMutableBufferPointer { dst in
+                    for i in dst.indices { dst[i] += Double(src[i]) }
                 }
             }
+            // An indicator without a lane kept its fixed value in every draw: summed as the engine sums in Float.
+            for i in fixedSums[y].indices {
+                var sum: Float = 0
+                for _ in 0..<b.draws { sum += fixed[i] }
+                fixedSums[y][i] += Double(sum)
+            }
             for i in paid[y].indices { paid[y][i] += b.paid[y][i] }
+        }
+    }
+
+    /// Puts the sums in indicator order (C × K), once every batch is merged.
+    mutating func close() {
+        let F = fixedIndicators.count
+        indicatorSums = laneSums.indices.map { y in
+            var out = [Double](repeating: 0, count: communes * K)
+            for c in 0..<communes {
+                for (l, k) in order.enumerated() { out[c * K + k] = laneSums[y][c * Kp + l] }
+                for (i, k) in fixedIndicators.enumerated() { out[c * K + k] = fixedSums[y][c * F + i] }
+            }
+            return out
         }
     }
 }
@@ -187,20 +215,20 @@ struct BatchRunner {
     static func plans(model m: Model, lanes: Lanes) -> [YearPlan] { m.years.indices.map { plan($0, model: m, lanes: lanes) } }
 
     static func plan(_ yi: Int, model m: Model, lanes: Lanes) -> YearPlan {
-        let K = m.K, Kp = lanes.Kp, th = m.thresholds[yi], year = m.years[yi]
+        let Kp = lanes.Kp, th = m.thresholds[yi], year = m.years[yi]
         var goal = [Float](repeating: -.infinity, count: 3 * Kp), low = [Float](repeating: -.infinity, count: 3 * Kp)
         for t in 0..<3 {
-            for k in 0..<K {
+            for (l, k) in lanes.order.enumerated() {
                 var T = th[0][k]
                 if t >= 1 { T = max(T, th[1][k]) }
                 if t >= 2 { T = max(T, th[2][k]) }
-                goal[t * Kp + k] = T > -.infinity ? min(T + m.margin[k], m.zHi[k]) : -.infinity
-                if th[t][k] > -.infinity { low[t * Kp + k] = Indicator.lowestMeeting(th[t][k]) }
+                goal[t * Kp + l] = T > -.infinity ? min(T + m.margin[k], m.zHi[k]) : -.infinity
+                if th[t][k] > -.infinity { low[t * Kp + l] = Indicator.lowestMeeting(th[t][k]) }
             }
         }
-        return YearPlan(year: year, goal: Lanes.vectors(goal), low: Lanes.vectors(low),
-                        rel: Lanes.pack(m.trendRel[yi], Kp, pad: 0), pts: Lanes.pack(m.trendPts[yi], Kp, pad: 0),
-                        once: Lanes.pack(m.oneOff[yi], Kp, pad: 0),
+        return YearPlan(year: year, goal: lanes.vectors(goal), low: lanes.vectors(low),
+                        rel: lanes.pack(m.trendRel[yi], pad: 0), pts: lanes.pack(m.trendPts[yi], pad: 0),
+                        once: lanes.pack(m.oneOff[yi], pad: 0),
                         noiseKey: m.rng.yearKey(.noise, year: year), recognitionKey: m.rng.yearKey(.recognition, year: year),
                         districtKey: m.rng.yearKey(.district, year: year))
     }
@@ -210,7 +238,7 @@ struct BatchRunner {
         s.start(values: true)
         s.needs(p)
         let a = s.share(year: 0)
-        let frac = Lanes.pack(a.fraction, lanes.Kp, pad: 0), keep = Lanes.pack(a.fillUpkeep, lanes.Kp, pad: 1)
+        let frac = lanes.pack(a.fraction, pad: 0), keep = lanes.pack(a.fillUpkeep, pad: 1)
         for c in 0..<m.C {
             for w in 0..<lanes.W {
                 let i = c * lanes.Kp + w * 8
@@ -222,7 +250,8 @@ struct BatchRunner {
     }
 
 
-    func run() -> BatchStats {
+    /// Runs the batch's draws in `s` (a worker's state: every draw starts it afresh).
+    func run(_ s: DrawState) -> BatchStats {
         let C = m.C, K = m.K, J = m.J, S = m.S, Y = m.years.count, nD = m.districtCount
         let Kp = lanes.Kp, W = lanes.W
         var stats = BatchStats(firstDraw: firstDraw, draws: B,
@@ -233,7 +262,6 @@ struct BatchRunner {
                                spending: Array(repeating: [Double](repeating: 0, count: K), count: Y),
                                indicatorSums: Array(repeating: [Float](repeating: 0, count: C * Kp), count: Y),
                                paid: Array(repeating: [Double](repeating: 0, count: m.recordPaid ? C * K * S : 0), count: Y))
-        let s = DrawState(model: m, lanes: lanes)
         let zP = s.z, nP = s.need, noise = s.noise
         var dRec = [Bool](repeating: false, count: nD), dMissing = [Int](repeating: 0, count: nD)
         var perDistrict = [Int](repeating: 0, count: nD)
@@ -261,12 +289,12 @@ struct BatchRunner {
                     stats.funding[yi][src * 4 + 2] += a.allocated[src]
                     stats.funding[yi][src * 4 + 3] += a.gap[src]
                 }
-                let frac = Lanes.pack(a.fraction, Kp, pad: 0), keep = Lanes.pack(a.fillUpkeep, Kp, pad: 1)
+                let frac = lanes.pack(a.fraction, pad: 0), keep = lanes.pack(a.fillUpkeep, pad: 1)
                 // Pass 2: spending and decay (the first year's from `FirstYear`), noise, bounds; the indicators
                 // meeting each tier; criteria met.
                 stats.indicatorSums[yi].withUnsafeMutableBufferPointer { sB in
                 first.z.withUnsafeBufferPointer { fB in
-                m.noisy.withUnsafeBufferPointer { noisy in
+                lanes.noisyLanes.withUnsafeBufferPointer { noisy in
                 table.withUnsafeBufferPointer { table in
                     let sums = sB.baseAddress!, spent = yi == 0 ? fB.baseAddress! : UnsafePointer(zP)
                     for c in 0..<C {
@@ -315,7 +343,7 @@ struct BatchRunner {
                         // Criteria met at standard: those with no indicator short of it.
                         let short = s.allLanes.subtracting(meets)
                         var lacking = LaneBits()
-                        short.forEach { k in lacking.insert(m.criterionOf[k]) }
+                        short.forEach { l in lacking.insert(lanes.criterionOf[l]) }
                         s.critStd[c] = Int32(J - lacking.count)
                         s.metTiers[c] = (short.isEmpty ? 1 : 0) | (all(advanced) ? 2 : 0) | (all(model) ? 4 : 0)
                     }
@@ -487,9 +515,9 @@ final class DrawState {
             if grouped {
                 for g in 0..<G { groupNeed[c * G + g] = 0 }
                 var lacking = LaneBits()
-                gaps.forEach { k in
-                    groupNeed[c * G + m.groupOf[k]] += nP[base + k]
-                    lacking.insert(m.criterionOf[k])
+                gaps.forEach { l in
+                    groupNeed[c * G + lanes.groupOf[l]] += nP[base + l]
+                    lacking.insert(lanes.criterionOf[l])
                 }
                 missing[c] = UInt8(min(lacking.count, 255))
             }
@@ -498,12 +526,16 @@ final class DrawState {
 
     /// The policy shares year `yi`'s money on what pass 1 left.
     func share(year yi: Int) -> DrawAllocation {
-        let C = m.C, G = m.groupCount, K = m.K, W = lanes.W, acc = acc
+        let C = m.C, G = m.groupCount, W = lanes.W, acc = acc
+        // Summed over communes, per indicator (0 for an indicator without a lane).
+        func total(_ from: Int) -> [Double] {
+            lanes.laneOf.map { l in l < 0 ? 0 : Double(acc[from + l >> 3][l & 7]) }
+        }
         return m.policy.allocate(
-            DrawNeeds(need: UnsafeBufferPointer(start: need, count: C * lanes.Kp), stride: lanes.Kp,
+            DrawNeeds(laneNeed: UnsafeBufferPointer(start: need, count: C * lanes.Kp), stride: lanes.Kp, lane: lanes.laneOf,
                       groupNeed: UnsafeBufferPointer(start: groupNeed, count: C * G),
                       cost: UnsafeBufferPointer(start: cost, count: C), missing: UnsafeBufferPointer(start: missing, count: C),
-                      needTotal: (0..<K).map { Double(acc[$0 >> 3][$0 & 7]) }, upkeepTotal: (0..<K).map { Double(acc[W + $0 >> 3][$0 & 7]) }),
+                      needTotal: total(0), upkeepTotal: total(W)),
             model: m, budget: m.budget[yi], decided: m.decisions?[yi], recordPaid: m.recordPaid)
     }
 
