@@ -8,13 +8,13 @@ public struct Projection: Sendable {
     public let model: Model
     public init(model: Model) { self.model = model }
 
-    /// Draws per batch: at most 64k commune-draws and at least 16 batches when there are enough draws, so the
+    /// Draws per batch: at most 256k commune-draws and at least 16 batches when there are enough draws, so the
     /// batches spread evenly over threads and each batch's sums are few to merge. It depends on the number of
     /// communes and draws only, never on the thread count.
     public var batchSize: Int { Self.batchSize(communes: model.C, draws: model.scenario.draws) }
 
     public static func batchSize(communes C: Int, draws D: Int) -> Int {
-        max(1, min(65_536 / max(C, 1), (D + 15) / 16))
+        max(1, min(262_144 / max(C, 1), (D + 15) / 16))
     }
 
     public func run(threads: Int = ProcessInfo.processInfo.activeProcessorCount,
