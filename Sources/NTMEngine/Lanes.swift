@@ -19,8 +19,6 @@ struct Lanes: Sendable {
     let order: [Int], laneOf: [Int]
     /// Per lane: the indicator's criterion and eligibility group (0 in padding lanes: never read there).
     let criterionOf: [Int], groupOf: [Int]
-    /// The lanes of `Model.noisy`, in its order.
-    let noisyLanes: [Int]
     let asym: [F8], zHi: [F8], zLo: [F8]
     /// Decay where upkeep keeps an indicator (0 elsewhere), and 1 where it is maintained, 0 elsewhere.
     let decay: [F8], maintained: [F8]
@@ -53,7 +51,6 @@ struct Lanes: Sendable {
         laneOf = lane
         criterionOf = (0..<kp).map { $0 < ord.count ? m.criterionOf[ord[$0]] : 0 }
         groupOf = (0..<kp).map { $0 < ord.count ? m.groupOf[ord[$0]] : 0 }
-        noisyLanes = m.noisy.map { lane[$0] }
         func pack(_ v: [Float], pad: Float) -> [F8] { Self.pack(v, order: ord, Kp: kp, pad: pad) }
         asym = pack(m.asymptote, pad: 1)
         zHi = pack(m.zHi, pad: 0)

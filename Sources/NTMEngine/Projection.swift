@@ -294,9 +294,8 @@ struct BatchRunner {
                 // meeting each tier; criteria met.
                 stats.indicatorSums[yi].withUnsafeMutableBufferPointer { sB in
                 first.z.withUnsafeBufferPointer { fB in
-                lanes.noisyLanes.withUnsafeBufferPointer { noisy in
                 table.withUnsafeBufferPointer { table in
-                    let sums = sB.baseAddress!, spent = yi == 0 ? fB.baseAddress! : UnsafePointer(zP)
+                    let sums = sB.baseAddress!, spent = yi == 0 ? fB.baseAddress! : UnsafePointer(zP), noisyCount = m.noisy.count
                     for c in 0..<C {
                         let base = c * Kp, target = min(Int(s.tier[c]), 2) * W
                         let f = a.funded[c]
@@ -304,14 +303,24 @@ struct BatchRunner {
                         // written a block ahead so the vector loads below never wait on these scalar stores:
                         // normal i is CounterRNG.normal(key, i), drawn here one hash per five normals.
                         let slot = c % DrawState.noiseBlock
-                        if slot == 0 && noisy.count > 0 {
+                        if slot == 0 && noisyCount > 0 {
+                            // The noisy indicators hold the first lanes, in `Model.noisy` order (see `Lanes`).
                             for b in 0..<min(DrawState.noiseBlock, C - c) {
                                 let key = CounterRNG.key(yearKey: p.noiseKey, draw: draw, unit: c + b)
-                                var h: UInt64 = 0, field = 5, word = 0
-                                for i in 0..<noisy.count {
-                                    if field == 5 { h = CounterRNG.bits(key, word); word += 1; field = 0 }
-                                    noise[b * Kp + noisy[i]] = table[Int(truncatingIfNeeded: h & 0xFFF)]
-                                    h >>= 12; field += 1
+                                let out = noise + b * Kp
+                                var i = 0, word = 0
+                                @inline(__always) func normal(_ h: UInt64, _ field: UInt64) -> Float {
+                                    table[Int(truncatingIfNeeded: (h >> (12 * field)) & 0xFFF)]
+                                }
+                                while i + 5 <= noisyCount {
+                                    let h = CounterRNG.bits(key, word)
+                                    out[i] = normal(h, 0); out[i + 1] = normal(h, 1); out[i + 2] = normal(h, 2)
+                                    out[i + 3] = normal(h, 3); out[i + 4] = normal(h, 4)
+                                    i += 5; word += 1
+                                }
+                                if i < noisyCount {
+                                    let h = CounterRNG.bits(key, word)
+                                    for f in 0..<(noisyCount - i) { out[i + f] = normal(h, UInt64(f)) }
                                 }
                             }
                         }
@@ -347,7 +356,7 @@ struct BatchRunner {
                         s.critStd[c] = Int32(J - lacking.count)
                         s.metTiers[c] = (short.isEmpty ? 1 : 0) | (all(advanced) ? 2 : 0) | (all(model) ? 4 : 0)
                     }
-                }}}}
+                }}}
                 recognise(s.tier, met: s.metTiers, year: p.year, key: p.recognitionKey, draw: draw)
                 // Districts: criteria completed with a yearly chance; recognised when all communes are standard.
                 for i in 0..<nD { perDistrict[i] = 0 }
@@ -447,6 +456,7 @@ final class DrawState {
     let allLanes: LaneBits
 
     init(model m: Model, lanes: Lanes) {
+        precondition(lanes.order.prefix(m.noisy.count).elementsEqual(m.noisy), "the engine's layout puts the noisy indicators first")
         self.m = m
         self.lanes = lanes
         let C = m.C, Kp = lanes.Kp
