@@ -107,7 +107,8 @@ public enum DatasetLoader {
                 d.add(InputError(file: ct.file, line: r.line, key: "gso_code", "commune code \(f[0]) is already used at line \(first)"))
                 continue
             }
-            if f[0].isEmpty || !f[0].allSatisfy(\.isNumber) {
+            // (ASCII digits are numbers; any other text is asked character by character.)
+            if f[0].isEmpty || !(f[0].utf8.allSatisfy { $0 &- UInt8(ascii: "0") < 10 } || f[0].allSatisfy(\.isNumber)) {
                 d.add(InputError(file: ct.file, line: r.line, key: "gso_code", "'\(f[0])' is not a statistics-office code (digits)"))
             }
             // A bad field is reported once; the commune is still registered so its indicator rows are not
