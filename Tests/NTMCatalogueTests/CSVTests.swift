@@ -178,6 +178,32 @@ final class CSVTests: XCTestCase {
         }
     }
 
+    /// Long plain runs (read eight bytes at a time) with a comma, quote, CR or LF at every offset.
+    func testReaderMatchesOldReaderOnLongRuns() {
+        var rng = SplitMix(seed: 7)
+        let plain = ["a", "b", "7", ".", "é", "\u{1F600}", " ", "\u{80}"], special = [",", "\"", "\r", "\n", "\r\n", "\"\""]
+        for _ in 0..<20_000 {
+            var text = ""
+            for _ in 0..<Int(rng.next() % 4) {
+                for _ in 0..<Int(rng.next() % 20) { text += plain[Int(rng.next() % UInt64(plain.count))] }
+                text += special[Int(rng.next() % UInt64(special.count))]
+            }
+            for _ in 0..<Int(rng.next() % 20) { text += plain[Int(rng.next() % UInt64(plain.count))] }
+            let new = Result { try CSVTable.parse(text, file: "r.csv") }
+            let old = Result { try Legacy.parse(text, file: "r.csv") }
+            switch (new, old) {
+            case let (.success(n), .success(o)):
+                XCTAssertEqual(n.header, o.header, text.debugDescription)
+                XCTAssertEqual(n.rows.map(\.line), o.rows.map(\.line), text.debugDescription)
+                XCTAssertEqual(n.rows.map { $0.fields.map { Array($0.unicodeScalars) } }, o.rows.map { $0.fields.map { Array($0.unicodeScalars) } }, text.debugDescription)
+            case let (.failure(n), .failure(o)):
+                XCTAssertEqual(n as? InputError, o as? InputError, text.debugDescription)
+            default:
+                XCTFail("\(text.debugDescription): \(new) vs \(old)")
+            }
+        }
+    }
+
     // MARK: Numbers
 
     /// The loader's decimal shortcut gives `Double(_:)`'s bits where it answers, and leaves the rest to it.

@@ -67,8 +67,8 @@ public struct CSVTable {
         if n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF { i = 3 }  // U+FEFF, the BOM
         var start = i, w = i
         // The current record's fields, as start and end offsets.
-        var bounds: [Int] = []
-        bounds.reserveCapacity(64)
+        var bounds = FieldBounds()
+        defer { bounds.free() }
         var header: [String]? = nil, width = 0, deliver = true
         var badCount: (line: Int, count: Int)? = nil
         var inQuotes = false, afterQuote = false, line = 1, recordLine = 1
@@ -92,33 +92,39 @@ public struct CSVTable {
                 if w > start || afterQuote { throw InputError(file: file, line: line, key: "", "a quote in the middle of a field") }
                 inQuotes = true
             case comma:
-                bounds.append(start); bounds.append(w)
+                bounds.append(start, w)
                 start = i; w = i
                 afterQuote = false
             case cr:
                 continue
             case lf:  // (the end of a record is written out here and at the end: local functions would box the state)
-                bounds.append(start); bounds.append(w)
+                bounds.append(start, w)
                 start = i; w = i
                 if !(bounds.count == 2 && bounds[0] == bounds[1]) {
                     if header == nil {
-                        let h = headerFields(p, bounds)
+                        let h = headerFields(p, bounds.buffer)
                         header = h; width = 2 * h.count
                         deliver = wanted(h)
                     } else if bounds.count != width {
                         if badCount == nil { badCount = (recordLine, bounds.count / 2) }
                         deliver = false
                     } else if deliver {
-                        bounds.withUnsafeBufferPointer { record(recordLine, CSVFields(base: p, bounds: $0)) }
+                        record(recordLine, CSVFields(base: p, bounds: bounds.buffer))
                     }
                 }
-                bounds.removeAll(keepingCapacity: true)
+                bounds.count = 0
                 afterQuote = false
                 line += 1; recordLine = line
             default:
                 if afterQuote { throw InputError(file: file, line: line, key: "", "text after a closing quote") }
-                // The rest of a plain run in one move (none when nothing was dropped before it).
+                // The rest of a plain run in one move (none when nothing was dropped before it). Eight bytes at a
+                // time first: the lowest byte `specialBytes` flags is the first special one.
                 var j = i
+                while j + 8 <= n {
+                    let m = Self.specialBytes(UInt64(littleEndian: UnsafeRawPointer(p + j).loadUnaligned(as: UInt64.self)))
+                    if m != 0 { j += m.trailingZeroBitCount >> 3; break }
+                    j += 8
+                }
                 while j < n {
                     let b = p[j]
                     if b == comma || b == lf || b == cr || b == quote { break }
@@ -131,15 +137,15 @@ public struct CSVTable {
             }
         }
         if inQuotes { throw InputError(file: file, line: recordLine, key: "", "a quoted field is never closed") }
-        if w > start || !bounds.isEmpty {
-            bounds.append(start); bounds.append(w)
+        if w > start || bounds.count > 0 {
+            bounds.append(start, w)
             if !(bounds.count == 2 && bounds[0] == bounds[1]) {
                 if header == nil {
-                    header = headerFields(p, bounds)
+                    header = headerFields(p, bounds.buffer)
                 } else if bounds.count != width {
                     if badCount == nil { badCount = (recordLine, bounds.count / 2) }
                 } else if deliver {
-                    bounds.withUnsafeBufferPointer { record(recordLine, CSVFields(base: p, bounds: $0)) }
+                    record(recordLine, CSVFields(base: p, bounds: bounds.buffer))
                 }
             }
         }
@@ -151,11 +157,40 @@ public struct CSVTable {
     }
 
     /// The header's fields, trimmed.
-    private static func headerFields(_ p: UnsafeMutablePointer<UInt8>, _ bounds: [Int]) -> [String] {
+    private static func headerFields(_ p: UnsafeMutablePointer<UInt8>, _ bounds: UnsafeBufferPointer<Int>) -> [String] {
         stride(from: 0, to: bounds.count, by: 2).map {
             String(decoding: UnsafeBufferPointer(start: p + bounds[$0], count: bounds[$0 + 1] - bounds[$0]), as: UTF8.self)
                 .trimmingCharacters(in: .whitespaces)
         }
+    }
+
+    /// The high bit of each byte of `x` (eight bytes, the first lowest) that is a comma, LF, CR or quote, and
+    /// perhaps of bytes above such a byte (a zero byte's borrow): the lowest bit set always marks a true one.
+    @inline(__always)
+    private static func specialBytes(_ x: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func zero(_ y: UInt64) -> UInt64 { (y &- ones) & ~y & highs }
+        return zero(x ^ (ones &* 0x2C)) | zero(x ^ (ones &* 0x0A)) | zero(x ^ (ones &* 0x0D)) | zero(x ^ (ones &* 0x22))
+    }
+
+    /// Start and end offsets of a record's fields, in storage kept from record to record.
+    private struct FieldBounds {
+        var storage = UnsafeMutablePointer<Int>.allocate(capacity: 64), capacity = 64, count = 0
+        subscript(i: Int) -> Int { storage[i] }
+        var buffer: UnsafeBufferPointer<Int> { UnsafeBufferPointer(start: storage, count: count) }
+        @inline(__always)
+        mutating func append(_ start: Int, _ end: Int) {
+            if count + 2 > capacity { grow() }
+            storage[count] = start; storage[count + 1] = end
+            count += 2
+        }
+        mutating func grow() {
+            let more = UnsafeMutablePointer<Int>.allocate(capacity: 2 * capacity)
+            more.update(from: storage, count: count)
+            storage.deallocate()
+            storage = more; capacity *= 2
+        }
+        func free() { storage.deallocate() }
     }
 
     /// Checks the header has exactly these columns, in this order.
@@ -193,6 +228,7 @@ struct CSVFields {
     func string(_ f: Int) -> String { String(decoding: self[f], as: UTF8.self) }
 
     /// Whether the field's bytes are exactly `utf8`'s.
+    @inline(__always)
     func equals(_ f: Int, _ utf8: [UInt8]) -> Bool {
         let a = bounds[2 * f], count = bounds[2 * f + 1] - a
         guard count == utf8.count else { return false }
