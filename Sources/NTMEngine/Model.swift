@@ -143,10 +143,16 @@ public struct Model: Sendable {
         for b in SizeBasis.allCases {
             meanSize[b] = (0..<C).reduce(0.0) { $0 + dataset.size(b, commune: $1) } / Double(max(C, 1))
         }
+        // Per indicator, looked up once: the size basis (as an index into `bases`), its mean and the unit cost.
+        let bases = SizeBasis.allCases
+        let basisOf = inds.map { ind in bases.firstIndex(of: ind.size)! }
+        let meanOf = inds.map { meanSize[$0.size]! }, unitCost = inds.map(\.unitCost.value)
+        var sizes = [Double](repeating: 0, count: bases.count)
         for c in 0..<C {
+            for (b, basis) in bases.enumerated() { sizes[b] = dataset.size(basis, commune: c) }
             for k in 0..<K {
-                z[c * K + k] = Float(dataset.value(commune: c, indicator: k)) * (inds[k].direction == .higher ? 1 : -1)
-                cost[c * K + k] = Float(inds[k].unitCost.value * dataset.size(inds[k].size, commune: c) / meanSize[inds[k].size]!)
+                z[c * K + k] = Float(dataset.values[c * K + k]) * sign[k]
+                cost[c * K + k] = Float(unitCost[k] * sizes[basisOf[k]] / meanOf[k])
             }
         }
         z0 = z

@@ -178,6 +178,66 @@ final class CSVTests: XCTestCase {
         }
     }
 
+    /// Long plain runs (read eight bytes at a time) with a comma, quote, CR or LF at every offset.
+    func testReaderMatchesOldReaderOnLongRuns() {
+        var rng = SplitMix(seed: 7)
+        let plain = ["a", "b", "7", ".", "é", "\u{1F600}", " ", "\u{80}"], special = [",", "\"", "\r", "\n", "\r\n", "\"\""]
+        for _ in 0..<20_000 {
+            var text = ""
+            for _ in 0..<Int(rng.next() % 4) {
+                for _ in 0..<Int(rng.next() % 20) { text += plain[Int(rng.next() % UInt64(plain.count))] }
+                text += special[Int(rng.next() % UInt64(special.count))]
+            }
+            for _ in 0..<Int(rng.next() % 20) { text += plain[Int(rng.next() % UInt64(plain.count))] }
+            let new = Result { try CSVTable.parse(text, file: "r.csv") }
+            let old = Result { try Legacy.parse(text, file: "r.csv") }
+            switch (new, old) {
+            case let (.success(n), .success(o)):
+                XCTAssertEqual(n.header, o.header, text.debugDescription)
+                XCTAssertEqual(n.rows.map(\.line), o.rows.map(\.line), text.debugDescription)
+                XCTAssertEqual(n.rows.map { $0.fields.map { Array($0.unicodeScalars) } }, o.rows.map { $0.fields.map { Array($0.unicodeScalars) } }, text.debugDescription)
+            case let (.failure(n), .failure(o)):
+                XCTAssertEqual(n as? InputError, o as? InputError, text.debugDescription)
+            default:
+                XCTFail("\(text.debugDescription): \(new) vs \(old)")
+            }
+        }
+    }
+
+    // MARK: Numbers
+
+    /// The loader's decimal shortcut gives `Double(_:)`'s bits where it answers, and leaves the rest to it.
+    func testDecimalShortcutAgreesWithDouble() {
+        func check(_ s: String) {
+            let bytes = Array(s.utf8)
+            let fast = bytes.withUnsafeBufferPointer { DatasetLoader.decimal($0) }
+            let reference = Double(s)
+            if let fast { XCTAssertEqual(fast.bitPattern, reference?.bitPattern, s.debugDescription) }
+            XCTAssertEqual((fast ?? reference)?.bitPattern, reference?.bitPattern, s.debugDescription)
+        }
+        for s in ["0", "-0", "-0.0", "0.0", "00", "007", "1", "-1", "1.", ".5", "-.5", "1.5", "1..5", "1.2.3", "-", ".", "",
+                  "+1", " 1", "1 ", "1e3", "1E-2", "0x1p3", "inf", "-inf", "nan", "infinity", "1_000", "١", "82.8195",
+                  "123456789012345", "1234567890123456", "0.000000000000001", "0.0000000000000001", "9007199254740993",
+                  "999999999999999", "99999999999999.9", "0.1", "0.2", "0.3", "2.675", "1.0000000000000002", "--1", "1-"] {
+            check(s)
+        }
+        var rng = SplitMix(seed: 11)
+        let alphabet = Array("0123456789012345678901234567890123456789..--+eE x")
+        for i in 0..<100_000 {
+            let s: String
+            if i % 2 == 0 {
+                // Random decimals of up to 18 digits, the point anywhere.
+                let digits = Int(rng.next() % 19)
+                var t = String((0..<digits).map { _ in Character(String(rng.next() % 10)) })
+                if digits > 0 && rng.next() % 3 != 0 { t.insert(".", at: t.index(t.startIndex, offsetBy: Int(rng.next() % UInt64(digits + 1)))) }
+                s = (rng.next() % 4 == 0 ? "-" : "") + t
+            } else {
+                s = String((0..<Int(rng.next() % 12)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] })
+            }
+            check(s)
+        }
+    }
+
     // MARK: Names
 
     /// The loader's NFC shortcut: the scalars it lets through unchanged are left unchanged by Foundation too,

@@ -275,6 +275,58 @@ final class DatasetTests: XCTestCase {
                     messageContains: ["did you mean 'imputation_seed'"])
     }
 
+    /// Values spelt other ways load as `Double(_:)` reads them, bit for bit; a spelling it does not read is
+    /// an error naming its line.
+    func testIndicatorValuesAreReadAsDoubleReadsThem() throws {
+        let folder = try copyDataset()
+        let cat = try Catalogue.embedded()
+        let original = try DatasetLoader.load(folder: folder.path, catalogue: cat)
+        var lines = try read(folder, "indicators.csv").components(separatedBy: "\n")
+        var rng = SplitMix(seed: 5)
+        var expected: [(code: String, id: String, value: Double)] = []
+        for i in 1..<lines.count where !lines[i].isEmpty {
+            var f = lines[i].components(separatedBy: ",")
+            let v = try XCTUnwrap(Double(f[2]))
+            // The same number, spelt otherwise: shortest, 17 digits, leading zeros, a plus sign, a trailing zero.
+            let spellings = [f[2], "\(v)", String(format: "%.17g", v), "00" + f[2], "+" + f[2], f[2].contains(".") ? f[2] + "0" : f[2] + ".0"]
+            f[2] = spellings[Int(rng.next() % UInt64(spellings.count))]
+            let read = try XCTUnwrap(Double(f[2]), f[2])
+            XCTAssertEqual(read, v, f[2])
+            expected.append((f[0], f[1], read))
+            lines[i] = f.joined(separator: ",")
+        }
+        try write(lines.joined(separator: "\n"), folder, "indicators.csv")
+        let ds = try DatasetLoader.load(folder: folder.path, catalogue: cat)
+        XCTAssertEqual(ds.values.map(\.bitPattern), original.values.map(\.bitPattern))
+        for e in expected {
+            let c = try XCTUnwrap(ds.communes.firstIndex { $0.code == e.code }), k = try XCTUnwrap(ds.column(e.id))
+            XCTAssertEqual(ds.value(commune: c, indicator: k).bitPattern, e.value.bitPattern, "\(e)")
+        }
+        // Spellings `Double(_:)` refuses.
+        for (n, bad) in [" 1", "1e", "١", "inf", "1e400", "0x"].enumerated() {
+            var f = lines[1 + n].components(separatedBy: ",")
+            f[2] = bad
+            var copy = lines
+            copy[1 + n] = f.joined(separator: ",")
+            try write(copy.joined(separator: "\n"), folder, "indicators.csv")
+            let errors = try loadErrors(folder, "bad number \(bad)")
+            expectError(errors, file: "indicators.csv", line: 2 + n, key: f[1], messageContains: ["'\(bad)' is not a number"])
+        }
+    }
+
+    /// A misspelt header and a record with the wrong number of fields: the record is named, as the reader
+    /// finds it before the header is checked.
+    func testIndicatorRecordErrorComesBeforeHeaderError() throws {
+        let folder = try copyDataset()
+        var lines = try read(folder, "indicators.csv").components(separatedBy: "\n")
+        lines[0] = lines[0].replacingOccurrences(of: "provenance", with: "provenence")
+        lines[5] += ",extra"
+        try write(lines.joined(separator: "\n"), folder, "indicators.csv")
+        let errors = try loadErrors(folder, "header and record")
+        XCTAssertEqual(errors.count, 1, "\(errors)")
+        expectError(errors, file: "indicators.csv", line: 6, key: "", messageContains: ["expected 4 fields", "found 5"])
+    }
+
     func testUnknownCommuneInIndicators() throws {
         let folder = try copyDataset()
         var text = try read(folder, "indicators.csv")

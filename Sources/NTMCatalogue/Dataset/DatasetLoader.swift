@@ -43,6 +43,47 @@ public enum DatasetLoader {
         s == "imputed" ? .imputed : s == "reported" ? .reported : s == "derived" ? .derived : Provenance(rawValue: s)
     }
 
+    /// `provenance` of a field's UTF-8 bytes: the three values by their bytes, anything else as a String
+    /// (which compares by canonical equivalence, not bytes).
+    @inline(__always)
+    static func provenance(_ bytes: UnsafeBufferPointer<UInt8>) -> Provenance? {
+        func `is`(_ s: StaticString) -> Bool {
+            bytes.count == s.utf8CodeUnitCount && memcmp(bytes.baseAddress!, s.utf8Start, bytes.count) == 0
+        }
+        return `is`("imputed") ? .imputed : `is`("reported") ? .reported : `is`("derived") ? .derived
+            : provenance(String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// `Double(String(decoding: bytes, as: UTF8.self))` for the plain decimals datasets hold, without the
+    /// String: an optional minus, at most 15 digits in all, an optional point followed by digits. The digits
+    /// make an integer below 2^53 and the divisor a power of ten below 2^53, both exact, so the one division
+    /// rounds the decimal's exact value to nearest, as `strtod` does. Nil for anything else (exponents,
+    /// longer numbers, `inf`, signs, spaces, text): the caller asks `Double(_:)`.
+    @inline(__always)
+    public static func decimal(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        let n = bytes.count
+        guard n > 0, n <= 17 else { return nil }
+        var i = 0
+        let negative = bytes[0] == UInt8(ascii: "-")
+        if negative { i = 1 }
+        var w: UInt64 = 0, digits = 0, point = -1
+        while i < n {
+            let b = bytes[i]
+            if b &- UInt8(ascii: "0") < 10 {
+                w = w * 10 + UInt64(b &- UInt8(ascii: "0")); digits += 1
+            } else if b == UInt8(ascii: ".") && point < 0 && digits > 0 {
+                point = digits
+            } else { return nil }
+            i += 1
+        }
+        guard digits > 0, digits <= 15, point != digits else { return nil }
+        let scale = point < 0 ? 0 : digits - point
+        let v = scale == 0 ? Double(w) : Double(w) / powersOfTenDouble[scale]
+        return negative ? -v : v
+    }
+
+    private static let powersOfTenDouble: [Double] = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15]
+
     /// `s.precomposedStringWithCanonicalMapping`, skipping Foundation when `s` is already NFC: every scalar
     /// below U+0300 (Latin-1, Latin Extended-A/B, IPA, spacing modifiers) or in Latin Extended Additional
     /// (U+1E00–U+1EFF, Vietnamese letters with their tone marks) is a starter that NFC leaves alone and that
@@ -66,7 +107,8 @@ public enum DatasetLoader {
                 d.add(InputError(file: ct.file, line: r.line, key: "gso_code", "commune code \(f[0]) is already used at line \(first)"))
                 continue
             }
-            if f[0].isEmpty || !f[0].allSatisfy(\.isNumber) {
+            // (ASCII digits are numbers; any other text is asked character by character.)
+            if f[0].isEmpty || !(f[0].utf8.allSatisfy { $0 &- UInt8(ascii: "0") < 10 } || f[0].allSatisfy(\.isNumber)) {
                 d.add(InputError(file: ct.file, line: r.line, key: "gso_code", "'\(f[0])' is not a statistics-office code (digits)"))
             }
             // A bad field is reported once; the commune is still registered so its indicator rows are not
@@ -86,56 +128,65 @@ public enum DatasetLoader {
         let row = Dictionary(uniqueKeysWithValues: communes.enumerated().map { ($1.code, $0) })
         // First index of each id, as `ids.firstIndex(of:)` gives.
         let column = Dictionary(ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        // Indicators.
-        let it = try CSVTable.load(path: folder + "/indicators.csv", displayName: display(folder, "indicators.csv"))
-        try it.expectColumns(Imputation.indicatorColumns)
+        // Indicators: 41 rows a commune, read on the file's bytes; a String is made of a field only where the
+        // bytes do not settle it (and for errors), so every answer is the String comparison's.
+        let indicatorsFile = display(folder, "indicators.csv")
         var values = [Double](repeating: .nan, count: communes.count * K)
         var prov = [Provenance](repeating: .imputed, count: communes.count * K)
         var valueLine = [Int](repeating: 0, count: communes.count * K)
         let ranges = catalogue.indicators.map(\.range)
         let isFirst = ids.indices.map { column[ids[$0]] == $0 }
+        let idBytes = ids.map { Array($0.utf8) }
         // Files list a commune's rows together, indicators in catalogue order: try the previous row's commune
         // and the next indicator before hashing.
-        var lastCode = "", lastC = -1, lastK = -1
-        for r in it.rows {
-            let f = r.fields
-            let c: Int
-            if lastC >= 0 && f[0] == lastCode { c = lastC } else {
-                guard let found = row[f[0]] else {
-                    d.add(InputError(file: it.file, line: r.line, key: "gso_code", "unknown commune code \(f[0]) (not in communes.csv)")); continue
+        var lastCode = "", lastCodeBytes: [UInt8] = [], lastC = -1, lastK = -1
+        let header = try CSVTable.withFileBytes(path: folder + "/indicators.csv", displayName: indicatorsFile) { bytes in
+            try CSVTable.scan(utf8: bytes, file: indicatorsFile, header: { $0 == Imputation.indicatorColumns }) { line, f in
+                let c: Int
+                if lastC >= 0 && f.equals(0, lastCodeBytes) { c = lastC } else {
+                    let code = f.string(0)
+                    if lastC >= 0 && code == lastCode { c = lastC } else {
+                        guard let found = row[code] else {
+                            d.add(InputError(file: indicatorsFile, line: line, key: "gso_code", "unknown commune code \(code) (not in communes.csv)")); return
+                        }
+                        c = found; lastCode = code; lastCodeBytes = Array(f[0]); lastC = found
+                    }
                 }
-                c = found; lastCode = f[0]; lastC = found
-            }
-            let k: Int
-            if lastK + 1 < K && isFirst[lastK + 1] && ids[lastK + 1] == f[1] { k = lastK + 1 } else {
-                guard let found = column[f[1]] else {
-                    let hint = closestMatch(to: f[1], in: ids).map { " (did you mean '\($0)'?)" } ?? ""
-                    d.add(InputError(file: it.file, line: r.line, key: f[1], "unknown indicator\(hint)")); continue
+                let k: Int, next = lastK + 1
+                if next < K && isFirst[next] && f.equals(1, idBytes[next]) { k = next } else {
+                    let id = f.string(1)
+                    if next < K && isFirst[next] && ids[next] == id { k = next } else {
+                        guard let found = column[id] else {
+                            let hint = closestMatch(to: id, in: ids).map { " (did you mean '\($0)'?)" } ?? ""
+                            d.add(InputError(file: indicatorsFile, line: line, key: id, "unknown indicator\(hint)")); return
+                        }
+                        k = found
+                    }
                 }
-                k = found
+                lastK = k
+                guard let v = decimal(f[2]) ?? Double(f.string(2)), v.isFinite else {
+                    d.add(InputError(file: indicatorsFile, line: line, key: f.string(1), "'\(f.string(2))' is not a number")); return
+                }
+                if !ranges[k].contains(v) {
+                    let ind = catalogue.indicators[k]
+                    d.add(InputError(file: indicatorsFile, line: line, key: f.string(1), "\(f.string(2)) is out of range; expected \(formatNumber(ind.range.lowerBound)) to \(formatNumber(ind.range.upperBound)) \(ind.unit)"))
+                }
+                guard let p = provenance(f[3]) else {
+                    d.add(InputError(file: indicatorsFile, line: line, key: "provenance", "'\(f.string(3))' is not one of reported, derived, imputed")); return
+                }
+                if valueLine[c * K + k] != 0 {
+                    d.add(InputError(file: indicatorsFile, line: line, key: f.string(1), "commune \(f.string(0)) already has a value at line \(valueLine[c * K + k])")); return
+                }
+                values[c * K + k] = v
+                prov[c * K + k] = p
+                valueLine[c * K + k] = line
             }
-            lastK = k
-            guard let v = Double(f[2]), v.isFinite else {
-                d.add(InputError(file: it.file, line: r.line, key: f[1], "'\(f[2])' is not a number")); continue
-            }
-            if !ranges[k].contains(v) {
-                let ind = catalogue.indicators[k]
-                d.add(InputError(file: it.file, line: r.line, key: f[1], "\(f[2]) is out of range; expected \(formatNumber(ind.range.lowerBound)) to \(formatNumber(ind.range.upperBound)) \(ind.unit)"))
-            }
-            guard let p = provenance(f[3]) else {
-                d.add(InputError(file: it.file, line: r.line, key: "provenance", "'\(f[3])' is not one of reported, derived, imputed")); continue
-            }
-            if valueLine[c * K + k] != 0 {
-                d.add(InputError(file: it.file, line: r.line, key: f[1], "commune \(f[0]) already has a value at line \(valueLine[c * K + k])")); continue
-            }
-            values[c * K + k] = v
-            prov[c * K + k] = p
-            valueLine[c * K + k] = r.line
         }
+        try CSVTable(file: indicatorsFile, header: header, rows: []).expectColumns(Imputation.indicatorColumns)
         for (c, commune) in communes.enumerated() {
             let missing = (0..<K).filter { valueLine[c * K + $0] == 0 }.map { ids[$0] }
             if !missing.isEmpty {
-                d.add(InputError(file: it.file, line: 0, key: missing[0], "commune \(commune.code) (\(commune.name)) has no value for \(missing.joined(separator: ", "))"))
+                d.add(InputError(file: indicatorsFile, line: 0, key: missing[0], "commune \(commune.code) (\(commune.name)) has no value for \(missing.joined(separator: ", "))"))
             }
         }
         // Districts.

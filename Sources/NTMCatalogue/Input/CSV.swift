@@ -10,94 +10,187 @@ public struct CSVTable {
 
     public static func load(path: String, displayName: String? = nil) throws -> CSVTable {
         let name = displayName ?? path
-        return try parse(readTextFile(path, displayName: name), file: name)
+        return try withFileBytes(path: path, displayName: name) { try parse(utf8: $0, file: name) }
     }
 
     public static func parse(_ text: String, file: String) throws -> CSVTable {
-        var text = text
-        return try text.withUTF8 { try parse(utf8: $0, file: file) }
+        var bytes = Array(text.utf8)
+        return try bytes.withUnsafeMutableBufferPointer { try parse(utf8: $0, file: file) }
     }
 
-    /// The parser proper, on the text's UTF-8 bytes. Every byte it acts on (quote, comma, CR, LF) is ASCII,
-    /// which never occurs inside a multi-byte scalar, so fields split here are whole UTF-8 text.
-    static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>, file: String) throws -> CSVTable {
+    /// The records as strings, read by `scan`.
+    static func parse(utf8 bytes: UnsafeMutableBufferPointer<UInt8>, file: String) throws -> CSVTable {
+        var records: [(line: Int, fields: [String])] = []
+        let header = try scan(utf8: bytes, file: file, header: { _ in true }) { line, fields in
+            var row: [String] = []
+            row.reserveCapacity(fields.count)
+            for f in 0..<fields.count { row.append(fields.string(f)) }
+            records.append((line, row))
+        }
+        return CSVTable(file: file, header: header, rows: records)
+    }
+
+    /// Runs `body` on the bytes of a UTF-8 text file, as `readTextFile` reads it: one leading byte order mark
+    /// dropped (as `String(data:encoding:)` drops it), the rest checked to be UTF-8, without making a String.
+    /// The bytes are `body`'s to change.
+    static func withFileBytes<T>(path: String, displayName: String, _ body: (UnsafeMutableBufferPointer<UInt8>) throws -> T) throws -> T {
+        guard var data = FileManager.default.contents(atPath: path) else {
+            throw InputError(file: displayName, line: 0, key: "", "cannot read the file")
+        }
+        return try data.withUnsafeMutableBytes { raw in
+            let all = raw.bindMemory(to: UInt8.self)
+            let bom = all.count >= 3 && all[0] == 0xEF && all[1] == 0xBB && all[2] == 0xBF
+            let text = UnsafeMutableBufferPointer(rebasing: all[(bom ? 3 : 0)...])
+            guard (try? UTF8Span(validating: UnsafeBufferPointer(text).span)) != nil else {
+                throw InputError(file: displayName, line: 0, key: "", "the file is not UTF-8 text")
+            }
+            return try body(text)
+        }
+    }
+
+    /// The reader proper, on the text's UTF-8 bytes, without a String per field: `header` gets the first
+    /// record's fields (trimmed) and says whether to go on; then `record` gets each later record with as many
+    /// fields as the header, its fields unquoted in place in `bytes`. Every byte it acts on (quote, comma, CR,
+    /// LF) is ASCII, which never occurs inside a multi-byte scalar, so fields split here are whole UTF-8 text.
+    ///
+    /// The whole text is read before any error is thrown about a record's number of fields, and the first
+    /// such record is named, so errors do not depend on what the callbacks do. Returns the header.
+    @discardableResult
+    static func scan(utf8 bytes: UnsafeMutableBufferPointer<UInt8>, file: String, header wanted: ([String]) -> Bool,
+                     record: (_ line: Int, _ fields: CSVFields) -> Void) throws -> [String] {
         let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
-        // The first record (the header) apart, so the rest need no copy at the end.
-        var first: [String]? = nil, records: [(line: Int, fields: [String])] = []
-        var field: [UInt8] = [], fields: [String] = [], inQuotes = false, line = 1, recordLine = 1, afterQuote = false
-        // A field that is one plain run of bytes ended by a comma, LF or the end is made straight from the input.
-        var whole: String? = nil
-        field.reserveCapacity(256)
+        guard let p = bytes.baseAddress else { throw InputError(file: file, line: 0, key: "", "the file is empty") }
         let n = bytes.count
+        // A field's text is written over its own bytes, unquoted: it is never longer than what it is read from,
+        // so `w` (where it ends so far) never passes `i` (the next byte to read).
         var i = 0
-        if n >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { i = 3 }  // U+FEFF, the BOM
+        if n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF { i = 3 }  // U+FEFF, the BOM
+        var start = i, w = i
+        // The current record's fields, as start and end offsets.
+        var bounds = FieldBounds()
+        defer { bounds.free() }
+        var header: [String]? = nil, width = 0, deliver = true
+        var badCount: (line: Int, count: Int)? = nil
+        var inQuotes = false, afterQuote = false, line = 1, recordLine = 1
         while i < n {
-            let c = bytes[i]
+            let c = p[i]
             i += 1
             if inQuotes {
                 if c == quote {
                     if i < n {
                         // A doubled quote is a literal quote; any other byte ends the quoted part and is read again.
-                        if bytes[i] == quote { field.append(quote); i += 1 } else { inQuotes = false; afterQuote = true }
+                        if p[i] == quote { p[w] = quote; w += 1; i += 1 } else { inQuotes = false; afterQuote = true }
                     } else { inQuotes = false }
                 } else {
                     if c == lf { line += 1 }
-                    field.append(c)
+                    p[w] = c; w += 1
                 }
                 continue
             }
             switch c {
             case quote:
-                if !field.isEmpty || afterQuote { throw InputError(file: file, line: line, key: "", "a quote in the middle of a field") }
+                if w > start || afterQuote { throw InputError(file: file, line: line, key: "", "a quote in the middle of a field") }
                 inQuotes = true
             case comma:
-                fields.append(whole ?? (field.isEmpty ? "" : String(decoding: field, as: UTF8.self)))
-                field.removeAll(keepingCapacity: true); whole = nil
+                bounds.append(start, w)
+                start = i; w = i
                 afterQuote = false
             case cr:
                 continue
-            case lf:  // (the end of a record is written out here: local functions would box the state)
-                fields.append(whole ?? (field.isEmpty ? "" : String(decoding: field, as: UTF8.self)))
-                field.removeAll(keepingCapacity: true); whole = nil
-                if !(fields.count == 1 && fields[0].isEmpty) {
-                    if first == nil { first = fields } else { records.append((recordLine, fields)) }
+            case lf:  // (the end of a record is written out here and at the end: local functions would box the state)
+                bounds.append(start, w)
+                start = i; w = i
+                if !(bounds.count == 2 && bounds[0] == bounds[1]) {
+                    if header == nil {
+                        let h = headerFields(p, bounds.buffer)
+                        header = h; width = 2 * h.count
+                        deliver = wanted(h)
+                    } else if bounds.count != width {
+                        if badCount == nil { badCount = (recordLine, bounds.count / 2) }
+                        deliver = false
+                    } else if deliver {
+                        record(recordLine, CSVFields(base: p, bounds: bounds.buffer))
+                    }
                 }
-                fields = []
-                fields.reserveCapacity(first?.count ?? 4)
+                bounds.count = 0
                 afterQuote = false
                 line += 1; recordLine = line
             default:
                 if afterQuote { throw InputError(file: file, line: line, key: "", "text after a closing quote") }
-                // The rest of a plain run in one copy.
+                // The rest of a plain run in one move (none when nothing was dropped before it). Eight bytes at a
+                // time first: the lowest byte `specialBytes` flags is the first special one.
                 var j = i
+                while j + 8 <= n {
+                    let m = Self.specialBytes(UInt64(littleEndian: UnsafeRawPointer(p + j).loadUnaligned(as: UInt64.self)))
+                    if m != 0 { j += m.trailingZeroBitCount >> 3; break }
+                    j += 8
+                }
                 while j < n {
-                    let b = bytes[j]
+                    let b = p[j]
                     if b == comma || b == lf || b == cr || b == quote { break }
                     j += 1
                 }
-                if field.isEmpty && (j == n || bytes[j] == comma || bytes[j] == lf) {
-                    // Nothing before the run and the field ends after it.
-                    whole = String(decoding: UnsafeBufferPointer(rebasing: bytes[(i - 1)..<j]), as: UTF8.self)
-                } else {
-                    field.append(c)
-                    if j > i { field.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<j])) }
-                }
+                let from = i - 1
+                if w != from { (p + w).update(from: p + from, count: j - from) }
+                w += j - from
                 i = j
             }
         }
         if inQuotes { throw InputError(file: file, line: recordLine, key: "", "a quoted field is never closed") }
-        if whole != nil || !field.isEmpty || !fields.isEmpty {
-            fields.append(whole ?? String(decoding: field, as: UTF8.self))
-            if !(fields.count == 1 && fields[0].isEmpty) {
-                if first == nil { first = fields } else { records.append((recordLine, fields)) }
+        if w > start || bounds.count > 0 {
+            bounds.append(start, w)
+            if !(bounds.count == 2 && bounds[0] == bounds[1]) {
+                if header == nil {
+                    header = headerFields(p, bounds.buffer)
+                } else if bounds.count != width {
+                    if badCount == nil { badCount = (recordLine, bounds.count / 2) }
+                } else if deliver {
+                    record(recordLine, CSVFields(base: p, bounds: bounds.buffer))
+                }
             }
         }
-        guard let first else { throw InputError(file: file, line: 0, key: "", "the file is empty") }
-        let header = first.map { $0.trimmingCharacters(in: .whitespaces) }
-        for (l, f) in records where f.count != header.count {
-            throw InputError(file: file, line: l, key: "", "expected \(header.count) fields (\(header.joined(separator: ","))), found \(f.count)")
+        guard let header else { throw InputError(file: file, line: 0, key: "", "the file is empty") }
+        if let (l, count) = badCount {
+            throw InputError(file: file, line: l, key: "", "expected \(header.count) fields (\(header.joined(separator: ","))), found \(count)")
         }
-        return CSVTable(file: file, header: header, rows: records)
+        return header
+    }
+
+    /// The header's fields, trimmed.
+    private static func headerFields(_ p: UnsafeMutablePointer<UInt8>, _ bounds: UnsafeBufferPointer<Int>) -> [String] {
+        stride(from: 0, to: bounds.count, by: 2).map {
+            String(decoding: UnsafeBufferPointer(start: p + bounds[$0], count: bounds[$0 + 1] - bounds[$0]), as: UTF8.self)
+                .trimmingCharacters(in: .whitespaces)
+        }
+    }
+
+    /// The high bit of each byte of `x` (eight bytes, the first lowest) that is a comma, LF, CR or quote, and
+    /// perhaps of bytes above such a byte (a zero byte's borrow): the lowest bit set always marks a true one.
+    @inline(__always)
+    private static func specialBytes(_ x: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func zero(_ y: UInt64) -> UInt64 { (y &- ones) & ~y & highs }
+        return zero(x ^ (ones &* 0x2C)) | zero(x ^ (ones &* 0x0A)) | zero(x ^ (ones &* 0x0D)) | zero(x ^ (ones &* 0x22))
+    }
+
+    /// Start and end offsets of a record's fields, in storage kept from record to record.
+    private struct FieldBounds {
+        var storage = UnsafeMutablePointer<Int>.allocate(capacity: 64), capacity = 64, count = 0
+        subscript(i: Int) -> Int { storage[i] }
+        var buffer: UnsafeBufferPointer<Int> { UnsafeBufferPointer(start: storage, count: count) }
+        @inline(__always)
+        mutating func append(_ start: Int, _ end: Int) {
+            if count + 2 > capacity { grow() }
+            storage[count] = start; storage[count + 1] = end
+            count += 2
+        }
+        mutating func grow() {
+            let more = UnsafeMutablePointer<Int>.allocate(capacity: 2 * capacity)
+            more.update(from: storage, count: count)
+            storage.deallocate()
+            storage = more; capacity *= 2
+        }
+        func free() { storage.deallocate() }
     }
 
     /// Checks the header has exactly these columns, in this order.
@@ -117,6 +210,30 @@ public struct CSVTable {
     }
 
     public func column(_ name: String) -> Int? { header.firstIndex(of: name) }
+}
+
+/// One record's fields as UTF-8 bytes, unquoted: valid only during the `CSVTable.scan` callback that gets it.
+struct CSVFields {
+    let base: UnsafeMutablePointer<UInt8>
+    /// Start and end offset of each field.
+    let bounds: UnsafeBufferPointer<Int>
+
+    var count: Int { bounds.count / 2 }
+
+    subscript(f: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: base + bounds[2 * f], count: bounds[2 * f + 1] - bounds[2 * f])
+    }
+
+    /// The field as a String (the same as a String-based reader would make).
+    func string(_ f: Int) -> String { String(decoding: self[f], as: UTF8.self) }
+
+    /// Whether the field's bytes are exactly `utf8`'s.
+    @inline(__always)
+    func equals(_ f: Int, _ utf8: [UInt8]) -> Bool {
+        let a = bounds[2 * f], count = bounds[2 * f + 1] - a
+        guard count == utf8.count else { return false }
+        return count == 0 || utf8.withUnsafeBufferPointer { memcmp(base + a, $0.baseAddress!, count) == 0 }
+    }
 }
 
 /// Writes CSV text: fields with commas, quotes, line feeds or carriage returns are quoted.
