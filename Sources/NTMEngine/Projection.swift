@@ -508,12 +508,14 @@ final class DrawState {
                 let gap = p.goal[target + w] - v
                 let has = gap .> 0
                 let cp = load8(cpp, i)
-                let a = lanes.asym[w] - v
-                let x = F8(repeating: 1).replacing(with: a / (a - gap), where: has)
-                let n = a * VMath.vlog(x) * cp
-                let hb = laneBits(has)
-                gaps.insert(hb, chunk: w)
-                if hb != 0 { total += n.sum() }
+                var n = F8(repeating: 0)
+                if any(has) { // many chunks have no gap: skip the logarithm
+                    let a = lanes.asym[w] - v
+                    let x = F8(repeating: 1).replacing(with: a / (a - gap), where: has)
+                    n = a * VMath.vlog(x) * cp
+                    gaps.insert(laneBits(has), chunk: w)
+                    total += n.sum()
+                }
                 store8(nP, i, n)
                 let u = F8(repeating: 0).replacing(with: maintShare * v * cp, where: (lanes.maintained[w] .> 0) .& (v .> 0))
                 acc[w] += n
