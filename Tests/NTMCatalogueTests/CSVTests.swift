@@ -161,20 +161,25 @@ final class CSVTests: XCTestCase {
             let count = Int(rng.next() % 24)
             var text = (0..<count).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }.joined()
             if i % 5 == 0 { text = "\u{FEFF}" + text }
-            let new = Result { try CSVTable.parse(text, file: "r.csv") }
-            let old = Result { try Legacy.parse(text, file: "r.csv") }
-            switch (new, old) {
-            case let (.success(n), .success(o)):
-                XCTAssertEqual(n.header, o.header, text.debugDescription)
-                XCTAssertEqual(n.rows.map(\.line), o.rows.map(\.line), text.debugDescription)
-                XCTAssertEqual(n.rows.map(\.fields), o.rows.map(\.fields), text.debugDescription)
-                // Scalar for scalar, not only canonically equal.
-                XCTAssertEqual(n.rows.map { $0.fields.map { Array($0.unicodeScalars) } }, o.rows.map { $0.fields.map { Array($0.unicodeScalars) } })
-            case let (.failure(n), .failure(o)):
-                XCTAssertEqual(n as? InputError, o as? InputError, text.debugDescription)
-            default:
-                XCTFail("\(text.debugDescription): \(new) vs \(old)")
-            }
+            assertReadsAsOldReader(text)
+        }
+    }
+
+    /// The reader gives what the old Unicode-scalar reader gave on `text`: records (scalar for scalar, not
+    /// only canonically equal) or the same error.
+    private func assertReadsAsOldReader(_ text: String, file: StaticString = #filePath, line: UInt = #line) {
+        let new = Result { try CSVTable.parse(text, file: "r.csv") }
+        let old = Result { try Legacy.parse(text, file: "r.csv") }
+        switch (new, old) {
+        case let (.success(n), .success(o)):
+            XCTAssertEqual(n.header, o.header, text.debugDescription, file: file, line: line)
+            XCTAssertEqual(n.rows.map(\.line), o.rows.map(\.line), text.debugDescription, file: file, line: line)
+            XCTAssertEqual(n.rows.map { $0.fields.map { Array($0.unicodeScalars) } }, o.rows.map { $0.fields.map { Array($0.unicodeScalars) } },
+                           text.debugDescription, file: file, line: line)
+        case let (.failure(n), .failure(o)):
+            XCTAssertEqual(n as? InputError, o as? InputError, text.debugDescription, file: file, line: line)
+        default:
+            XCTFail("\(text.debugDescription): \(new) vs \(old)", file: file, line: line)
         }
     }
 
@@ -189,18 +194,7 @@ final class CSVTests: XCTestCase {
                 text += special[Int(rng.next() % UInt64(special.count))]
             }
             for _ in 0..<Int(rng.next() % 20) { text += plain[Int(rng.next() % UInt64(plain.count))] }
-            let new = Result { try CSVTable.parse(text, file: "r.csv") }
-            let old = Result { try Legacy.parse(text, file: "r.csv") }
-            switch (new, old) {
-            case let (.success(n), .success(o)):
-                XCTAssertEqual(n.header, o.header, text.debugDescription)
-                XCTAssertEqual(n.rows.map(\.line), o.rows.map(\.line), text.debugDescription)
-                XCTAssertEqual(n.rows.map { $0.fields.map { Array($0.unicodeScalars) } }, o.rows.map { $0.fields.map { Array($0.unicodeScalars) } }, text.debugDescription)
-            case let (.failure(n), .failure(o)):
-                XCTAssertEqual(n as? InputError, o as? InputError, text.debugDescription)
-            default:
-                XCTFail("\(text.debugDescription): \(new) vs \(old)")
-            }
+            assertReadsAsOldReader(text)
         }
     }
 
