@@ -1,4 +1,5 @@
 import Foundation
+import NTMCatalogue
 
 /// Charts as inline SVG inside an HTML page (so without a namespace declaration): shapes and text only, no
 /// script, colours written in the markup so a printed or copied chart still reads. Each chart has a fixed
@@ -111,20 +112,37 @@ public enum SVGChart {
     /// `cellTitle` gives each cell's tooltip.
     public static func heatMap(title: String, columns: [String], rows: [(label: String, cells: [Int])], categories: [Legend],
                                cellTitle: (Int, Int) -> String) -> String {
+        var o = HTMLBytes()
+        heatMap(into: &o, title: title, columns: columns, rowCount: rows.count, label: { rows[$0].label }, cellCount: { rows[$0].cells.count },
+                cell: { rows[$0].cells[$1] }, categories: categories) { o, i, j in o.appendEscaped(cellTitle(i, j)) }
+        return o.string
+    }
+
+    /// `heatMap`, written into `o`: row `i`'s label is `label(i)`, it has `cellCount(i)` cells, cell `j` is `cell(i, j)`, and `cellTitle`
+    /// appends the cell's tooltip already escaped. The coordinates of each column and row are formatted once.
+    static func heatMap(into o: inout HTMLBytes, title: String, columns: [String], rowCount: Int, label: (Int) -> String,
+                        cellCount: (Int) -> Int, cell category: (Int, Int) -> Int, categories: [Legend], cellTitle: (inout HTMLBytes, Int, Int) -> Void) {
         let labelW = 132.0, cell = (width - labelW) / Double(max(columns.count, 1)), cellH = 17.0, top = 20.0
-        let height = top + Double(rows.count) * cellH + 2
-        var s = open(title: title, desc: title, height: height)
+        let height = top + Double(rowCount) * cellH + 2
+        o.append(open(title: title, desc: title, height: height))
         for (j, c) in columns.enumerated() {
-            s += text(c, x: labelW + (Double(j) + 0.5) * cell, y: top - 6, anchor: "middle", size: font - 3, fill: "#555")
+            o.append(text(c, x: labelW + (Double(j) + 0.5) * cell, y: top - 6, anchor: "middle", size: font - 3, fill: "#555"))
         }
-        for (i, row) in rows.enumerated() {
+        // A cell is `<rect x="X" y="` Y `" width="W" height="H" rx="2" fill="` colour `"><title>` title `</title></rect>`.
+        let xs = (0..<(0..<rowCount).reduce(columns.count) { max($0, cellCount($1)) }).map { Array("<rect x=\"\(r(labelW + Double($0) * cell + 1))\" y=\"".utf8) }
+        let size = Array("\" width=\"\(r(cell - 2))\" height=\"\(r(cellH - 2))\" rx=\"2\" fill=\"".utf8)
+        let fills = categories.map { Array("\($0.colour)\"><title>".utf8) }
+        for i in 0..<rowCount {
             let y = top + Double(i) * cellH
-            s += text(row.label, x: labelW - 6, y: y + cellH - 5, anchor: "end", size: font - 2, fill: "#222")
-            for (j, k) in row.cells.enumerated() {
-                s += "<rect x=\"\(r(labelW + Double(j) * cell + 1))\" y=\"\(r(y + 1))\" width=\"\(r(cell - 2))\" height=\"\(r(cellH - 2))\" rx=\"2\" fill=\"\(categories[k].colour)\"><title>\(esc(cellTitle(i, j)))</title></rect>"
+            o.append(text(label(i), x: labelW - 6, y: y + cellH - 5, anchor: "end", size: font - 2, fill: "#222"))
+            let cy = Array(r(y + 1).utf8)
+            for j in 0..<cellCount(i) {
+                o.append(xs[j]); o.append(cy); o.append(size); o.append(fills[category(i, j)])
+                cellTitle(&o, i, j)
+                o.append("</title></rect>")
             }
         }
-        return s + "</svg>"
+        o.append("</svg>")
     }
 
     // MARK: parts
@@ -165,6 +183,14 @@ public enum SVGChart {
     static func r(_ v: Double) -> String { formatCoordinate(v) }
 
     public static func esc(_ s: String) -> String {
+        if HTMLBytes.isPlain(s) { return s }
+        var o = HTMLBytes(capacity: s.utf8.count + 16)
+        o.appendEscaped(s)
+        return o.string
+    }
+
+    /// `esc` character by character: the reference, and the way for non-ASCII text with characters to escape.
+    static func escapeCharacters(_ s: String) -> String {
         var o = ""
         for ch in s {
             switch ch {
@@ -180,9 +206,6 @@ public enum SVGChart {
     }
 }
 
-func formatCoordinate(_ v: Double) -> String {
-    var s = String(format: "%.1f", v)
-    if s.hasSuffix(".0") { s.removeLast(2) }
-    if s == "-0" { s = "0" }
-    return s
-}
+/// `String(format: "%.1f", v)` without a trailing ".0", and "-0" written "0": exactly `formatNumber` with one
+/// decimal (which strips trailing zeros, and there is only one), without going through printf.
+func formatCoordinate(_ v: Double) -> String { formatNumber(v, decimals: 1) }
