@@ -18,15 +18,19 @@ public enum CriterionOutlook: Int, CaseIterable, Sendable {
     /// For each commune (dataset order) and criterion (catalogue order), in year index `yi` of the result.
     public static func grid(_ result: ProjectionResult, year yi: Int) -> [[CriterionOutlook]] {
         let model = result.model, cat = model.catalogue, ds = model.dataset
-        let year = result.years[yi]
+        let year = result.years[yi], values = result.indicators[yi], K = model.K
+        // Looked up once, not per commune: the base year's grader and each indicator's column in the result.
+        let base = CriteriaGrader(ds, catalogue: cat, tier: .standard, year: nil, columns: ds.columns(for: cat))
+        let inds = cat.criteria.map { crit in crit.indicators.map { (ind: $0, k: ds.column($0.id)) } }
+        let numbers = cat.criteria.map(\.number)
         return ds.communes.indices.map { c in
-            let base = Set(ds.criteriaMet(c, catalogue: cat))
-            return cat.criteria.map { crit in
-                let likely = crit.indicators.allSatisfy { ind in
-                    guard let v = result.indicator(ind.id, commune: c, year: yi) else { return false }
-                    return ind.meets(v, tier: .standard, year: year)
+            let met = base.criteriaMet(c)
+            return cat.criteria.indices.map { j in
+                let likely = inds[j].allSatisfy { ind, k in
+                    guard let k else { return false }
+                    return ind.meets(values[c * K + k], tier: .standard, year: year)
                 }
-                return !likely ? .unlikely : base.contains(crit.number) ? .met : .likely
+                return !likely ? .unlikely : met.contains(numbers[j]) ? .met : .likely
             }
         }
     }
