@@ -17,6 +17,11 @@ struct HTMLBytes {
 
     mutating func append(_ b: [UInt8]) { bytes.append(contentsOf: b) }
 
+    /// The bytes `p[range]`: a piece of a `BytePool`.
+    mutating func append(_ p: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: p[range]))
+    }
+
     /// `SVGChart.esc(s)`, appended.
     mutating func appendEscaped(_ s: String) {
         var s = s
@@ -71,4 +76,16 @@ struct HTMLBytes {
 
     /// Whether the text holds no byte that escaping would change.
     static func isPlain(_ s: String) -> Bool { !s.utf8.contains(where: special) }
+}
+
+/// Pieces of markup kept end to end in one buffer, each known by its range: a cell made of pieces is copied from
+/// the buffer's pointer, without an array (and its reference count) per piece.
+struct BytePool {
+    var bytes: [UInt8] = []
+
+    mutating func add(_ s: String) -> Range<Int> {
+        let start = bytes.count
+        bytes.append(contentsOf: s.utf8)
+        return start..<bytes.count
+    }
 }

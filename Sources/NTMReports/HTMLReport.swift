@@ -6,8 +6,15 @@ import NTMCatalogue
 /// sideways) and prints (no navigation, charts kept whole on a page).
 public struct HTMLPage {
     public struct Section {
-        public var id: String, heading: String, html: String
-        public init(id: String, heading: String, html: String) { self.id = id; self.heading = heading; self.html = html }
+        public var id: String, heading: String
+        /// The section's markup as UTF-8 bytes, as large sections are written (see `HTMLBytes`).
+        var body: [UInt8]
+        public var html: String {
+            get { String(decoding: body, as: UTF8.self) }
+            set { body = Array(newValue.utf8) }
+        }
+        public init(id: String, heading: String, html: String) { self.init(id: id, heading: heading, bytes: Array(html.utf8)) }
+        init(id: String, heading: String, bytes: [UInt8]) { self.id = id; self.heading = heading; body = bytes }
     }
 
     public var lang: Language
@@ -21,9 +28,13 @@ public struct HTMLPage {
         self.lang = lang; self.title = title; self.lead = lead; self.sections = sections; self.footer = footer
     }
 
-    public func render() -> String {
+    public func render() -> String { String(decoding: renderBytes(), as: UTF8.self) }
+
+    /// The page as UTF-8 bytes, each section's markup copied in once.
+    func renderBytes() -> [UInt8] {
         let L = Labels(lang)
-        var s = """
+        var o = HTMLBytes(capacity: sections.reduce(Self.css.utf8.count + lead.utf8.count + footer.utf8.count + 4096) { $0 + $1.body.count + 256 })
+        o.append("""
         <!DOCTYPE html>
         <html lang="\(lang.rawValue)">
         <head>
@@ -38,14 +49,16 @@ public struct HTMLPage {
         \(lead)
         </header>
         <nav aria-label="\(Self.escape(L[.contents]))"><strong>\(Self.escape(L[.contents]))</strong><ol>
-        """
-        for sec in sections { s += "<li><a href=\"#\(sec.id)\">\(Self.escape(sec.heading))</a></li>" }
-        s += "</ol></nav>\n<main>\n"
+        """)
+        for sec in sections { o.append("<li><a href=\"#\(sec.id)\">\(Self.escape(sec.heading))</a></li>") }
+        o.append("</ol></nav>\n<main>\n")
         for sec in sections {
-            s += "<section id=\"\(sec.id)\">\n<h2>\(Self.escape(sec.heading))</h2>\n\(sec.html)\n</section>\n"
+            o.append("<section id=\"\(sec.id)\">\n<h2>\(Self.escape(sec.heading))</h2>\n")
+            o.append(sec.body)
+            o.append("\n</section>\n")
         }
-        s += "</main>\n<footer>\(footer)</footer>\n</body>\n</html>\n"
-        return s
+        o.append("</main>\n<footer>\(footer)</footer>\n</body>\n</html>\n")
+        return o.bytes
     }
 
     static let css = """
@@ -192,17 +205,25 @@ extension HTMLPage {
     /// `status(c, j)` is commune `c`'s category (an index into `categories`) on criterion `j` (catalogue order).
     public static func criteriaByDistrict(dataset ds: Dataset, catalogue cat: Catalogue, labels L: Labels, title: String, rule: String,
                                           categories cats: [SVGChart.Legend], status: (Int, Int) -> Int) -> String {
+        String(decoding: criteriaByDistrictBytes(dataset: ds, catalogue: cat, labels: L, title: title, rule: rule, categories: cats, status: status),
+               as: UTF8.self)
+    }
+
+    /// `criteriaByDistrict` as UTF-8 bytes.
+    static func criteriaByDistrictBytes(dataset ds: Dataset, catalogue cat: Catalogue, labels L: Labels, title: String, rule: String,
+                                        categories cats: [SVGChart.Legend], status: (Int, Int) -> Int) -> [UInt8] {
         let e = escape, J = cat.criteria.count
-        // About 130 bytes a cell; written once into one buffer (155,000 cells at national scale).
-        var o = HTMLBytes(capacity: ds.communes.count * J * 140 + 16_384)
+        // About 160 bytes a cell; written once into one buffer (155,000 cells at national scale).
+        var o = HTMLBytes(capacity: ds.communes.count * J * 180 + 16_384)
         o.append("<p class=\"note\">\(e(rule))</p>\n<ul class=\"legend\">")
         o.append(cats.map { "<li><i style=\"background:\($0.colour)\"></i>\(e($0.name))</li>" }.joined() + "</ul>\n")
         let columns = cat.criteria.map { String($0.number) }
         // A cell's tooltip is "commune · number. criterion: category", escaped. When none of the parts holds a
         // character to escape, neither does the whole, and it is written part by part.
         let names = cat.criteria.map { $0.name(L.lang) }
-        let middles = cat.criteria.indices.map { Array(" · \(cat.criteria[$0].number). \(names[$0]): ".utf8) }
-        let catNames = cats.map { Array($0.name.utf8) }
+        var pool = BytePool()
+        let middles = cat.criteria.indices.map { pool.add(" · \(cat.criteria[$0].number). \(names[$0]): ") }
+        let catNames = cats.map { pool.add($0.name) }
         let partsPlain = names.allSatisfy(HTMLBytes.isPlain) && cats.allSatisfy { HTMLBytes.isPlain($0.name) }
         // Communes by district code, in dataset order (as filtering the communes district by district gives).
         var byDistrict: [String: [Int]] = [:]
@@ -213,25 +234,27 @@ extension HTMLPage {
             guard !members.isEmpty else { continue }
             cells.removeAll(keepingCapacity: true)
             for c in members { for j in 0..<J { cells.append(status(c, j)) } }
+            let labels = members.map { c in partsPlain && HTMLBytes.isPlain(ds.communes[c].name) ? pool.add(ds.communes[c].name) : nil }
             var counts = [Int](repeating: 0, count: cats.count)
             for k in cells { counts[k] += 1 }
             o.append("<div class=\"district\"><h3>\(e(d.name)) (\(e(d.kind)))</h3><p class=\"note\">"
                 + cats.indices.map { "\(e(cats[$0].name)): \(L.number(Double(counts[$0])))" }.joined(separator: " · ")
                 + "</p><figure class=\"scroll\">")
-            SVGChart.heatMap(into: &o, title: "\(title): \(d.name)", columns: columns, rowCount: members.count,
-                             label: { ds.communes[members[$0]].name }, cellCount: { _ in J }, cell: { cells[$0 * J + $1] },
-                             categories: cats) { o, i, j in
-                let label = ds.communes[members[i]].name, k = cells[i * J + j]
-                if partsPlain && HTMLBytes.isPlain(label) {
-                    o.append(label); o.append(middles[j]); o.append(catNames[k])
-                } else {
-                    o.appendEscaped("\(label) · \(cat.criteria[j].number). \(names[j]): \(cats[k].name)")
+            pool.bytes.withUnsafeBufferPointer { p in
+                SVGChart.heatMap(into: &o, title: "\(title): \(d.name)", columns: columns, rowCount: members.count,
+                                 label: { ds.communes[members[$0]].name }, cellCount: { _ in J }, cell: { cells[$0 * J + $1] },
+                                 categories: cats) { o, i, j, k in
+                    if let label = labels[i] {
+                        o.append(p, label); o.append(p, middles[j]); o.append(p, catNames[k])
+                    } else {
+                        o.appendEscaped("\(ds.communes[members[i]].name) · \(cat.criteria[j].number). \(names[j]): \(cats[k].name)")
+                    }
                 }
             }
             o.append("</figure></div>\n")
         }
         o.append("<h3>\(e(L[.criteria]))</h3><ol class=\"crit\">")
         o.append(cat.criteria.map { "<li value=\"\($0.number)\">\(e($0.name(L.lang)))</li>" }.joined() + "</ol>")
-        return o.string
+        return o.bytes
     }
 }

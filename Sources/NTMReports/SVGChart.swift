@@ -114,32 +114,38 @@ public enum SVGChart {
                                cellTitle: (Int, Int) -> String) -> String {
         var o = HTMLBytes()
         heatMap(into: &o, title: title, columns: columns, rowCount: rows.count, label: { rows[$0].label }, cellCount: { rows[$0].cells.count },
-                cell: { rows[$0].cells[$1] }, categories: categories) { o, i, j in o.appendEscaped(cellTitle(i, j)) }
+                cell: { rows[$0].cells[$1] }, categories: categories) { o, i, j, _ in o.appendEscaped(cellTitle(i, j)) }
         return o.string
     }
 
-    /// `heatMap`, written into `o`: row `i`'s label is `label(i)`, it has `cellCount(i)` cells, cell `j` is `cell(i, j)`, and `cellTitle`
-    /// appends the cell's tooltip already escaped. The coordinates of each column and row are formatted once.
+    /// `heatMap`, written into `o`: row `i`'s label is `label(i)`, it has `cellCount(i)` cells, cell `j` is of
+    /// category `cell(i, j)`, and `cellTitle(&o, i, j, category)` appends the cell's tooltip already escaped.
+    /// The markup of each column, row and category is formatted once, and a cell copied from those pieces.
     static func heatMap(into o: inout HTMLBytes, title: String, columns: [String], rowCount: Int, label: (Int) -> String,
-                        cellCount: (Int) -> Int, cell category: (Int, Int) -> Int, categories: [Legend], cellTitle: (inout HTMLBytes, Int, Int) -> Void) {
+                        cellCount: (Int) -> Int, cell category: (Int, Int) -> Int, categories: [Legend],
+                        cellTitle: (inout HTMLBytes, Int, Int, Int) -> Void) {
         let labelW = 132.0, cell = (width - labelW) / Double(max(columns.count, 1)), cellH = 17.0, top = 20.0
         let height = top + Double(rowCount) * cellH + 2
         o.append(open(title: title, desc: title, height: height))
         for (j, c) in columns.enumerated() {
-            o.append(text(c, x: labelW + (Double(j) + 0.5) * cell, y: top - 6, anchor: "middle", size: font - 3, fill: "#555"))
+            text(into: &o, c, x: labelW + (Double(j) + 0.5) * cell, y: top - 6, anchor: "middle", size: font - 3, fill: "#555")
         }
         // A cell is `<rect x="X" y="` Y `" width="W" height="H" rx="2" fill="` colour `"><title>` title `</title></rect>`.
-        let xs = (0..<(0..<rowCount).reduce(columns.count) { max($0, cellCount($1)) }).map { Array("<rect x=\"\(r(labelW + Double($0) * cell + 1))\" y=\"".utf8) }
-        let size = Array("\" width=\"\(r(cell - 2))\" height=\"\(r(cellH - 2))\" rx=\"2\" fill=\"".utf8)
-        let fills = categories.map { Array("\($0.colour)\"><title>".utf8) }
-        for i in 0..<rowCount {
-            let y = top + Double(i) * cellH
-            o.append(text(label(i), x: labelW - 6, y: y + cellH - 5, anchor: "end", size: font - 2, fill: "#222"))
-            let cy = Array(r(y + 1).utf8)
-            for j in 0..<cellCount(i) {
-                o.append(xs[j]); o.append(cy); o.append(size); o.append(fills[category(i, j)])
-                cellTitle(&o, i, j)
-                o.append("</title></rect>")
+        var pool = BytePool()
+        let xs = (0..<(0..<rowCount).reduce(columns.count) { max($0, cellCount($1)) }).map { pool.add("<rect x=\"\(r(labelW + Double($0) * cell + 1))\" y=\"") }
+        let fills = categories.map { pool.add("\" width=\"\(r(cell - 2))\" height=\"\(r(cellH - 2))\" rx=\"2\" fill=\"\($0.colour)\"><title>") }
+        let end = pool.add("</title></rect>")
+        pool.bytes.withUnsafeBufferPointer { p in
+            for i in 0..<rowCount {
+                let y = top + Double(i) * cellH
+                text(into: &o, label(i), x: labelW - 6, y: y + cellH - 5, anchor: "end", size: font - 2, fill: "#222")
+                let cy = r(y + 1)
+                for j in 0..<cellCount(i) {
+                    let k = category(i, j)
+                    o.append(p, xs[j]); o.append(cy); o.append(p, fills[k])
+                    cellTitle(&o, i, j, k)
+                    o.append(p, end)
+                }
             }
         }
         o.append("</svg>")
@@ -166,7 +172,17 @@ public enum SVGChart {
     }
 
     static func text(_ t: String, x: Double, y: Double, anchor: String, size: Double, fill: String, bold: Bool = false) -> String {
-        "<text x=\"\(r(x))\" y=\"\(r(y))\" text-anchor=\"\(anchor)\" font-size=\"\(r(size))\" fill=\"\(fill)\"\(bold ? " font-weight=\"600\"" : "")>\(esc(t))</text>"
+        var o = HTMLBytes()
+        text(into: &o, t, x: x, y: y, anchor: anchor, size: size, fill: fill, bold: bold)
+        return o.string
+    }
+
+    /// `text`, appended: `<text x="X" y="Y" text-anchor="A" font-size="S" fill="F"[ font-weight="600"]>t</text>`.
+    static func text(into o: inout HTMLBytes, _ t: String, x: Double, y: Double, anchor: String, size: Double, fill: String, bold: Bool = false) {
+        o.append("<text x=\""); o.append(r(x)); o.append("\" y=\""); o.append(r(y))
+        o.append("\" text-anchor=\""); o.append(anchor); o.append("\" font-size=\""); o.append(r(size))
+        o.append("\" fill=\""); o.append(fill); o.append(bold ? "\" font-weight=\"600\">" : "\">")
+        o.appendEscaped(t); o.append("</text>")
     }
 
     /// A round top for the y axis and its tick step (1, 2, 2.5 or 5 times a power of ten), about five ticks.
