@@ -7,14 +7,40 @@ import NTMCatalogue
 public struct HTMLPage {
     public struct Section {
         public var id: String, heading: String
-        /// The section's markup as UTF-8 bytes, as large sections are written (see `HTMLBytes`).
-        var body: [UInt8]
-        public var html: String {
-            get { String(decoding: body, as: UTF8.self) }
-            set { body = Array(newValue.utf8) }
+        /// The section's markup: text, or, for a large section, what writes it straight into the page (see
+        /// `HTMLBytes`) and about how many bytes it writes.
+        var body: Body
+        enum Body {
+            case text(String)
+            case writer(size: Int, (inout HTMLBytes) -> Void)
         }
-        public init(id: String, heading: String, html: String) { self.init(id: id, heading: heading, bytes: Array(html.utf8)) }
-        init(id: String, heading: String, bytes: [UInt8]) { self.id = id; self.heading = heading; body = bytes }
+
+        public var html: String {
+            get {
+                switch body {
+                case .text(let s): return s
+                case .writer(let size, let write):
+                    var o = HTMLBytes(capacity: size)
+                    write(&o)
+                    return o.string
+                }
+            }
+            set { body = .text(newValue) }
+        }
+
+        public init(id: String, heading: String, html: String) { self.id = id; self.heading = heading; body = .text(html) }
+        init(id: String, heading: String, size: Int, writer: @escaping (inout HTMLBytes) -> Void) {
+            self.id = id; self.heading = heading; body = .writer(size: size, writer)
+        }
+
+        var size: Int { switch body { case .text(let s): s.utf8.count; case .writer(let size, _): size } }
+
+        func write(into o: inout HTMLBytes) {
+            switch body {
+            case .text(let s): o.append(s)
+            case .writer(_, let write): write(&o)
+            }
+        }
     }
 
     public var lang: Language
@@ -30,10 +56,10 @@ public struct HTMLPage {
 
     public func render() -> String { String(decoding: renderBytes(), as: UTF8.self) }
 
-    /// The page as UTF-8 bytes, each section's markup copied in once.
+    /// The page as UTF-8 bytes, each section written into it in place.
     func renderBytes() -> [UInt8] {
         let L = Labels(lang)
-        var o = HTMLBytes(capacity: sections.reduce(Self.css.utf8.count + lead.utf8.count + footer.utf8.count + 4096) { $0 + $1.body.count + 256 })
+        var o = HTMLBytes(capacity: sections.reduce(Self.css.utf8.count + lead.utf8.count + footer.utf8.count + 4096) { $0 + $1.size + 256 })
         o.append("""
         <!DOCTYPE html>
         <html lang="\(lang.rawValue)">
@@ -54,7 +80,7 @@ public struct HTMLPage {
         o.append("</ol></nav>\n<main>\n")
         for sec in sections {
             o.append("<section id=\"\(sec.id)\">\n<h2>\(Self.escape(sec.heading))</h2>\n")
-            o.append(sec.body)
+            sec.write(into: &o)
             o.append("\n</section>\n")
         }
         o.append("</main>\n<footer>\(footer)</footer>\n</body>\n</html>\n")
@@ -205,16 +231,20 @@ extension HTMLPage {
     /// `status(c, j)` is commune `c`'s category (an index into `categories`) on criterion `j` (catalogue order).
     public static func criteriaByDistrict(dataset ds: Dataset, catalogue cat: Catalogue, labels L: Labels, title: String, rule: String,
                                           categories cats: [SVGChart.Legend], status: (Int, Int) -> Int) -> String {
-        String(decoding: criteriaByDistrictBytes(dataset: ds, catalogue: cat, labels: L, title: title, rule: rule, categories: cats, status: status),
-               as: UTF8.self)
+        var o = HTMLBytes(capacity: criteriaByDistrictSize(dataset: ds, catalogue: cat))
+        criteriaByDistrict(into: &o, dataset: ds, catalogue: cat, labels: L, title: title, rule: rule, categories: cats, status: status)
+        return o.string
     }
 
-    /// `criteriaByDistrict` as UTF-8 bytes.
-    static func criteriaByDistrictBytes(dataset ds: Dataset, catalogue cat: Catalogue, labels L: Labels, title: String, rule: String,
-                                        categories cats: [SVGChart.Legend], status: (Int, Int) -> Int) -> [UInt8] {
+    /// About how many bytes `criteriaByDistrict` writes: some 160 a cell (155,000 cells at national scale).
+    static func criteriaByDistrictSize(dataset ds: Dataset, catalogue cat: Catalogue) -> Int {
+        ds.communes.count * cat.criteria.count * 180 + 16_384
+    }
+
+    /// `criteriaByDistrict`, written into `o`.
+    static func criteriaByDistrict(into o: inout HTMLBytes, dataset ds: Dataset, catalogue cat: Catalogue, labels L: Labels, title: String,
+                                   rule: String, categories cats: [SVGChart.Legend], status: (Int, Int) -> Int) {
         let e = escape, J = cat.criteria.count
-        // About 160 bytes a cell; written once into one buffer (155,000 cells at national scale).
-        var o = HTMLBytes(capacity: ds.communes.count * J * 180 + 16_384)
         o.append("<p class=\"note\">\(e(rule))</p>\n<ul class=\"legend\">")
         o.append(cats.map { "<li><i style=\"background:\($0.colour)\"></i>\(e($0.name))</li>" }.joined() + "</ul>\n")
         let columns = cat.criteria.map { String($0.number) }
@@ -255,6 +285,5 @@ extension HTMLPage {
         }
         o.append("<h3>\(e(L[.criteria]))</h3><ol class=\"crit\">")
         o.append(cat.criteria.map { "<li value=\"\($0.number)\">\(e($0.name(L.lang)))</li>" }.joined() + "</ol>")
-        return o.bytes
     }
 }

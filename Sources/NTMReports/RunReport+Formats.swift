@@ -15,7 +15,7 @@ extension RunReport {
             out += [("tiers.csv", .text(tiersCSV())), ("communes.csv", .text(communesCSV())),
                     ("funding.csv", .text(fundingCSV())), ("districts.csv", .text(districtsCSV()))]
         }
-        if formats.contains(.html) { out.append(("report.html", .data(Data(htmlBytes(summary: md))))) }
+        if formats.contains(.html) { out.append(("report.html", .bytes(htmlBytes(summary: md)))) }
         if formats.contains(.xlsx) { out.append(("report.xlsx", .data(try workbook().data()))) }
         if formats.contains(.ipynb) { out.append(("report.ipynb", .text(try notebook(summary: md).json()))) }
         return out
@@ -48,7 +48,8 @@ extension RunReport {
         var sections: [HTMLPage.Section] = []
         sections.append(.init(id: "tiers", heading: L[.tiersChart], html: tiersFigure()))
         sections.append(.init(id: "funding", heading: L[.fundingChart], html: fundingFigures()))
-        sections.append(.init(id: "criteria", heading: "\(L[.criteriaMap]) – \(horizon)", bytes: criteriaMap(year: last)))
+        sections.append(.init(id: "criteria", heading: "\(L[.criteriaMap]) – \(horizon)",
+                              size: HTMLPage.criteriaByDistrictSize(dataset: model.dataset, catalogue: model.catalogue)) { criteriaMap(into: &$0, year: last) })
         sections.append(.init(id: "districts", heading: L[.districtsChart], html: districtsFigure()))
         // The summary's sections, below the page's own title.
         let text = md ?? summary()
@@ -84,13 +85,13 @@ extension RunReport {
         return s + "<p class=\"note\">\(HTMLPage.escape(L[.fundingChartNote]))</p>"
     }
 
-    func criteriaMap(year yi: Int) -> [UInt8] {
+    func criteriaMap(into o: inout HTMLBytes, year yi: Int) {
         let L = labels
         let grid = CriterionOutlook.grid(result, year: yi)
         let cats = [SVGChart.Legend(L[.met], SVGChart.green), SVGChart.Legend(L[.likely], SVGChart.yellow),
                     SVGChart.Legend(L[.unlikely], SVGChart.vermillion)]
-        return HTMLPage.criteriaByDistrictBytes(dataset: model.dataset, catalogue: model.catalogue, labels: L, title: L[.criteriaMap],
-                                           rule: L[.criteriaMapRule], categories: cats) { grid[$0][$1].rawValue }
+        HTMLPage.criteriaByDistrict(into: &o, dataset: model.dataset, catalogue: model.catalogue, labels: L, title: L[.criteriaMap],
+                                    rule: L[.criteriaMapRule], categories: cats) { grid[$0][$1].rawValue }
     }
 
     func districtsFigure() -> String {
