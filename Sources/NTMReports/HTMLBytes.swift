@@ -15,8 +15,6 @@ struct HTMLBytes {
         s.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
-    mutating func append(_ b: [UInt8]) { bytes.append(contentsOf: b) }
-
     /// The bytes `p[range]`: a piece of a `BytePool`.
     mutating func append(_ p: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
         bytes.append(contentsOf: UnsafeBufferPointer(rebasing: p[range]))
@@ -34,9 +32,6 @@ struct HTMLBytes {
         }
         if !done { append(SVGChart.escapeCharacters(s)) }
     }
-
-    /// `SVGChart.r(v)`, appended.
-    mutating func appendCoordinate(_ v: Double) { append(formatCoordinate(v)) }
 
     var string: String { String(decoding: bytes, as: UTF8.self) }
 
