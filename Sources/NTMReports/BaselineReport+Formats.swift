@@ -9,7 +9,7 @@ extension BaselineReport {
         let md = markdown()
         if formats.contains(.md) { out.append(("baseline.md", .text(md))) }
         if formats.contains(.csv) { out.append(("baseline-communes.csv", .text(communesCSV()))) }
-        if formats.contains(.html) { out.append(("baseline.html", .text(html(markdown: md)))) }
+        if formats.contains(.html) { out.append(("baseline.html", .bytes(htmlBytes(markdown: md)))) }
         if formats.contains(.xlsx) { out.append(("baseline.xlsx", .data(try workbook().data()))) }
         if formats.contains(.ipynb) {
             var cells = Notebook.markdownCells(md)
@@ -26,7 +26,10 @@ extension BaselineReport {
          Double(members.filter { $0.tier >= .model }.count), Double(members.filter { $0.tier == .below }.count)]
     }
 
-    public func html(markdown md: String? = nil) -> String {
+    public func html(markdown md: String? = nil) -> String { String(decoding: htmlBytes(markdown: md), as: UTF8.self) }
+
+    /// `html(markdown:)` as UTF-8 bytes, the criteria map written straight into the page.
+    func htmlBytes(markdown md: String? = nil) -> [UInt8] {
         let L = labels, ds = dataset, e = HTMLPage.escape
         let tiers: [(Tier, String)] = [(.standard, SVGChart.blue), (.advanced, SVGChart.green), (.model, SVGChart.orange), (.below, SVGChart.vermillion)]
         var lead = "<p class=\"note\">\(e(L[.dataset])): <code>\(e(ds.name))</code> · \(e(L[.baseYear])): \(ds.baseYear)</p>\n<div class=\"cards\">"
@@ -36,22 +39,30 @@ extension BaselineReport {
         }
         lead += "<div class=\"card\"><div class=\"k\">\(e(L[.averageCriteria]))</div><div class=\"v\">\(L.number(ds.averageCriteria(catalogue: catalogue), decimals: 3))</div></div></div>"
 
-        let rows = ds.districts.map { d in SVGChart.BarRow(label: "\(d.name) (\(d.kind))", values: tierCounts(ds.communes.filter { $0.districtCode == d.code })) }
+        // Communes by district code, in dataset order (as filtering the communes district by district gives).
+        var byDistrict: [String: [Commune]] = [:]
+        for c in ds.communes { byDistrict[c.districtCode, default: []].append(c) }
+        let rows = ds.districts.map { d in SVGChart.BarRow(label: "\(d.name) (\(d.kind))", values: tierCounts(byDistrict[d.code] ?? [])) }
         let bars = SVGChart.bars(title: L[.tiersByDistrict], rows: rows, series: tiers.map { SVGChart.Legend(L.tier($0.0), $0.1) }) { L.number($0) }
-        let met = ds.communes.indices.map { Set(ds.criteriaMet($0, catalogue: catalogue)) }
-        let map = HTMLPage.criteriaByDistrict(dataset: ds, catalogue: catalogue, labels: L, title: L[.criteriaMetMap], rule: L[.criteriaMetRule],
-                                              categories: [SVGChart.Legend(L[.met], SVGChart.green), SVGChart.Legend(L[.notMet], SVGChart.vermillion)]) { c, j in
-            met[c].contains(catalogue.criteria[j].number) ? 0 : 1
+        // One grader for every commune (the dataset's columns looked up once).
+        let grader = CriteriaGrader(ds, catalogue: catalogue, tier: .standard, year: nil, columns: ds.columns(for: catalogue))
+        let met = ds.communes.indices.map { Set(grader.criteriaMet($0)) }
+        let map: (inout HTMLBytes) -> Void = { o in
+            HTMLPage.criteriaByDistrict(into: &o, dataset: ds, catalogue: catalogue, labels: L, title: L[.criteriaMetMap], rule: L[.criteriaMetRule],
+                                        categories: [SVGChart.Legend(L[.met], SVGChart.green), SVGChart.Legend(L[.notMet], SVGChart.vermillion)]) { c, j in
+                met[c].contains(catalogue.criteria[j].number) ? 0 : 1
+            }
         }
         let text = md ?? markdown()
         let body = text.range(of: "\n## ").map { String(text[$0.lowerBound...]) } ?? text
         let sections: [HTMLPage.Section] = [
             .init(id: "tiers", heading: L[.tiersByDistrict], html: "<figure>\(bars)<figcaption>\(e(L[.tierNote]))</figcaption></figure>"),
-            .init(id: "criteria", heading: "\(L[.criteriaMetMap]) – \(ds.baseYear)", html: map),
+            .init(id: "criteria", heading: "\(L[.criteriaMetMap]) – \(ds.baseYear)",
+                  size: HTMLPage.criteriaByDistrictSize(dataset: ds, catalogue: catalogue), writer: map),
             .init(id: "tables", heading: L[.tables], html: HTMLPage.markdown(body, headingOffset: 1)),
         ]
         return HTMLPage(lang: L.lang, title: "\(L[.baselineTitle]): \(ds.province), \(ds.baseYear)", lead: lead, sections: sections,
-                        footer: "\(e(L[.madeBy])) ntm · \(e(L[.selfContained]))").render()
+                        footer: "\(e(L[.madeBy])) ntm · \(e(L[.selfContained]))").renderBytes()
     }
 
     /// Tiers by district and each commune's criteria, in long layout.

@@ -6,8 +6,41 @@ import NTMCatalogue
 /// sideways) and prints (no navigation, charts kept whole on a page).
 public struct HTMLPage {
     public struct Section {
-        public var id: String, heading: String, html: String
-        public init(id: String, heading: String, html: String) { self.id = id; self.heading = heading; self.html = html }
+        public var id: String, heading: String
+        /// The section's markup: text, or, for a large section, what writes it straight into the page (see
+        /// `HTMLBytes`) and about how many bytes it writes.
+        var body: Body
+        enum Body {
+            case text(String)
+            case writer(size: Int, (inout HTMLBytes) -> Void)
+        }
+
+        public var html: String {
+            get {
+                switch body {
+                case .text(let s): return s
+                case .writer(let size, let write):
+                    var o = HTMLBytes(capacity: size)
+                    write(&o)
+                    return o.string
+                }
+            }
+            set { body = .text(newValue) }
+        }
+
+        public init(id: String, heading: String, html: String) { self.id = id; self.heading = heading; body = .text(html) }
+        init(id: String, heading: String, size: Int, writer: @escaping (inout HTMLBytes) -> Void) {
+            self.id = id; self.heading = heading; body = .writer(size: size, writer)
+        }
+
+        var size: Int { switch body { case .text(let s): s.utf8.count; case .writer(let size, _): size } }
+
+        func write(into o: inout HTMLBytes) {
+            switch body {
+            case .text(let s): o.append(s)
+            case .writer(_, let write): write(&o)
+            }
+        }
     }
 
     public var lang: Language
@@ -21,9 +54,13 @@ public struct HTMLPage {
         self.lang = lang; self.title = title; self.lead = lead; self.sections = sections; self.footer = footer
     }
 
-    public func render() -> String {
+    public func render() -> String { String(decoding: renderBytes(), as: UTF8.self) }
+
+    /// The page as UTF-8 bytes, each section written into it in place.
+    func renderBytes() -> [UInt8] {
         let L = Labels(lang)
-        var s = """
+        var o = HTMLBytes(capacity: sections.reduce(Self.css.utf8.count + lead.utf8.count + footer.utf8.count + 4096) { $0 + $1.size + 256 })
+        o.append("""
         <!DOCTYPE html>
         <html lang="\(lang.rawValue)">
         <head>
@@ -38,14 +75,16 @@ public struct HTMLPage {
         \(lead)
         </header>
         <nav aria-label="\(Self.escape(L[.contents]))"><strong>\(Self.escape(L[.contents]))</strong><ol>
-        """
-        for sec in sections { s += "<li><a href=\"#\(sec.id)\">\(Self.escape(sec.heading))</a></li>" }
-        s += "</ol></nav>\n<main>\n"
+        """)
+        for sec in sections { o.append("<li><a href=\"#\(sec.id)\">\(Self.escape(sec.heading))</a></li>") }
+        o.append("</ol></nav>\n<main>\n")
         for sec in sections {
-            s += "<section id=\"\(sec.id)\">\n<h2>\(Self.escape(sec.heading))</h2>\n\(sec.html)\n</section>\n"
+            o.append("<section id=\"\(sec.id)\">\n<h2>\(Self.escape(sec.heading))</h2>\n")
+            sec.write(into: &o)
+            o.append("\n</section>\n")
         }
-        s += "</main>\n<footer>\(footer)</footer>\n</body>\n</html>\n"
-        return s
+        o.append("</main>\n<footer>\(footer)</footer>\n</body>\n</html>\n")
+        return o.bytes
     }
 
     static let css = """
@@ -192,24 +231,59 @@ extension HTMLPage {
     /// `status(c, j)` is commune `c`'s category (an index into `categories`) on criterion `j` (catalogue order).
     public static func criteriaByDistrict(dataset ds: Dataset, catalogue cat: Catalogue, labels L: Labels, title: String, rule: String,
                                           categories cats: [SVGChart.Legend], status: (Int, Int) -> Int) -> String {
-        let e = escape
-        var s = "<p class=\"note\">\(e(rule))</p>\n<ul class=\"legend\">"
-        s += cats.map { "<li><i style=\"background:\($0.colour)\"></i>\(e($0.name))</li>" }.joined() + "</ul>\n"
+        var o = HTMLBytes(capacity: criteriaByDistrictSize(dataset: ds, catalogue: cat))
+        criteriaByDistrict(into: &o, dataset: ds, catalogue: cat, labels: L, title: title, rule: rule, categories: cats, status: status)
+        return o.string
+    }
+
+    /// About how many bytes `criteriaByDistrict` writes: some 160 a cell (155,000 cells at national scale).
+    static func criteriaByDistrictSize(dataset ds: Dataset, catalogue cat: Catalogue) -> Int {
+        ds.communes.count * cat.criteria.count * 180 + 16_384
+    }
+
+    /// `criteriaByDistrict`, written into `o`.
+    static func criteriaByDistrict(into o: inout HTMLBytes, dataset ds: Dataset, catalogue cat: Catalogue, labels L: Labels, title: String,
+                                   rule: String, categories cats: [SVGChart.Legend], status: (Int, Int) -> Int) {
+        let e = escape, J = cat.criteria.count
+        o.append("<p class=\"note\">\(e(rule))</p>\n<ul class=\"legend\">")
+        o.append(cats.map { "<li><i style=\"background:\($0.colour)\"></i>\(e($0.name))</li>" }.joined() + "</ul>\n")
         let columns = cat.criteria.map { String($0.number) }
+        // A cell's tooltip is "commune · number. criterion: category", escaped. When none of the parts holds a
+        // character to escape, neither does the whole, and it is written part by part.
+        let names = cat.criteria.map { $0.name(L.lang) }
+        var pool = BytePool()
+        let middles = cat.criteria.indices.map { pool.add(" · \(cat.criteria[$0].number). \(names[$0]): ") }
+        let catNames = cats.map { pool.add($0.name) }
+        let partsPlain = names.allSatisfy(HTMLBytes.isPlain) && cats.allSatisfy { HTMLBytes.isPlain($0.name) }
+        // Communes by district code, in dataset order (as filtering the communes district by district gives).
+        var byDistrict: [String: [Int]] = [:]
+        for c in ds.communes.indices { byDistrict[ds.communes[c].districtCode, default: []].append(c) }
+        var cells: [Int] = []
         for d in ds.districts {
-            let members = ds.communes.indices.filter { ds.communes[$0].districtCode == d.code }
+            let members = byDistrict[d.code] ?? []
             guard !members.isEmpty else { continue }
-            let rows = members.map { c in (label: ds.communes[c].name, cells: cat.criteria.indices.map { status(c, $0) }) }
-            let counts = cats.indices.map { k in rows.reduce(0) { $0 + $1.cells.filter { $0 == k }.count } }
-            let svg = SVGChart.heatMap(title: "\(title): \(d.name)", columns: columns, rows: rows, categories: cats) { i, j in
-                "\(rows[i].label) · \(cat.criteria[j].number). \(cat.criteria[j].name(L.lang)): \(cats[rows[i].cells[j]].name)"
-            }
-            s += "<div class=\"district\"><h3>\(e(d.name)) (\(e(d.kind)))</h3><p class=\"note\">"
+            cells.removeAll(keepingCapacity: true)
+            for c in members { for j in 0..<J { cells.append(status(c, j)) } }
+            let labels = members.map { c in partsPlain && HTMLBytes.isPlain(ds.communes[c].name) ? pool.add(ds.communes[c].name) : nil }
+            var counts = [Int](repeating: 0, count: cats.count)
+            for k in cells { counts[k] += 1 }
+            o.append("<div class=\"district\"><h3>\(e(d.name)) (\(e(d.kind)))</h3><p class=\"note\">"
                 + cats.indices.map { "\(e(cats[$0].name)): \(L.number(Double(counts[$0])))" }.joined(separator: " · ")
-                + "</p><figure class=\"scroll\">\(svg)</figure></div>\n"
+                + "</p><figure class=\"scroll\">")
+            pool.bytes.withUnsafeBufferPointer { p in
+                SVGChart.heatMap(into: &o, title: "\(title): \(d.name)", columns: columns, rowCount: members.count,
+                                 label: { ds.communes[members[$0]].name }, cellCount: { _ in J }, cell: { cells[$0 * J + $1] },
+                                 categories: cats) { o, i, j, k in
+                    if let label = labels[i] {
+                        o.append(p, label); o.append(p, middles[j]); o.append(p, catNames[k])
+                    } else {
+                        o.appendEscaped("\(ds.communes[members[i]].name) · \(cat.criteria[j].number). \(names[j]): \(cats[k].name)")
+                    }
+                }
+            }
+            o.append("</figure></div>\n")
         }
-        s += "<h3>\(e(L[.criteria]))</h3><ol class=\"crit\">"
-        s += cat.criteria.map { "<li value=\"\($0.number)\">\(e($0.name(L.lang)))</li>" }.joined() + "</ol>"
-        return s
+        o.append("<h3>\(e(L[.criteria]))</h3><ol class=\"crit\">")
+        o.append(cat.criteria.map { "<li value=\"\($0.number)\">\(e($0.name(L.lang)))</li>" }.joined() + "</ol>")
     }
 }

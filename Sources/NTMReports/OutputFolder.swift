@@ -14,7 +14,20 @@ public enum OutputFolder {
     public enum Content: Sendable {
         case text(String)
         case data(Data)
-        var bytes: Data { switch self { case .text(let s): Data(s.utf8); case .data(let d): d } }
+        /// UTF-8 text as bytes: a large page (see `HTMLBytes`), written without a copy.
+        case bytes([UInt8])
+
+        func write(to url: URL, options: Data.WritingOptions = []) throws {
+            switch self {
+            case .text(let s): try Data(s.utf8).write(to: url, options: options)
+            case .data(let d): try d.write(to: url, options: options)
+            case .bytes(let b):
+                try b.withUnsafeBytes { p in
+                    guard let base = p.baseAddress, p.count > 0 else { return try Data().write(to: url, options: options) }
+                    try Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: p.count, deallocator: .none).write(to: url, options: options)
+                }
+            }
+        }
     }
 
     public static func write(_ files: [(name: String, content: String)], to folder: String, force: Bool = false) throws {
@@ -40,7 +53,7 @@ public enum OutputFolder {
             for f in files {
                 let url = dest.appendingPathComponent(f.name)
                 try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try f.content.bytes.write(to: url, options: .atomic)
+                try f.content.write(to: url, options: .atomic)
             }
             return
         }
@@ -54,7 +67,7 @@ public enum OutputFolder {
             for f in files {
                 let url = tmp.appendingPathComponent(f.name)
                 try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try f.content.bytes.write(to: url)
+                try f.content.write(to: url)
             }
             try Data("written by ntm; this folder is replaced whole on the next run\n".utf8).write(to: tmp.appendingPathComponent(marker))
             var old: URL? = nil

@@ -15,7 +15,7 @@ extension RunReport {
             out += [("tiers.csv", .text(tiersCSV())), ("communes.csv", .text(communesCSV())),
                     ("funding.csv", .text(fundingCSV())), ("districts.csv", .text(districtsCSV()))]
         }
-        if formats.contains(.html) { out.append(("report.html", .text(html(summary: md)))) }
+        if formats.contains(.html) { out.append(("report.html", .bytes(htmlBytes(summary: md)))) }
         if formats.contains(.xlsx) { out.append(("report.xlsx", .data(try workbook().data()))) }
         if formats.contains(.ipynb) { out.append(("report.ipynb", .text(try notebook(summary: md).json()))) }
         return out
@@ -26,7 +26,10 @@ extension RunReport {
     func pctText(_ p: Double) -> String { labels.number(100 * p, decimals: 0) + " %" }
 
     /// The page: key figures for the last year, the charts, then the summary's tables.
-    public func html(summary md: String? = nil) -> String {
+    public func html(summary md: String? = nil) -> String { String(decoding: htmlBytes(summary: md), as: UTF8.self) }
+
+    /// `html(summary:)` as UTF-8 bytes (25 MB at national scale, so not made a String on the way to the file).
+    func htmlBytes(summary md: String? = nil) -> [UInt8] {
         let L = labels, sc = model.scenario
         let last = result.years.count - 1, horizon = result.years[last]
         let e = HTMLPage.escape
@@ -45,7 +48,8 @@ extension RunReport {
         var sections: [HTMLPage.Section] = []
         sections.append(.init(id: "tiers", heading: L[.tiersChart], html: tiersFigure()))
         sections.append(.init(id: "funding", heading: L[.fundingChart], html: fundingFigures()))
-        sections.append(.init(id: "criteria", heading: "\(L[.criteriaMap]) – \(horizon)", html: criteriaMap(year: last)))
+        sections.append(.init(id: "criteria", heading: "\(L[.criteriaMap]) – \(horizon)",
+                              size: HTMLPage.criteriaByDistrictSize(dataset: model.dataset, catalogue: model.catalogue)) { criteriaMap(into: &$0, year: last) })
         sections.append(.init(id: "districts", heading: L[.districtsChart], html: districtsFigure()))
         // The summary's sections, below the page's own title.
         let text = md ?? summary()
@@ -53,7 +57,7 @@ extension RunReport {
         sections.append(.init(id: "tables", heading: L[.tables], html: HTMLPage.markdown(body, headingOffset: 1)))
 
         let footer = "\(e(L[.madeBy])) ntm \(e(version)) · <code>\(e(sc.file))</code> · \(e(L[.selfContained]))"
-        return HTMLPage(lang: L.lang, title: "\(L[.projection]): \(sc.name)", lead: lead, sections: sections, footer: footer).render()
+        return HTMLPage(lang: L.lang, title: "\(L[.projection]): \(sc.name)", lead: lead, sections: sections, footer: footer).renderBytes()
     }
 
     func tiersFigure() -> String {
@@ -81,13 +85,13 @@ extension RunReport {
         return s + "<p class=\"note\">\(HTMLPage.escape(L[.fundingChartNote]))</p>"
     }
 
-    func criteriaMap(year yi: Int) -> String {
+    func criteriaMap(into o: inout HTMLBytes, year yi: Int) {
         let L = labels
         let grid = CriterionOutlook.grid(result, year: yi)
         let cats = [SVGChart.Legend(L[.met], SVGChart.green), SVGChart.Legend(L[.likely], SVGChart.yellow),
                     SVGChart.Legend(L[.unlikely], SVGChart.vermillion)]
-        return HTMLPage.criteriaByDistrict(dataset: model.dataset, catalogue: model.catalogue, labels: L, title: L[.criteriaMap],
-                                           rule: L[.criteriaMapRule], categories: cats) { grid[$0][$1].rawValue }
+        HTMLPage.criteriaByDistrict(into: &o, dataset: model.dataset, catalogue: model.catalogue, labels: L, title: L[.criteriaMap],
+                                    rule: L[.criteriaMapRule], categories: cats) { grid[$0][$1].rawValue }
     }
 
     func districtsFigure() -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import NTMCatalogue
 
 /// Charts as inline SVG inside an HTML page (so without a namespace declaration): shapes and text only, no
 /// script, colours written in the markup so a printed or copied chart still reads. Each chart has a fixed
@@ -111,20 +112,43 @@ public enum SVGChart {
     /// `cellTitle` gives each cell's tooltip.
     public static func heatMap(title: String, columns: [String], rows: [(label: String, cells: [Int])], categories: [Legend],
                                cellTitle: (Int, Int) -> String) -> String {
+        var o = HTMLBytes()
+        heatMap(into: &o, title: title, columns: columns, rowCount: rows.count, label: { rows[$0].label }, cellCount: { rows[$0].cells.count },
+                cell: { rows[$0].cells[$1] }, categories: categories) { o, i, j, _ in o.appendEscaped(cellTitle(i, j)) }
+        return o.string
+    }
+
+    /// `heatMap`, written into `o`: row `i`'s label is `label(i)`, it has `cellCount(i)` cells, cell `j` is of
+    /// category `cell(i, j)`, and `cellTitle(&o, i, j, category)` appends the cell's tooltip already escaped.
+    /// The markup of each column, row and category is formatted once, and a cell copied from those pieces.
+    static func heatMap(into o: inout HTMLBytes, title: String, columns: [String], rowCount: Int, label: (Int) -> String,
+                        cellCount: (Int) -> Int, cell category: (Int, Int) -> Int, categories: [Legend],
+                        cellTitle: (inout HTMLBytes, Int, Int, Int) -> Void) {
         let labelW = 132.0, cell = (width - labelW) / Double(max(columns.count, 1)), cellH = 17.0, top = 20.0
-        let height = top + Double(rows.count) * cellH + 2
-        var s = open(title: title, desc: title, height: height)
+        let height = top + Double(rowCount) * cellH + 2
+        o.append(open(title: title, desc: title, height: height))
         for (j, c) in columns.enumerated() {
-            s += text(c, x: labelW + (Double(j) + 0.5) * cell, y: top - 6, anchor: "middle", size: font - 3, fill: "#555")
+            text(into: &o, c, x: labelW + (Double(j) + 0.5) * cell, y: top - 6, anchor: "middle", size: font - 3, fill: "#555")
         }
-        for (i, row) in rows.enumerated() {
-            let y = top + Double(i) * cellH
-            s += text(row.label, x: labelW - 6, y: y + cellH - 5, anchor: "end", size: font - 2, fill: "#222")
-            for (j, k) in row.cells.enumerated() {
-                s += "<rect x=\"\(r(labelW + Double(j) * cell + 1))\" y=\"\(r(y + 1))\" width=\"\(r(cell - 2))\" height=\"\(r(cellH - 2))\" rx=\"2\" fill=\"\(categories[k].colour)\"><title>\(esc(cellTitle(i, j)))</title></rect>"
+        // A cell is `<rect x="X" y="` Y `" width="W" height="H" rx="2" fill="` colour `"><title>` title `</title></rect>`.
+        var pool = BytePool()
+        let xs = (0..<(0..<rowCount).reduce(columns.count) { max($0, cellCount($1)) }).map { pool.add("<rect x=\"\(r(labelW + Double($0) * cell + 1))\" y=\"") }
+        let fills = categories.map { pool.add("\" width=\"\(r(cell - 2))\" height=\"\(r(cellH - 2))\" rx=\"2\" fill=\"\($0.colour)\"><title>") }
+        let end = pool.add("</title></rect>")
+        pool.bytes.withUnsafeBufferPointer { p in
+            for i in 0..<rowCount {
+                let y = top + Double(i) * cellH
+                text(into: &o, label(i), x: labelW - 6, y: y + cellH - 5, anchor: "end", size: font - 2, fill: "#222")
+                let cy = r(y + 1)
+                for j in 0..<cellCount(i) {
+                    let k = category(i, j)
+                    o.append(p, xs[j]); o.append(cy); o.append(p, fills[k])
+                    cellTitle(&o, i, j, k)
+                    o.append(p, end)
+                }
             }
         }
-        return s + "</svg>"
+        o.append("</svg>")
     }
 
     // MARK: parts
@@ -148,7 +172,17 @@ public enum SVGChart {
     }
 
     static func text(_ t: String, x: Double, y: Double, anchor: String, size: Double, fill: String, bold: Bool = false) -> String {
-        "<text x=\"\(r(x))\" y=\"\(r(y))\" text-anchor=\"\(anchor)\" font-size=\"\(r(size))\" fill=\"\(fill)\"\(bold ? " font-weight=\"600\"" : "")>\(esc(t))</text>"
+        var o = HTMLBytes()
+        text(into: &o, t, x: x, y: y, anchor: anchor, size: size, fill: fill, bold: bold)
+        return o.string
+    }
+
+    /// `text`, appended: `<text x="X" y="Y" text-anchor="A" font-size="S" fill="F"[ font-weight="600"]>t</text>`.
+    static func text(into o: inout HTMLBytes, _ t: String, x: Double, y: Double, anchor: String, size: Double, fill: String, bold: Bool = false) {
+        o.append("<text x=\""); o.append(r(x)); o.append("\" y=\""); o.append(r(y))
+        o.append("\" text-anchor=\""); o.append(anchor); o.append("\" font-size=\""); o.append(r(size))
+        o.append("\" fill=\""); o.append(fill); o.append(bold ? "\" font-weight=\"600\">" : "\">")
+        o.appendEscaped(t); o.append("</text>")
     }
 
     /// A round top for the y axis and its tick step (1, 2, 2.5 or 5 times a power of ten), about five ticks.
@@ -165,6 +199,14 @@ public enum SVGChart {
     static func r(_ v: Double) -> String { formatCoordinate(v) }
 
     public static func esc(_ s: String) -> String {
+        if HTMLBytes.isPlain(s) { return s }
+        var o = HTMLBytes(capacity: s.utf8.count + 16)
+        o.appendEscaped(s)
+        return o.string
+    }
+
+    /// `esc` character by character: the reference, and the way for non-ASCII text with characters to escape.
+    static func escapeCharacters(_ s: String) -> String {
         var o = ""
         for ch in s {
             switch ch {
@@ -180,9 +222,6 @@ public enum SVGChart {
     }
 }
 
-func formatCoordinate(_ v: Double) -> String {
-    var s = String(format: "%.1f", v)
-    if s.hasSuffix(".0") { s.removeLast(2) }
-    if s == "-0" { s = "0" }
-    return s
-}
+/// `String(format: "%.1f", v)` without a trailing ".0", and "-0" written "0": exactly `formatNumber` with one
+/// decimal (which strips trailing zeros, and there is only one), without going through printf.
+func formatCoordinate(_ v: Double) -> String { formatNumber(v, decimals: 1) }

@@ -289,4 +289,33 @@ final class ReportFormatsTests: XCTestCase {
         XCTAssertEqual(json["freeze"] as? [String], ["A2", "A2", "A2"])
         XCTAssertEqual(json["total"] as? [Int], [70, 20, 2, 10], "the report's 70 standard / 20 advanced / 2 model / 10 below")
     }
+
+    /// The commune × criterion map is written piece by piece (a cell's tooltip from the commune's, the criterion's
+    /// and the category's text): names holding characters to escape, ASCII or not, come out escaped in the row
+    /// labels, the tooltips and the district headings, never raw.
+    func testCriteriaMapEscapesNames() throws {
+        let data = try tempFolder().appendingPathComponent("d")
+        let synth = try ntm(["data", "synth", "--communes", "40", "--provinces", "1", "--out", data.path])
+        XCTAssertEqual(synth.status, 0, synth.stderr)
+        for (file, renames) in [("communes.csv", [(",Xã 1,", ",\"Xã <1> & \"\"A\"\"\","), (",Xã 2,", ",Xã 2 'ề' & x,"), (",Huyện 1-1,", ",Huyện <1> & 1,")]),
+                                ("districts.csv", [(",Huyện 1-1,", ",Huyện <1> & 1,")])] {
+            let url = data.appendingPathComponent(file)
+            var text = try String(contentsOf: url, encoding: .utf8)
+            for (old, new) in renames {
+                XCTAssertTrue(text.contains(old), "\(file) holds \(old)")
+                text = text.replacingOccurrences(of: old, with: new)
+            }
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        let out = try tempFolder().appendingPathComponent("b")
+        let r = try ntm(["baseline", "--dataset", data.path, "--format", "html", "--out", out.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let html = try read(out, "baseline.html")
+        XCTAssertEqual(count(">Xã &lt;1&gt; &amp; &quot;A&quot;</text>", in: html), 1, "the row label")
+        XCTAssertEqual(count("<title>Xã &lt;1&gt; &amp; &quot;A&quot; · ", in: html), 19, "a tooltip per criterion")
+        XCTAssertEqual(count("<title>Xã 2 &#39;ề&#39; &amp; x · ", in: html), 19)
+        XCTAssertTrue(html.contains("<h3>Huyện &lt;1&gt; &amp; 1 ("), "the district's heading")
+        XCTAssertFalse(html.contains("<1>"), "no name left raw")
+        XCTAssertFalse(html.contains("'ề'"))
+    }
 }
