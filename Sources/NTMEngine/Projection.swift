@@ -165,7 +165,7 @@ struct BatchStats: Sendable {
     var funding: [[Double]]
     /// Per year index, per indicator: spending summed over draws (investment + upkeep), million VND.
     var spending: [[Double]]
-    /// Per year index, per commune and indicator (C × Kp, padded: see `Lanes`): oriented values summed over draws.
+    /// Per year index, per commune and lane (C × Kp, see `Lanes`): oriented values summed over draws.
     var indicatorSums: [[Float]]
     /// Per year index, C × K × S: money paid by each source, summed over draws (only with `recordPaid`).
     var paid: [[Double]]
@@ -248,7 +248,6 @@ struct BatchRunner {
         }
         return FirstYear(z: Array(UnsafeBufferPointer(start: s.z, count: m.C * lanes.Kp)), allocation: a)
     }
-
 
     /// Runs the batch's draws in `s` (a worker's state: every draw starts it afresh).
     func run(_ s: DrawState) -> BatchStats {

@@ -112,7 +112,7 @@ struct Run: ParsableCommand {
             let sc = try options.load(scenario)
             let model = try Model.load(scenario: sc)
             lap("load")
-            if let dir = exportModel { try model.exportForPeer(to: dir) }
+            if let dir = exportModel { try model.exportForPeer(to: dir); lap("export") } // not part of the projection's time
             let result = options.project(model)
             let units = Double(model.C * sc.draws * model.years.count), took = Date().timeIntervalSince(clock)
             lap("projection", " (\(model.C) communes × \(sc.draws) draws × \(model.years.count) years, \(options.threads) threads: "
