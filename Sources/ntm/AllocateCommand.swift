@@ -40,8 +40,7 @@ struct Allocate: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
-    @Option(name: .long, help: "Language of labels: vi or en.")
-    var lang: Language = .vi
+    @OptionGroup var language: LanguageOption
 
     @OptionGroup var formats: FormatOptions
 
@@ -87,7 +86,7 @@ struct Allocate: ParsableCommand {
                 if let solution { optimum = solution }
                 rows.append(.init(policy: name, plan: plan, result: study.evaluate(plan, threads: options.threads)))
             }
-            var report = AllocationReport(study: study, rows: rows, optimum: optimum, lang: lang)
+            var report = AllocationReport(study: study, rows: rows, optimum: optimum, lang: language.lang)
             if let t = try parsedTarget(), let year = by {
                 guard model.years.contains(year) else {
                     throw ValidationError("--by \(year) is not a projected year of the scenario (\(model.years.map(String.init).joined(separator: ", ")))")

@@ -30,8 +30,7 @@ struct BacktestCommand: ParsableCommand {
     @Option(name: .long, help: "Output folder (default: notebooks-out/backtest-<scenario-name>).")
     var out: String?
 
-    @Option(name: .long, help: "Language of labels: vi or en.")
-    var lang: Language = .vi
+    @OptionGroup var language: LanguageOption
 
     @OptionGroup var output: OutputOptions
 
@@ -45,7 +44,7 @@ struct BacktestCommand: ParsableCommand {
                                  "\(y.year) is not projected by \(sc.name) (\(model.years.first!)–\(model.years.last!))")
             }
             let result = options.project(model)
-            let report = BacktestReport(backtest: try Backtest(result: result, observed: obs), lang: lang)
+            let report = BacktestReport(backtest: try Backtest(result: result, observed: obs), lang: language.lang)
             let folder = out ?? "notebooks-out/backtest-\(sc.name)"
             let md = report.markdown()
             try OutputFolder.write([("backtest.md", md), ("backtest.csv", report.csv())], to: folder, force: output.force)

@@ -17,15 +17,14 @@ struct Baseline: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
-    @Option(name: .long, help: "Language of labels: vi or en.")
-    var lang: Language = .vi
+    @OptionGroup var language: LanguageOption
 
     @OptionGroup var formats: FormatOptions
 
     func run() throws {
         try guarded {
             let (cat, ds) = try data.load()
-            let report = BaselineReport(dataset: ds, catalogue: cat, lang: lang)
+            let report = BaselineReport(dataset: ds, catalogue: cat, lang: language.lang)
             let files = try report.files(formats: formats.list)
             try OutputFolder.write(files, to: out, force: output.force)
             print("\(out)/\(files.first { $0.name == "baseline.md" }?.name ?? files.first?.name ?? "")")

@@ -52,8 +52,7 @@ struct Calibrate: ParsableCommand {
     @Option(name: .long, help: "Output folder for the fit report (default notebooks-out/calibrate-<year>).")
     var out: String?
 
-    @Option(name: .long, help: "Language of labels: vi or en.")
-    var lang: Language = .vi
+    @OptionGroup var language: LanguageOption
 
     @OptionGroup var output: OutputOptions
 
@@ -85,7 +84,7 @@ struct Calibrate: ParsableCommand {
             let dest = write ?? "Scenarios/calibrated-\(y).yaml"
             let yaml = fit.overridesYAML(scenario: sc.name, observed: obs.name, year: y, catalogue: cat)
             let report = CalibrationReport(fit: fit, start: start, scenario: sc, observed: obs, year: y, baseYear: base.baseYear,
-                                           overridesFile: noWrite ? "calibrated-\(y).yaml" : dest, lang: lang)
+                                           overridesFile: noWrite ? "calibrated-\(y).yaml" : dest, lang: language.lang)
             let folder = out ?? "notebooks-out/calibrate-\(y)"
             let md = report.markdown(catalogue: cat)
             try OutputFolder.write([("calibration.md", md), ("residuals.csv", report.residualsCSV()),

@@ -23,8 +23,7 @@ struct Compare: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
-    @Option(name: .long, help: "Language of labels: vi or en.")
-    var lang: Language = .vi
+    @OptionGroup var language: LanguageOption
 
     func validate() throws {
         if scenarios.count < 2 { throw ValidationError("give at least two scenario files") }
@@ -35,7 +34,7 @@ struct Compare: ParsableCommand {
             var loaded = try scenarios.map { try options.load($0) }
             for i in loaded.indices.dropFirst() { loaded[i].draws = loaded[0].draws; loaded[i].seed = loaded[0].seed }
             let results = try loaded.map { options.project(try Model.load(scenario: $0)) }
-            let report = try CompareReport(results: results, lang: lang)
+            let report = try CompareReport(results: results, lang: language.lang)
             try OutputFolder.write([("compare.md", report.markdown()), ("compare.csv", report.csv())], to: out, force: output.force)
             print(report.markdown())
             print("\(out)/compare.md")

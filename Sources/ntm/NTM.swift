@@ -58,6 +58,12 @@ struct DataOptions: ParsableArguments {
 
 func say(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
 
+/// `--lang`: the language of a report's labels and headers. Shared by every command that writes one.
+struct LanguageOption: ParsableArguments {
+    @Option(name: .long, help: "Language of labels and headers: vi or en.")
+    var lang: Language = .vi
+}
+
 struct OutputOptions: ParsableArguments {
     @Flag(name: .long, help: "Write into an --out folder that ntm did not create (its other files are kept).")
     var force = false

@@ -39,8 +39,7 @@ struct Propose: ParsableCommand {
     @Option(name: .long, help: "Output folder (default: notebooks-out/<scenario-name>-proposal).")
     var out: String?
 
-    @Option(name: .long, help: "Language of labels and headers: vi or en.")
-    var lang: Language = .vi
+    @OptionGroup var language: LanguageOption
 
     @Option(name: .long, help: "Files to write, comma-separated: md, csv.")
     var format: String = "md,csv"
@@ -91,7 +90,7 @@ struct Propose: ParsableCommand {
             }
             let proposal = try Proposal(study: study, plan: plan, policy: policy, years: chosenYears, confidence: confidence,
                                         threads: options.threads, timeLimitSeconds: timeLimit)
-            let files = ProposalReport(proposal: proposal, lang: lang).files(formats: try formats())
+            let files = ProposalReport(proposal: proposal, lang: language.lang).files(formats: try formats())
             let folder = out ?? "notebooks-out/\(sc.name)-proposal"
             try OutputFolder.write(files, to: folder, force: output.force)
             for f in files where f.name.hasSuffix(".md") { print("\(folder)/\(f.name)") }

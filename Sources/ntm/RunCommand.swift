@@ -88,8 +88,7 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: "Output folder (default: notebooks-out/<scenario-name>).")
     var out: String?
 
-    @Option(name: .long, help: "Language of labels: vi or en.")
-    var lang: Language = .vi
+    @OptionGroup var language: LanguageOption
 
     @OptionGroup var formats: FormatOptions
 
@@ -118,7 +117,7 @@ struct Run: ParsableCommand {
             lap("projection", " (\(model.C) communes × \(sc.draws) draws × \(model.years.count) years, \(options.threads) threads: "
                 + "\(formatNumber(units / max(took, 1e-9), decimals: 0)) commune·draw·years per second)")
             let folder = out ?? "notebooks-out/\(sc.name)"
-            let files = try RunReport(result: result, lang: lang, version: ntmVersion).files(formats: formats.list)
+            let files = try RunReport(result: result, lang: language.lang, version: ntmVersion).files(formats: formats.list)
             try OutputFolder.write(files, to: folder, force: output.force)
             lap("reports")
             // The file to open first: the summary, else the page, else whatever was written.
