@@ -14,7 +14,7 @@ typealias F8 = SIMD8<Float>
 /// year, so the engine does not carry it; its sums are its value times the draws (`fixedValue`). The noisy
 /// indicators come first, then the rest in catalogue order.
 struct Lanes: Sendable {
-    let K: Int, Kp: Int, W: Int
+    let Kp: Int, W: Int
     /// The indicator in each lane (`order.count` ≤ Kp), and each indicator's lane (−1 when it has none).
     let order: [Int], laneOf: [Int]
     /// Per lane: the indicator's criterion and eligibility group (0 in padding lanes: never read there).
@@ -33,7 +33,6 @@ struct Lanes: Sendable {
 
     /// - Parameter everyIndicator: a lane for every indicator in catalogue order (the layout the peer reads).
     init(model m: Model, everyIndicator: Bool = false) {
-        K = m.K
         let changes = (0..<m.K).map { k in
             everyIndicator || m.noisy.contains(k) || (m.maintained[k] && m.decay[k] > 0)
                 || m.years.indices.contains { y in

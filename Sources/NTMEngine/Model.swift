@@ -31,10 +31,6 @@ public struct Model: Sendable {
     let thresholds: [[[Float]]]
     /// A safety margin planners aim past a threshold: `model.planning_margin` years of noise, in points.
     let margin: [Float]
-    /// Indicators of each criterion as a bit mask (`maskWords` words per criterion): a criterion is met at a
-    /// tier when every bit of its mask is set in the commune's mask of indicators meeting that tier.
-    let criterionMask: [UInt64]
-    let maskWords: Int
     /// Eligibility of source s for indicator k's investment and upkeep (K × S, row-major).
     let eligible: [Float], eligibleUpkeep: [Float]
     /// Money per year index and source (million VND), after funding shocks.
@@ -196,16 +192,6 @@ public struct Model: Sendable {
             let typical = abs(dataset.provinceValue(ind) ?? 0)
             return Float(catalogue.model.planningMargin.value) * Float(n.isRelative ? n.value * typical : n.value) * ns
         }
-        let words = (K + 63) / 64
-        var masks = [UInt64](repeating: 0, count: J * words)
-        let indexOf = Dictionary(inds.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
-        for (j, crit) in catalogue.criteria.enumerated() {
-            for ind in crit.indicators {
-                let k = indexOf[ind.id]!
-                masks[j * words + k / 64] |= 1 << UInt64(k % 64)
-            }
-        }
-        criterionMask = masks; maskWords = words
         var el = [Float](repeating: 0, count: K * S), em = [Float](repeating: 0, count: K * S)
         for (k, ind) in inds.enumerated() {
             for (s, src) in catalogue.sources.enumerated() where ind.funding.contains(src.id) {
