@@ -311,15 +311,13 @@ struct BatchRunner {
                                 @inline(__always) func normal(_ h: UInt64, _ field: UInt64) -> Float {
                                     table[Int(truncatingIfNeeded: (h >> (12 * field)) & 0xFFF)]
                                 }
-                                while i + 5 <= noisyCount {
+                                // Whole hashes only: the last one's spare normals land in lanes without noise (or
+                                // the next commune's row, written after; the block has room past its end).
+                                while i < noisyCount {
                                     let h = CounterRNG.bits(key, word)
                                     out[i] = normal(h, 0); out[i + 1] = normal(h, 1); out[i + 2] = normal(h, 2)
                                     out[i + 3] = normal(h, 3); out[i + 4] = normal(h, 4)
                                     i += 5; word += 1
-                                }
-                                if i < noisyCount {
-                                    let h = CounterRNG.bits(key, word)
-                                    for f in 0..<(noisyCount - i) { out[i + f] = normal(h, UInt64(f)) }
                                 }
                             }
                         }
@@ -448,7 +446,8 @@ final class DrawState {
     let groupNeed: UnsafeMutablePointer<Float>
     /// 2 × W: investment and upkeep summed over communes.
     let acc: UnsafeMutablePointer<F8>
-    /// Normals of `noiseBlock` communes (Kp each, 0 in lanes without noise).
+    /// Normals of `noiseBlock` communes (Kp each; read only in the lanes of noisy indicators), and room for the
+    /// spare normals of the last commune's last hash.
     let noise: UnsafeMutablePointer<Float>
     static let noiseBlock = 32
     /// Every lane (padding lanes always meet).
@@ -469,7 +468,7 @@ final class DrawState {
         tier = buffer(C, 0); cost = buffer(C, 0); missing = buffer(C, 0); metTiers = buffer(C, 0); critStd = buffer(C, 0)
         groupNeed = buffer(C * m.groupCount, 0)
         acc = buffer(2 * lanes.W, F8(repeating: 0))
-        noise = buffer(Self.noiseBlock * Kp, 0)
+        noise = buffer(Self.noiseBlock * Kp + 4, 0)
         var all = LaneBits()
         for k in 0..<Kp { all.insert(k) }
         allLanes = all
