@@ -25,6 +25,9 @@ struct Lanes: Sendable {
     /// Noise: which lanes have it (and per chunk whether any does), relative and in points, and the last tenth
     /// of the range, over which it fades near the ceiling.
     let noisy: [SIMDMask<SIMD8<Int32>>], noisyChunk: [Bool]
+    /// The chunks holding a noisy lane come first (`noisyChunk`): their count. Past them nothing is random
+    /// within a year.
+    let noisyW: Int
     let noiseRel: [F8], noisePts: [F8], noiseFade: [F8]
     /// C × Kp: million VND per point at the start of the curve (1 in padding lanes).
     let costPerPoint: [Float]
@@ -58,6 +61,7 @@ struct Lanes: Sendable {
         maintained = pack(m.maintained.map { $0 ? 1 : 0 }, pad: 0)
         noisy = pack((0..<m.K).map { m.noisy.contains($0) ? Float(1) : 0 }, pad: 0).map { $0 .> 0 }
         noisyChunk = noisy.map { any($0) }
+        noisyW = noisyChunk.lastIndex(of: true).map { $0 + 1 } ?? 0
         noiseRel = pack(m.noiseRel, pad: 0)
         noisePts = pack(m.noisePts, pad: 0)
         noiseFade = pack((0..<m.K).map { 0.1 * (m.zHi[$0] - m.zLo[$0]) }, pad: 1)

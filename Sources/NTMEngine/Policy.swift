@@ -68,40 +68,46 @@ extension Policy {
             var take = [Double](repeating: 0, count: G * S)
             // The walk reads each commune's group needs in priority order, not memory order: gather the rows in
             // that order first (independent loads the processor overlaps), so the walk reads front to back.
-            var rows = [Float](repeating: 0, count: order.count * G)
-            rows.withUnsafeMutableBufferPointer { r in
+            let rows = [Float](unsafeUninitializedCapacity: order.count * G) { r, filled in
                 for (i, c) in order.enumerated() { for g in 0..<G { r[i * G + g] = n.groupNeed[c * G + g] } }
+                filled = order.count * G
             }
             restBudget.withUnsafeMutableBufferPointer { rb in
             m.groupSources.withUnsafeBufferPointer { gs in m.groupStart.withUnsafeBufferPointer { gStart in
             order.withUnsafeBufferPointer { ord in rows.withUnsafeBufferPointer { rows in
-                var trial = [Double](repeating: 0, count: S)
+                // A commune's package is paid straight from what is left; the sources it drew on are noted with
+                // what they held before, and put back as they were if the package cannot be paid in full.
+                var heldBefore = [Double](repeating: 0, count: S), drawnOn = [Int](repeating: 0, count: S)
+                var drawn = [Bool](repeating: false, count: S)
+                heldBefore.withUnsafeMutableBufferPointer { before in drawnOn.withUnsafeMutableBufferPointer { drawnOn in
+                drawn.withUnsafeMutableBufferPointer { drawn in
                 var sourcesLeft = 0
                 for x in rb where x > 0 { sourcesLeft += 1 }
                 for (i, c) in ord.enumerated() {
                     if sourcesLeft == 0 { break }
-                    var ok = true, touched = false
+                    var ok = true, sources = 0
                     for g in 0..<G {
                         let needG = Double(rows[i * G + g])
                         var rest = needG
                         guard rest > 0 else { continue }
-                        if !touched { for src in 0..<S { trial[src] = rb[src] }; touched = true }
                         for j in gStart[g]..<gStart[g + 1] {
                             let src = gs[j]
-                            guard trial[src] > 0 else { continue }
-                            let t = min(rest, trial[src])
-                            trial[src] -= t
+                            guard rb[src] > 0 else { continue }
+                            if !drawn[src] { drawn[src] = true; drawnOn[sources] = src; before[sources] = rb[src]; sources += 1 }
+                            let t = min(rest, rb[src])
+                            rb[src] -= t
                             rest -= t
                             if recordPaid { take[g * S + src] = t }
                             if rest <= 1e-9 { break }
                         }
                         if rest > 1e-6 * max(1, needG) { ok = false; break }
                     }
+                    for x in 0..<sources {
+                        let src = drawnOn[x]
+                        drawn[src] = false
+                        if !ok { rb[src] = before[x] } else if rb[src] <= 0 { sourcesLeft -= 1 }
+                    }
                     if ok {
-                        if touched {
-                            sourcesLeft = 0
-                            for src in 0..<S { rb[src] = trial[src]; if trial[src] > 0 { sourcesLeft += 1 } }
-                        }
                         funded[c] = true
                         if recordPaid {
                             // A group's money is spread over its indicators in proportion to their need.
@@ -113,6 +119,7 @@ extension Policy {
                     }
                     if recordPaid { for j in take.indices { take[j] = 0 } }
                 }
+                }}}
             }}}}}
         }
         // Investment already paid in full, per indicator (in commune order: the rows are read front to back).
@@ -182,7 +189,8 @@ enum RadixSort {
     static func sort(_ keys: inout [UInt64], _ payload: inout [Int32]) {
         let n = keys.count
         guard n > 1 else { return }
-        var k2 = [UInt64](repeating: 0, count: n), p2 = [Int32](repeating: 0, count: n)
+        var k2 = [UInt64](unsafeUninitializedCapacity: n) { _, filled in filled = n }
+        var p2 = [Int32](unsafeUninitializedCapacity: n) { _, filled in filled = n }
         var all: UInt64 = 0, any: UInt64 = ~0
         for k in keys { all |= k; any &= k }
         let varying = all ^ any, radix = 1 << Int(bits), mask = UInt64(radix - 1)

@@ -210,6 +210,14 @@ struct BatchRunner {
         /// C × Kp: the values after spending and decay, before noise.
         let z: [Float]
         let allocation: DrawAllocation
+        /// C × Kp: the same within bounds. In the chunks past the noisy ones (`Lanes.noisyW`) these are the
+        /// first year's final values in every draw, so the draws skip those chunks in the first year: they
+        /// take which lanes meet each tier from `fixedMeets` and `fixedTiers`, and their sums from here.
+        let clamped: [Float]
+        /// Per commune, in those chunks: the lanes meeting standard, and whether every lane meets advanced
+        /// (bit 1) and model (bit 2).
+        let fixedMeets: [LaneBits]
+        let fixedTiers: [UInt8]
     }
 
     static func plans(model m: Model, lanes: Lanes) -> [YearPlan] { m.years.indices.map { plan($0, model: m, lanes: lanes) } }
@@ -246,7 +254,26 @@ struct BatchRunner {
                                                goal: p.goal[min(Int(s.tier[c]), 2) * lanes.W + w], frac: frac[w], keep: keep[w]))
             }
         }
-        return FirstYear(z: Array(UnsafeBufferPointer(start: s.z, count: m.C * lanes.Kp)), allocation: a)
+        let Kp = lanes.Kp, W = lanes.W
+        var clamped = [Float](repeating: 0, count: m.C * Kp)
+        var fixedMeets = [LaneBits](repeating: LaneBits(), count: m.C), fixedTiers = [UInt8](repeating: 0, count: m.C)
+        for c in 0..<m.C {
+            var advanced = SIMDMask<SIMD8<Int32>>(repeating: true), model = advanced
+            for w in 0..<W {
+                let i = c * Kp + w * 8
+                var v = load8(s.z, i)
+                v = v.replacing(with: lanes.zLo[w], where: v .< lanes.zLo[w])
+                v = v.replacing(with: lanes.zHi[w], where: v .> lanes.zHi[w])
+                clamped.withUnsafeMutableBufferPointer { store8($0.baseAddress!, i, v) }
+                guard w >= lanes.noisyW else { continue }
+                fixedMeets[c].insert(laneBits(v .>= p.low[w]), chunk: w)
+                advanced = advanced .& (v .>= p.low[W + w])
+                model = model .& (v .>= p.low[2 * W + w])
+            }
+            fixedTiers[c] = (laneBits(advanced) == 0xFF ? 2 : 0) | (laneBits(model) == 0xFF ? 4 : 0)
+        }
+        return FirstYear(z: Array(UnsafeBufferPointer(start: s.z, count: m.C * Kp)), allocation: a,
+                         clamped: clamped, fixedMeets: fixedMeets, fixedTiers: fixedTiers)
     }
 
     /// Runs the batch's draws in `s` (a worker's state: every draw starts it afresh).
@@ -266,20 +293,32 @@ struct BatchRunner {
         var perDistrict = [Int](repeating: 0, count: nD)
         let table = CounterRNG.normalTable
 
+        // The first year's chunks past the noisy ones end the same in every draw (`FirstYear.clamped`): their
+        // sums are the value added once per draw, as the draws would.
+        let noisyW = lanes.noisyW
+        stats.indicatorSums[0].withUnsafeMutableBufferPointer { sB in first.clamped.withUnsafeBufferPointer { fB in
+            for c in 0..<C {
+                for w in noisyW..<W {
+                    let i = c * Kp + w * 8, v = load8(fB.baseAddress!, i)
+                    var sum = F8(repeating: 0)
+                    for _ in 0..<B { sum += v }
+                    store8(sB.baseAddress!, i, sum)
+                }
+            }
+        }}
+        // Without a cap on recognitions, communes are recognised one by one as pass 2 leaves them, and the next
+        // year's pass 1 follows at once, while the commune's values are in cache.
+        let fused = !m.cap.contains { $0 != nil }
+
         for d in 0..<B {
             let draw = firstDraw + d
             s.start(values: false)
             for i in 0..<nD { dRec[i] = m.districtRecognised0[i]; dMissing[i] = m.districtMissing0[i] }
             for yi in 0..<Y {
-                let p = plans[yi]
-                // The first year's pass 1 and allocation are the run's (`FirstYear`); later years' are the draw's.
-                let a: DrawAllocation
-                if yi == 0 {
-                    a = first.allocation
-                } else {
-                    s.needs(p)
-                    a = s.share(year: yi)
-                }
+                let p = plans[yi], hasNext = yi + 1 < Y, nextPlan = plans[min(yi + 1, Y - 1)]
+                // The first year's pass 1 and allocation are the run's (`FirstYear`); later years' pass 1 is done
+                // by the year before's loop below (or after it, when recognition is capped).
+                let a = yi == 0 ? first.allocation : s.share(year: yi)
                 if m.recordPaid { for i in 0..<(C * K * S) { stats.paid[yi][i] += a.paid[i] } }
                 for k in 0..<K { stats.spending[yi][k] += a.spent[k] }
                 for src in 0..<S {
@@ -289,16 +328,20 @@ struct BatchRunner {
                     stats.funding[yi][src * 4 + 3] += a.gap[src]
                 }
                 let frac = lanes.pack(a.fraction, pad: 0), keep = lanes.pack(a.fillUpkeep, pad: 1)
+                if fused && hasNext { s.beginNeeds() }
                 // Pass 2: spending and decay (the first year's from `FirstYear`), noise, bounds; the indicators
                 // meeting each tier; criteria met.
                 stats.indicatorSums[yi].withUnsafeMutableBufferPointer { sB in
                 first.z.withUnsafeBufferPointer { fB in
+                first.clamped.withUnsafeBufferPointer { clampedB in
                 table.withUnsafeBufferPointer { table in
                     let sums = sB.baseAddress!, spent = yi == 0 ? fB.baseAddress! : UnsafePointer(zP), noisyCount = m.noisy.count
+                    // The first year leaves the chunks past the noisy ones as `FirstYear` has them.
+                    let chunks = yi == 0 ? noisyW : W, clamped = clampedB.baseAddress!
                     for c in 0..<C {
                         let base = c * Kp, target = min(Int(s.tier[c]), 2) * W
                         let f = a.funded[c]
-                        // The normals of a block of communes, in the lanes of the noisy indicators (0 elsewhere),
+                        // The normals of a block of communes, in the lanes of the noisy indicators,
                         // written a block ahead so the vector loads below never wait on these scalar stores:
                         // normal i is CounterRNG.normal(key, i), drawn here one hash per five normals.
                         let slot = c % DrawState.noiseBlock
@@ -325,7 +368,7 @@ struct BatchRunner {
                         // whether every indicator does (vector ANDs, one horizontal test at the end).
                         var meets = LaneBits()
                         var advanced = SIMDMask<SIMD8<Int32>>(repeating: true), model = advanced
-                        for w in 0..<W {
+                        for w in 0..<chunks {
                             let i = base + w * 8
                             var v = yi == 0 ? load8(spent, i) : lanes.spend(load8(zP, i), i: i, w: w, need: nP, cpp: s.cpp, funded: f,
                                                                                 goal: p.goal[target + w], frac: frac[w], keep: keep[w])
@@ -346,15 +389,32 @@ struct BatchRunner {
                             advanced = advanced .& (v .>= p.low[W + w])
                             model = model .& (v .>= p.low[2 * W + w])
                         }
+                        var fixedTiers: UInt8 = 6
+                        if yi == 0 {
+                            for w in noisyW..<W { store8(zP, base + w * 8, load8(clamped, base + w * 8)) }
+                            meets = meets.union(first.fixedMeets[c])
+                            fixedTiers = first.fixedTiers[c]
+                        }
                         // Criteria met at standard: those with no indicator short of it.
                         let short = s.allLanes.subtracting(meets)
                         var lacking = LaneBits()
                         short.forEach { l in lacking.insert(lanes.criterionOf[l]) }
                         s.critStd[c] = Int32(J - lacking.count)
-                        s.metTiers[c] = (short.isEmpty ? 1 : 0) | (all(advanced) ? 2 : 0) | (all(model) ? 4 : 0)
+                        let met = (short.isEmpty ? 1 : 0) | (laneBits(advanced) == 0xFF ? 2 : 0) | (laneBits(model) == 0xFF ? 4 : 0)
+                        s.metTiers[c] = UInt8(met) & (fixedTiers | 1)
+                        if fused {
+                            recognise(commune: c, tier: s.tier, met: s.metTiers[c], key: p.recognitionKey, draw: draw)
+                            // The next year's pass 1, a block of communes at a time (while they are in cache).
+                            if hasNext && (slot == DrawState.noiseBlock - 1 || c == C - 1) {
+                                s.needs(nextPlan, communes: (c - slot)..<(c + 1))
+                            }
+                        }
                     }
-                }}}
-                recognise(s.tier, met: s.metTiers, year: p.year, key: p.recognitionKey, draw: draw)
+                }}}}
+                if !fused {
+                    recognise(s.tier, met: s.metTiers, year: p.year, key: p.recognitionKey, draw: draw)
+                    if hasNext { s.needs(nextPlan) }
+                }
                 // Districts: criteria completed with a yearly chance; recognised when all communes are standard.
                 for i in 0..<nD { perDistrict[i] = 0 }
                 for c in 0..<C where s.tier[c] >= 1 { perDistrict[m.districtOf[c]] += 1 }
@@ -386,6 +446,24 @@ struct BatchRunner {
             }
         }
         return stats
+    }
+
+    /// `recognise` for one commune, when no cap ties the communes together (the same steps, in the same order).
+    @inline(__always) func recognise(commune c: Int, tier: UnsafeMutablePointer<UInt8>, met: UInt8, key: UInt64, draw: Int) {
+        var t = Int(tier[c])
+        if m.lapseRevokes {
+            var kept = 0
+            while kept < t && met & (1 << UInt8(kept)) != 0 { kept += 1 }
+            t = kept
+        }
+        // Every tier up to and including the next one is met (most communes stop here, before any hash).
+        @inline(__always) func ready(_ t: Int) -> Bool { t < 3 && met & UInt8((1 << (t + 1)) - 1) == UInt8((1 << (t + 1)) - 1) }
+        if m.maxSteps > 0 && ready(t) {
+            let u = CounterRNG.uniforms(CounterRNG.key(yearKey: key, draw: draw, unit: c), 0).0
+            var steps = 0
+            while steps < m.maxSteps && ready(t) && u < m.recognitionP[t] { t += 1; steps += 1 }
+        }
+        tier[c] = UInt8(t)
     }
 
     /// Moves communes up the tiers: a commune may step to the next tier when it meets every criterion at every
@@ -490,12 +568,23 @@ final class DrawState {
     /// `groupNeed` and `missing`), and upkeep of what exists; investment and upkeep summed over communes, in
     /// commune order, in `acc`.
     func needs(_ p: BatchRunner.YearPlan) {
-        let C = m.C, G = m.groupCount, Kp = lanes.Kp, W = lanes.W
+        beginNeeds()
+        needs(p, communes: 0..<m.C)
+    }
+
+    /// Clears the sums pass 1 adds to, before its first commune.
+    func beginNeeds() {
+        for w in 0..<(2 * lanes.W) { acc[w] = F8(repeating: 0) }
+    }
+
+    /// Pass 1 for a range of communes (ranges go in order after `beginNeeds`).
+    func needs(_ p: BatchRunner.YearPlan, communes: Range<Int>) {
+        let G = m.groupCount, Kp = lanes.Kp, W = lanes.W
         // Packages are paid per eligibility group under the priority policy and under a plan.
         let grouped = m.policy == .closestToStandard || m.decisions != nil
         let zP = z, nP = need
-        for w in 0..<(2 * W) { acc[w] = F8(repeating: 0) }
-        for c in 0..<C {
+        if grouped { (groupNeed + communes.lowerBound * G).update(repeating: 0, count: communes.count * G) }
+        for c in communes {
             let base = c * Kp, target = min(Int(tier[c]), 2) * W
             var total: Float = 0
             var gaps = LaneBits()
@@ -523,7 +612,6 @@ final class DrawState {
             // One walk over the indicators with a gap: their need per eligibility group (for paying
             // packages) and, for the priority order, the criteria the commune still lacks.
             if grouped {
-                for g in 0..<G { groupNeed[c * G + g] = 0 }
                 var lacking = LaneBits()
                 gaps.forEach { l in
                     groupNeed[c * G + lanes.groupOf[l]] += nP[base + l]
@@ -588,6 +676,7 @@ struct LaneBits {
         if k < 64 { lo |= 1 << UInt64(k) } else { hi |= 1 << UInt64(k - 64) }
     }
     @inline(__always) func subtracting(_ o: LaneBits) -> LaneBits { LaneBits(lo: lo & ~o.lo, hi: hi & ~o.hi) }
+    @inline(__always) func union(_ o: LaneBits) -> LaneBits { LaneBits(lo: lo | o.lo, hi: hi | o.hi) }
     @inline(__always) var isEmpty: Bool { lo | hi == 0 }
     @inline(__always) var count: Int { lo.nonzeroBitCount + hi.nonzeroBitCount }
     /// Calls `body` with each lane in the set, in increasing order.
