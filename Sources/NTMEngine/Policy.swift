@@ -22,6 +22,8 @@ struct DrawNeeds {
     var laneNeed: UnsafeBufferPointer<Float>
     var stride: Int
     var lane: [Int]
+    /// C: the chunks of eight lanes holding needs (bit w); the rest of a row is not written and reads as 0.
+    var chunks: UnsafeBufferPointer<UInt16>
     /// C × G: the same summed per eligibility group.
     var groupNeed: UnsafeBufferPointer<Float>
     /// C: the whole package, and the criteria still lacking for the next tier (read by the priority order).
@@ -34,7 +36,7 @@ struct DrawNeeds {
     /// Commune c's investment need for indicator k.
     @inline(__always) func need(_ c: Int, _ k: Int) -> Float {
         let l = lane[k]
-        return l < 0 ? 0 : laneNeed[c * stride + l]
+        return l < 0 || chunks[c] & (1 << (l >> 3)) == 0 ? 0 : laneNeed[c * stride + l]
     }
 }
 
@@ -125,7 +127,15 @@ extension Policy {
         // Investment already paid in full, per indicator (in commune order: the rows are read front to back).
         var fullLane = [Double](repeating: 0, count: n.stride)
         fullLane.withUnsafeMutableBufferPointer { fl in
-            for c in 0..<C where funded[c] { for l in 0..<n.stride { fl[l] += Double(n.laneNeed[c * n.stride + l]) } }
+            for c in 0..<C where funded[c] {
+                var chunks = n.chunks[c]
+                while chunks != 0 {
+                    let w = chunks.trailingZeroBitCount
+                    let src = n.laneNeed.baseAddress! + c * n.stride + w * 8, dst = fl.baseAddress! + w * 8
+                    for j in 0..<8 { dst[j] += Double(src[j]) }
+                    chunks &= chunks - 1
+                }
+            }
         }
         let fullK = n.lane.map { $0 < 0 ? 0 : fullLane[$0] }
         // What is left, shared in proportion to the needs not yet funded (not under a plan).
