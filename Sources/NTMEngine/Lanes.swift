@@ -19,6 +19,8 @@ struct Lanes: Sendable {
     let order: [Int], laneOf: [Int]
     /// Per lane: the indicator's criterion and eligibility group (0 in padding lanes: never read there).
     let criterionOf: [Int], groupOf: [Int]
+    /// W × 256: the criteria of the lanes set in each byte of a chunk's lane bits (entry w << 8 | bits).
+    let chunkCriteria: [LaneBits]
     let asym: [F8], zHi: [F8], zLo: [F8]
     /// Decay where upkeep keeps an indicator (0 elsewhere), and 1 where it is maintained, 0 elsewhere.
     let decay: [F8], maintained: [F8]
@@ -53,6 +55,12 @@ struct Lanes: Sendable {
         laneOf = lane
         criterionOf = (0..<kp).map { $0 < ord.count ? m.criterionOf[ord[$0]] : 0 }
         groupOf = (0..<kp).map { $0 < ord.count ? m.groupOf[ord[$0]] : 0 }
+        let crit = criterionOf
+        chunkCriteria = (0..<(kp / 8 * 256)).map { e in
+            var set = LaneBits()
+            for bit in 0..<8 where (e & 0xFF) >> bit & 1 != 0 { set.insert(crit[(e >> 8) * 8 + bit]) }
+            return set
+        }
         func pack(_ v: [Float], pad: Float) -> [F8] { Self.pack(v, order: ord, Kp: kp, pad: pad) }
         asym = pack(m.asymptote, pad: 1)
         zHi = pack(m.zHi, pad: 0)

@@ -110,25 +110,38 @@ struct Accumulator {
     }
 
     mutating func merge(_ b: BatchStats) {
+        /// dst[i] += f(src[i]) over plain buffers (element-wise array writes would check uniqueness each time).
+        func add<T, U>(_ dst: inout [T], _ src: [U], _ f: (T, U) -> T) {
+            dst.withUnsafeMutableBufferPointer { d in src.withUnsafeBufferPointer { s in
+                for i in d.indices { d[i] = f(d[i], s[i]) }
+            }}
+        }
+        let batchSums = fixedBatchSums(draws: b.draws)
         for y in drawCounts.indices {
             drawCounts[y].append(contentsOf: b.drawCounts[y])
-            for i in communeCounts[y].indices { communeCounts[y][i] += Int64(b.communeCounts[y][i]) }
-            for i in districtCounts[y].indices { districtCounts[y][i] += Int64(b.districtCounts[y][i]) }
-            for i in funding[y].indices { funding[y][i] += b.funding[y][i] }
-            for i in spending[y].indices { spending[y][i] += b.spending[y][i] }
-            b.indicatorSums[y].withUnsafeBufferPointer { src in
-                laneSums[y].withUnsafeMutableBufferPointer { dst in
-                    for i in dst.indices { dst[i] += Double(src[i]) }
-                }
-            }
-            // An indicator without a lane kept its fixed value in every draw: summed as the engine sums in Float.
-            for i in fixedSums[y].indices {
-                var sum: Float = 0
-                for _ in 0..<b.draws { sum += fixed[i] }
-                fixedSums[y][i] += Double(sum)
-            }
-            for i in paid[y].indices { paid[y][i] += b.paid[y][i] }
+            add(&communeCounts[y], b.communeCounts[y]) { $0 + Int64($1) }
+            add(&districtCounts[y], b.districtCounts[y]) { $0 + Int64($1) }
+            add(&funding[y], b.funding[y], +)
+            add(&spending[y], b.spending[y], +)
+            add(&laneSums[y], b.indicatorSums[y]) { $0 + Double($1) }
+            // An indicator without a lane kept its fixed value in every draw: summed as the engine sums in Float
+            // (worked out once per batch size: every batch but the last has the same).
+            add(&fixedSums[y], batchSums, +)
+            add(&paid[y], b.paid[y], +)
         }
+    }
+
+    /// The fixed values summed `draws` times in Float, as a batch of that many draws sums them.
+    private var fixedBatch: (draws: Int, sums: [Double]) = (-1, [])
+    private mutating func fixedBatchSums(draws: Int) -> [Double] {
+        if fixedBatch.draws != draws {
+            fixedBatch = (draws, fixed.map { v in
+                var sum: Float = 0
+                for _ in 0..<draws { sum += v }
+                return Double(sum)
+            })
+        }
+        return fixedBatch.sums
     }
 
     /// Puts the sums in indicator order (C × K), once every batch is merged.
@@ -449,7 +462,7 @@ struct BatchRunner {
     }
 
     /// `recognise` for one commune, when no cap ties the communes together (the same steps, in the same order).
-    @inline(__always) func recognise(commune c: Int, tier: UnsafeMutablePointer<UInt8>, met: UInt8, key: UInt64, draw: Int) {
+    @_transparent func recognise(commune c: Int, tier: UnsafeMutablePointer<UInt8>, met: UInt8, key: UInt64, draw: Int) {
         var t = Int(tier[c])
         if m.lapseRevokes {
             var kept = 0
@@ -585,10 +598,11 @@ final class DrawState {
         let grouped = m.policy == .closestToStandard || m.decisions != nil
         let zP = z, nP = need
         if grouped { (groupNeed + communes.lowerBound * G).update(repeating: 0, count: communes.count * G) }
+        lanes.chunkCriteria.withUnsafeBufferPointer { chunkCriteria in
         for c in communes {
             let base = c * Kp, target = min(Int(tier[c]), 2) * W
             var total: Float = 0
-            var gaps = LaneBits()
+            var gaps = LaneBits(), lacking = LaneBits()
             var chunks: UInt16 = 0
             for w in 0..<W {
                 let i = base + w * 8
@@ -601,7 +615,9 @@ final class DrawState {
                     let a = lanes.asym[w] - v
                     let x = F8(repeating: 1).replacing(with: a / (a - gap), where: has)
                     let n = a * VMath.vlog(x) * cp
-                    gaps.insert(laneBits(has), chunk: w)
+                    let bits = laneBits(has)
+                    gaps.insert(bits, chunk: w)
+                    lacking = lacking.union(chunkCriteria[w << 8 | Int(bits)])
                     total += n.sum()
                     store8(nP, i, n)
                     chunks |= 1 << w
@@ -615,13 +631,10 @@ final class DrawState {
             // One walk over the indicators with a gap: their need per eligibility group (for paying
             // packages) and, for the priority order, the criteria the commune still lacks.
             if grouped {
-                var lacking = LaneBits()
-                gaps.forEach { l in
-                    groupNeed[c * G + lanes.groupOf[l]] += nP[base + l]
-                    lacking.insert(lanes.criterionOf[l])
-                }
+                gaps.forEach { l in groupNeed[c * G + lanes.groupOf[l]] += nP[base + l] }
                 missing[c] = UInt8(min(lacking.count, 255))
             }
+        }
         }
     }
 
