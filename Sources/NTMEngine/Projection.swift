@@ -349,6 +349,9 @@ struct BatchRunner {
                 first.clamped.withUnsafeBufferPointer { clampedB in
                 table.withUnsafeBufferPointer { table in
                     let sums = sB.baseAddress!, spent = yi == 0 ? fB.baseAddress! : UnsafePointer(zP), noisyCount = m.noisy.count
+                    // Local copies: the loop's raw stores could alias the runner's fields, which would have the
+                    // constants reloaded commune after commune.
+                    let lanes = self.lanes, p = p, frac = frac, keep = keep, allLanes = s.allLanes
                     // The first year leaves the chunks past the noisy ones as `FirstYear` has them.
                     let chunks = yi == 0 ? noisyW : W, clamped = clampedB.baseAddress!
                     for c in 0..<C {
@@ -409,7 +412,7 @@ struct BatchRunner {
                             fixedTiers = first.fixedTiers[c]
                         }
                         // Criteria met at standard: those with no indicator short of it.
-                        let short = s.allLanes.subtracting(meets)
+                        let short = allLanes.subtracting(meets)
                         var lacking = LaneBits()
                         short.forEach { l in lacking.insert(lanes.criterionOf[l]) }
                         s.critStd[c] = Int32(J - lacking.count)
@@ -597,6 +600,9 @@ final class DrawState {
         // Packages are paid per eligibility group under the priority policy and under a plan.
         let grouped = m.policy == .closestToStandard || m.decisions != nil
         let zP = z, nP = need
+        // Local copies: the loop's raw stores could alias this object's fields, which would have them reloaded.
+        let lanes = self.lanes, cpp = self.cpp, acc = self.acc, tier = self.tier, cost = self.cost, missing = self.missing
+        let needChunks = self.needChunks, groupNeed = self.groupNeed, maintShare = self.maintShare
         if grouped { (groupNeed + communes.lowerBound * G).update(repeating: 0, count: communes.count * G) }
         lanes.chunkCriteria.withUnsafeBufferPointer { chunkCriteria in
         for c in communes {
