@@ -30,9 +30,7 @@ let package = Package(
         // The Monte Carlo kernel's loops index plain buffers whose bounds are set up front, eight indicators at a
         // time: built without overflow and bounds checks (-Ounchecked) and for AVX2 (every machine this project
         // runs on has it), so eight Floats are one vector instruction (see Benchmarks/RESULTS.md).
-        // The one C step of the kernel: normals unpacked with AVX2 gathers, which Swift cannot call.
-        .target(name: "CNormals", cSettings: [.unsafeFlags(["-O3", "-mavx2"])]),
-        .target(name: "NTMEngine", dependencies: ["NTMCatalogue", "CNormals",
+        .target(name: "NTMEngine", dependencies: ["NTMCatalogue",
                                                   .product(name: "Yams", package: "Yams")],
                 swiftSettings: [.unsafeFlags(["-Ounchecked", "-target-cpu", "haswell"])]),
         .systemLibrary(name: "CGLPK", path: "Sources/CGLPK", providers: [.apt(["libglpk-dev"])]),

@@ -1,4 +1,3 @@
-import CNormals
 import Foundation
 
 /// Counter-based random numbers: every number is a pure function of (seed, stream, year, draw, commune,
@@ -59,13 +58,6 @@ public struct CounterRNG: Sendable {
     @inline(__always) public static func normal(_ key: UInt64, _ i: Int) -> Float {
         let h = bits(key, i / 5)
         return normalTable[Int(truncatingIfNeeded: (h >> UInt64(12 * (i % 5))) & 0xFFF)]
-    }
-
-    /// Normals 0 ..< 20 under `key` at once (`out` has room for 20): `normal(key, i)` for each i, bit for bit,
-    /// with the hashes as one AVX2 vector and the table lookups as gathers (the engine's pass 2 draws its noise
-    /// so).
-    public static func normals20(_ key: UInt64, into out: UnsafeMutablePointer<Float>) {
-        normalTable.withUnsafeBufferPointer { ntm_normals20(key, $0.baseAddress!, out) }
     }
 
     /// Normal quantiles at (i + 0.5) / 4,096, i = 0 … 4,095, scaled to unit variance.

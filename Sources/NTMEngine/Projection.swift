@@ -1,4 +1,3 @@
-import CNormals
 import Foundation
 import NTMCatalogue
 
@@ -372,9 +371,7 @@ struct BatchRunner {
                                     table[Int(truncatingIfNeeded: (h >> (12 * field)) & 0xFFF)]
                                 }
                                 // Whole hashes only: the last one's spare normals land in lanes without noise (or
-                                // the next commune's row, written after; the block has room past its end). Up to
-                                // twenty, the C kernel draws them with vector instructions (the same numbers).
-                                if noisyCount <= 20 { ntm_normals20(key, table.baseAddress!, out); continue }
+                                // the next commune's row, written after; the block has room past its end).
                                 while i < noisyCount {
                                     let h = CounterRNG.bits(key, word)
                                     out[i] = normal(h, 0); out[i + 1] = normal(h, 1); out[i + 2] = normal(h, 2)
@@ -545,7 +542,7 @@ final class DrawState {
     /// 2 × W: investment and upkeep summed over communes.
     let acc: UnsafeMutablePointer<F8>
     /// Normals of `noiseBlock` communes (Kp each; read only in the lanes of noisy indicators), and room for the
-    /// spare normals of the last commune (up to twenty normals are drawn at a time).
+    /// spare normals of the last commune's last hash.
     let noise: UnsafeMutablePointer<Float>
     static let noiseBlock = 32
     /// Every lane (padding lanes always meet).
@@ -566,7 +563,7 @@ final class DrawState {
         tier = buffer(C, 0); cost = buffer(C, 0); missing = buffer(C, 0); metTiers = buffer(C, 0); critStd = buffer(C, 0)
         groupNeed = buffer(C * m.groupCount, 0)
         acc = buffer(2 * lanes.W, F8(repeating: 0))
-        noise = buffer(Self.noiseBlock * Kp + 20, 0)
+        noise = buffer(Self.noiseBlock * Kp + 4, 0)
         var all = LaneBits()
         for k in 0..<Kp { all.insert(k) }
         allLanes = all

@@ -427,16 +427,6 @@ final class ProjectionTests: XCTestCase {
         XCTAssertEqual(CounterRNG.normal(k, 7), CounterRNG.normal(k, 7))
     }
 
-    /// The vector kernel draws the very normals `CounterRNG.normal` draws, over many keys.
-    func testTwentyNormalsAtOnceAreTheScalarOnes() {
-        var out = [Float](repeating: .nan, count: 20)
-        for draw in 0..<2_000 {
-            let key = CounterRNG(seed: 11).key(.noise, year: 2025, draw: draw, unit: draw % 97)
-            out.withUnsafeMutableBufferPointer { CounterRNG.normals20(key, into: $0.baseAddress!) }
-            for i in 0..<20 { XCTAssertEqual(out[i].bitPattern, CounterRNG.normal(key, i).bitPattern, "draw \(draw), normal \(i)") }
-        }
-    }
-
     /// The normal table: symmetric, unit variance, cells of equal probability (the quantiles rise), and
     /// AS 241 where it can be checked by hand.
     func testNormalTableIsAStandardNormal() {
