@@ -22,8 +22,6 @@ struct DrawNeeds {
     var laneNeed: UnsafeBufferPointer<Float>
     var stride: Int
     var lane: [Int]
-    /// C: the chunks of eight lanes holding needs (bit w); the rest of a row is not written and reads as 0.
-    var chunks: UnsafeBufferPointer<UInt16>
     /// C × G: the same summed per eligibility group.
     var groupNeed: UnsafeBufferPointer<Float>
     /// C: the whole package, and the criteria still lacking for the next tier (read by the priority order).
@@ -36,7 +34,7 @@ struct DrawNeeds {
     /// Commune c's investment need for indicator k.
     @inline(__always) func need(_ c: Int, _ k: Int) -> Float {
         let l = lane[k]
-        return l < 0 || chunks[c] & (1 << (l >> 3)) == 0 ? 0 : laneNeed[c * stride + l]
+        return l < 0 ? 0 : laneNeed[c * stride + l]
     }
 }
 
@@ -77,39 +75,33 @@ extension Policy {
             restBudget.withUnsafeMutableBufferPointer { rb in
             m.groupSources.withUnsafeBufferPointer { gs in m.groupStart.withUnsafeBufferPointer { gStart in
             order.withUnsafeBufferPointer { ord in rows.withUnsafeBufferPointer { rows in
-                // A commune's package is paid straight from what is left; the sources it drew on are noted with
-                // what they held before, and put back as they were if the package cannot be paid in full.
-                var heldBefore = [Double](repeating: 0, count: S), drawnOn = [Int](repeating: 0, count: S)
-                var drawn = [Bool](repeating: false, count: S)
-                heldBefore.withUnsafeMutableBufferPointer { before in drawnOn.withUnsafeMutableBufferPointer { drawnOn in
-                drawn.withUnsafeMutableBufferPointer { drawn in
+                var trial = [Double](repeating: 0, count: S)
                 var sourcesLeft = 0
                 for x in rb where x > 0 { sourcesLeft += 1 }
                 for (i, c) in ord.enumerated() {
                     if sourcesLeft == 0 { break }
-                    var ok = true, sources = 0
+                    var ok = true, touched = false
                     for g in 0..<G {
                         let needG = Double(rows[i * G + g])
                         var rest = needG
                         guard rest > 0 else { continue }
+                        if !touched { for src in 0..<S { trial[src] = rb[src] }; touched = true }
                         for j in gStart[g]..<gStart[g + 1] {
                             let src = gs[j]
-                            guard rb[src] > 0 else { continue }
-                            if !drawn[src] { drawn[src] = true; drawnOn[sources] = src; before[sources] = rb[src]; sources += 1 }
-                            let t = min(rest, rb[src])
-                            rb[src] -= t
+                            guard trial[src] > 0 else { continue }
+                            let t = min(rest, trial[src])
+                            trial[src] -= t
                             rest -= t
                             if recordPaid { take[g * S + src] = t }
                             if rest <= 1e-9 { break }
                         }
                         if rest > 1e-6 * max(1, needG) { ok = false; break }
                     }
-                    for x in 0..<sources {
-                        let src = drawnOn[x]
-                        drawn[src] = false
-                        if !ok { rb[src] = before[x] } else if rb[src] <= 0 { sourcesLeft -= 1 }
-                    }
                     if ok {
+                        if touched {
+                            sourcesLeft = 0
+                            for src in 0..<S { rb[src] = trial[src]; if trial[src] > 0 { sourcesLeft += 1 } }
+                        }
                         funded[c] = true
                         if recordPaid {
                             // A group's money is spread over its indicators in proportion to their need.
@@ -121,21 +113,12 @@ extension Policy {
                     }
                     if recordPaid { for j in take.indices { take[j] = 0 } }
                 }
-                }}}
             }}}}}
         }
         // Investment already paid in full, per indicator (in commune order: the rows are read front to back).
         var fullLane = [Double](repeating: 0, count: n.stride)
         fullLane.withUnsafeMutableBufferPointer { fl in
-            for c in 0..<C where funded[c] {
-                var chunks = n.chunks[c]
-                while chunks != 0 {
-                    let w = chunks.trailingZeroBitCount
-                    let src = n.laneNeed.baseAddress! + c * n.stride + w * 8, dst = fl.baseAddress! + w * 8
-                    for j in 0..<8 { dst[j] += Double(src[j]) }
-                    chunks &= chunks - 1
-                }
-            }
+            for c in 0..<C where funded[c] { for l in 0..<n.stride { fl[l] += Double(n.laneNeed[c * n.stride + l]) } }
         }
         let fullK = n.lane.map { $0 < 0 ? 0 : fullLane[$0] }
         // What is left, shared in proportion to the needs not yet funded (not under a plan).

@@ -263,7 +263,7 @@ struct BatchRunner {
         for c in 0..<m.C {
             for w in 0..<lanes.W {
                 let i = c * lanes.Kp + w * 8
-                store8(s.z, i, lanes.spend(load8(s.z, i), i: i, w: w, need: s.need, has: s.needChunks[c] & (1 << w) != 0, cpp: s.cpp, funded: a.funded[c],
+                store8(s.z, i, lanes.spend(load8(s.z, i), i: i, w: w, need: s.need, cpp: s.cpp, funded: a.funded[c],
                                                goal: p.goal[min(Int(s.tier[c]), 2) * lanes.W + w], frac: frac[w], keep: keep[w]))
             }
         }
@@ -356,7 +356,7 @@ struct BatchRunner {
                     let chunks = yi == 0 ? noisyW : W, clamped = clampedB.baseAddress!
                     for c in 0..<C {
                         let base = c * Kp, target = min(Int(s.tier[c]), 2) * W
-                        let f = a.funded[c], needChunks = yi == 0 ? 0 : s.needChunks[c]
+                        let f = a.funded[c]
                         // The normals of a block of communes, in the lanes of the noisy indicators,
                         // written a block ahead so the vector loads below never wait on these scalar stores:
                         // normal i is CounterRNG.normal(key, i), drawn here one hash per five normals.
@@ -386,7 +386,7 @@ struct BatchRunner {
                         var advanced = SIMDMask<SIMD8<Int32>>(repeating: true), model = advanced
                         for w in 0..<chunks {
                             let i = base + w * 8
-                            var v = yi == 0 ? load8(spent, i) : lanes.spend(load8(zP, i), i: i, w: w, need: nP, has: needChunks & (1 << w) != 0, cpp: s.cpp, funded: f,
+                            var v = yi == 0 ? load8(spent, i) : lanes.spend(load8(zP, i), i: i, w: w, need: nP, cpp: s.cpp, funded: f,
                                                                                 goal: p.goal[target + w], frac: frac[w], keep: keep[w])
                             // Noise, relative or in points, fading over the last tenth of the range (a network
                             // that is complete does not randomly lose its last points).
@@ -529,9 +529,8 @@ final class DrawState {
     let m: Model
     let lanes: Lanes
     let maintShare: Float
-    /// C × Kp: the draw's oriented values, and what closing each gap would cost (pass 1). Pass 1 writes a
-    /// commune's needs only in the chunks with a gap, bit w of `needChunks` (per commune); elsewhere the need is 0.
-    let z: UnsafeMutablePointer<Float>, need: UnsafeMutablePointer<Float>, needChunks: UnsafeMutablePointer<UInt16>
+    /// C × Kp: the draw's oriented values, and what closing each gap would cost (pass 1).
+    let z: UnsafeMutablePointer<Float>, need: UnsafeMutablePointer<Float>
     /// C × Kp: `Lanes.costPerPoint`, copied where the hot loops can read it without a closure.
     let cpp: UnsafeMutablePointer<Float>
     /// C: tiers; per commune, pass 1's package cost and criteria lacking, pass 2's tiers met and criteria met.
@@ -557,7 +556,7 @@ final class DrawState {
         func buffer<T>(_ n: Int, _ v: T) -> UnsafeMutablePointer<T> {
             let p = UnsafeMutablePointer<T>.allocate(capacity: max(n, 1)); p.initialize(repeating: v, count: max(n, 1)); return p
         }
-        z = buffer(C * Kp, 0); need = buffer(C * Kp, 0); needChunks = buffer(C, 0)
+        z = buffer(C * Kp, 0); need = buffer(C * Kp, 0)
         cpp = buffer(C * Kp, 0)
         for i in 0..<(C * Kp) { cpp[i] = lanes.costPerPoint[i] }
         tier = buffer(C, 0); cost = buffer(C, 0); missing = buffer(C, 0); metTiers = buffer(C, 0); critStd = buffer(C, 0)
@@ -570,7 +569,7 @@ final class DrawState {
     }
 
     deinit {
-        z.deallocate(); need.deallocate(); needChunks.deallocate(); cpp.deallocate(); tier.deallocate(); cost.deallocate(); missing.deallocate()
+        z.deallocate(); need.deallocate(); cpp.deallocate(); tier.deallocate(); cost.deallocate(); missing.deallocate()
         metTiers.deallocate(); critStd.deallocate(); groupNeed.deallocate(); acc.deallocate()
         noise.deallocate()
     }
@@ -602,14 +601,13 @@ final class DrawState {
         let zP = z, nP = need
         // Local copies: the loop's raw stores could alias this object's fields, which would have them reloaded.
         let lanes = self.lanes, cpp = self.cpp, acc = self.acc, tier = self.tier, cost = self.cost, missing = self.missing
-        let needChunks = self.needChunks, groupNeed = self.groupNeed, maintShare = self.maintShare
+        let groupNeed = self.groupNeed, maintShare = self.maintShare
         if grouped { (groupNeed + communes.lowerBound * G).update(repeating: 0, count: communes.count * G) }
         lanes.chunkCriteria.withUnsafeBufferPointer { chunkCriteria in
         for c in communes {
             let base = c * Kp, target = min(Int(tier[c]), 2) * W
             var total: Float = 0
             var gaps = LaneBits(), lacking = LaneBits()
-            var chunks: UInt16 = 0
             for w in 0..<W {
                 let i = base + w * 8
                 let v = load8(zP, i) * (1 + p.rel[w]) + p.pts[w] + p.once[w]
@@ -617,22 +615,21 @@ final class DrawState {
                 let gap = p.goal[target + w] - v
                 let has = gap .> 0
                 let cp = load8(cpp, i)
-                if any(has) { // many chunks have no gap: no logarithm, and their need is not stored
+                var n = F8(repeating: 0)
+                if any(has) { // many chunks have no gap: skip the logarithm
                     let a = lanes.asym[w] - v
                     let x = F8(repeating: 1).replacing(with: a / (a - gap), where: has)
-                    let n = a * VMath.vlog(x) * cp
+                    n = a * VMath.vlog(x) * cp
                     let bits = laneBits(has)
                     gaps.insert(bits, chunk: w)
                     lacking = lacking.union(chunkCriteria[w << 8 | Int(bits)])
                     total += n.sum()
-                    store8(nP, i, n)
-                    chunks |= 1 << w
-                    acc[w] += n
                 }
+                store8(nP, i, n)
                 let u = F8(repeating: 0).replacing(with: maintShare * v * cp, where: (lanes.maintained[w] .> 0) .& (v .> 0))
+                acc[w] += n
                 acc[W + w] += u
             }
-            needChunks[c] = chunks
             cost[c] = total
             // One walk over the indicators with a gap: their need per eligibility group (for paying
             // packages) and, for the priority order, the criteria the commune still lacks.
@@ -653,7 +650,6 @@ final class DrawState {
         }
         return m.policy.allocate(
             DrawNeeds(laneNeed: UnsafeBufferPointer(start: need, count: C * lanes.Kp), stride: lanes.Kp, lane: lanes.laneOf,
-                      chunks: UnsafeBufferPointer(start: needChunks, count: C),
                       groupNeed: UnsafeBufferPointer(start: groupNeed, count: C * G),
                       cost: UnsafeBufferPointer(start: cost, count: C), missing: UnsafeBufferPointer(start: missing, count: C),
                       needTotal: total(0), upkeepTotal: total(W)),
@@ -667,12 +663,10 @@ extension Lanes {
     /// chunk `w` at offset `i` of a draw's state. A commune funded in full spends exactly what closes each gap
     /// to its goal (`goal`: this chunk's goals for the commune's next tier), so its values become the goals:
     /// the closed form of the same curve, without the exponential.
-    @_transparent func spend(_ v0: F8, i: Int, w: Int, need: UnsafeMutablePointer<Float>, has: Bool, cpp: UnsafeMutablePointer<Float>,
+    @_transparent func spend(_ v0: F8, i: Int, w: Int, need: UnsafeMutablePointer<Float>, cpp: UnsafeMutablePointer<Float>,
                              funded: Bool, goal: F8, frac: F8, keep: F8) -> F8 {
         var v = v0
-        if !has {
-            // No gap in this chunk: nothing to spend.
-        } else if funded {
+        if funded {
             v = v.replacing(with: goal, where: (v .< goal) .& (load8(need, i) .> 0))
         } else {
             let spend = load8(need, i) * frac
