@@ -24,14 +24,15 @@ public struct Projection: Sendable {
         let batches = (draws + b - 1) / b
         let lanes = Lanes(model: model), plans = BatchRunner.plans(model: model, lanes: lanes)
         let merger = OrderedMerger(Accumulator(model: model, lanes: lanes))
-        let first = BatchRunner.firstYear(model: model, lanes: lanes, plan: plans[0])
+        let cpp = CostPerPoint(lanes)
+        let first = BatchRunner.firstYear(model: model, lanes: lanes, plan: plans[0], costPerPoint: cpp)
         let done = Counter()
         let workers = max(1, min(threads, batches))
         // Workers take the next batch as they free up (a busy core does not hold the others back); the merge
         // order is the batch order whatever took which.
         let next = Counter()
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            let state = DrawState(model: model, lanes: lanes) // one per worker, reused batch after batch
+            let state = DrawState(model: model, lanes: lanes, costPerPoint: cpp) // one per worker, reused batch after batch
             while true {
                 let i = next.increment() - 1
                 guard i < batches else { break }
@@ -220,13 +221,12 @@ struct BatchRunner {
     /// spending and decay come out the same in every draw: they are worked out once per run, and each draw
     /// goes on from there with its own noise. The numbers are exactly those of working them out draw by draw.
     struct FirstYear {
-        /// C × Kp: the values after spending and decay, before noise.
+        /// C × Kp: in the noisy chunks, the values after spending and decay, before noise. In the chunks past
+        /// them (`Lanes.noisyW`) the same within bounds: these are the first year's final values in every draw,
+        /// so the draws skip those chunks in the first year: they take which lanes meet each tier from
+        /// `fixedMeets` and `fixedTiers`, and their values and sums from here.
         let z: [Float]
         let allocation: DrawAllocation
-        /// C × Kp: the same within bounds. In the chunks past the noisy ones (`Lanes.noisyW`) these are the
-        /// first year's final values in every draw, so the draws skip those chunks in the first year: they
-        /// take which lanes meet each tier from `fixedMeets` and `fixedTiers`, and their sums from here.
-        let clamped: [Float]
         /// Per commune, in those chunks: the lanes meeting standard, and whether every lane meets advanced
         /// (bit 1) and model (bit 2).
         let fixedMeets: [LaneBits]
@@ -254,8 +254,8 @@ struct BatchRunner {
                         districtKey: m.rng.yearKey(.district, year: year))
     }
 
-    static func firstYear(model m: Model, lanes: Lanes, plan p: YearPlan) -> FirstYear {
-        let s = DrawState(model: m, lanes: lanes)
+    static func firstYear(model m: Model, lanes: Lanes, plan p: YearPlan, costPerPoint: CostPerPoint) -> FirstYear {
+        let s = DrawState(model: m, lanes: lanes, costPerPoint: costPerPoint)
         s.start(values: true)
         s.needs(p)
         let a = s.share(year: 0)
@@ -268,17 +268,16 @@ struct BatchRunner {
             }
         }
         let Kp = lanes.Kp, W = lanes.W
-        var clamped = [Float](repeating: 0, count: m.C * Kp)
         var fixedMeets = [LaneBits](repeating: LaneBits(), count: m.C), fixedTiers = [UInt8](repeating: 0, count: m.C)
         for c in 0..<m.C {
             var advanced = SIMDMask<SIMD8<Int32>>(repeating: true), model = advanced
             for w in 0..<W {
                 let i = c * Kp + w * 8
+                guard w >= lanes.noisyW else { continue }
                 var v = load8(s.z, i)
                 v = v.replacing(with: lanes.zLo[w], where: v .< lanes.zLo[w])
                 v = v.replacing(with: lanes.zHi[w], where: v .> lanes.zHi[w])
-                clamped.withUnsafeMutableBufferPointer { store8($0.baseAddress!, i, v) }
-                guard w >= lanes.noisyW else { continue }
+                store8(s.z, i, v)
                 fixedMeets[c].insert(laneBits(v .>= p.low[w]), chunk: w)
                 advanced = advanced .& (v .>= p.low[W + w])
                 model = model .& (v .>= p.low[2 * W + w])
@@ -286,7 +285,7 @@ struct BatchRunner {
             fixedTiers[c] = (laneBits(advanced) == 0xFF ? 2 : 0) | (laneBits(model) == 0xFF ? 4 : 0)
         }
         return FirstYear(z: Array(UnsafeBufferPointer(start: s.z, count: m.C * Kp)), allocation: a,
-                         clamped: clamped, fixedMeets: fixedMeets, fixedTiers: fixedTiers)
+                         fixedMeets: fixedMeets, fixedTiers: fixedTiers)
     }
 
     /// Runs the batch's draws in `s` (a worker's state: every draw starts it afresh).
@@ -306,10 +305,10 @@ struct BatchRunner {
         var perDistrict = [Int](repeating: 0, count: nD)
         let table = CounterRNG.normalTable
 
-        // The first year's chunks past the noisy ones end the same in every draw (`FirstYear.clamped`): their
+        // The first year's chunks past the noisy ones end the same in every draw (`FirstYear.z`): their
         // sums are the value added once per draw, as the draws would.
         let noisyW = lanes.noisyW
-        stats.indicatorSums[0].withUnsafeMutableBufferPointer { sB in first.clamped.withUnsafeBufferPointer { fB in
+        stats.indicatorSums[0].withUnsafeMutableBufferPointer { sB in first.z.withUnsafeBufferPointer { fB in
             for c in 0..<C {
                 for w in noisyW..<W {
                     let i = c * Kp + w * 8, v = load8(fB.baseAddress!, i)
@@ -346,14 +345,13 @@ struct BatchRunner {
                 // meeting each tier; criteria met.
                 stats.indicatorSums[yi].withUnsafeMutableBufferPointer { sB in
                 first.z.withUnsafeBufferPointer { fB in
-                first.clamped.withUnsafeBufferPointer { clampedB in
                 table.withUnsafeBufferPointer { table in
                     let sums = sB.baseAddress!, spent = yi == 0 ? fB.baseAddress! : UnsafePointer(zP), noisyCount = m.noisy.count
                     // Local copies: the loop's raw stores could alias the runner's fields, which would have the
                     // constants reloaded commune after commune.
                     let lanes = self.lanes, p = p, frac = frac, keep = keep, allLanes = s.allLanes
                     // The first year leaves the chunks past the noisy ones as `FirstYear` has them.
-                    let chunks = yi == 0 ? noisyW : W, clamped = clampedB.baseAddress!
+                    let chunks = yi == 0 ? noisyW : W, clamped = fB.baseAddress!
                     for c in 0..<C {
                         let base = c * Kp, target = min(Int(s.tier[c]), 2) * W
                         let f = a.funded[c]
@@ -426,7 +424,7 @@ struct BatchRunner {
                             }
                         }
                     }
-                }}}}
+                }}}
                 if !fused {
                     recognise(s.tier, met: s.metTiers, year: p.year, key: p.recognitionKey, draw: draw)
                     if hasNext { s.needs(nextPlan) }
@@ -525,14 +523,27 @@ struct BatchRunner {
 
 /// One draw's state and the scratch of its passes, reused draw after draw, in plain buffers (arrays would
 /// check uniqueness on every write).
+/// `Lanes.costPerPoint` in a plain buffer that the workers share (read only), so the hot loops read it without a
+/// closure and the run holds one copy.
+final class CostPerPoint: @unchecked Sendable {
+    let values: UnsafeMutablePointer<Float>
+    init(_ lanes: Lanes) {
+        values = .allocate(capacity: max(lanes.costPerPoint.count, 1))
+        values.initialize(repeating: 1, count: max(lanes.costPerPoint.count, 1))
+        for (i, v) in lanes.costPerPoint.enumerated() { values[i] = v }
+    }
+    deinit { values.deallocate() }
+}
+
 final class DrawState {
     let m: Model
     let lanes: Lanes
     let maintShare: Float
     /// C × Kp: the draw's oriented values, and what closing each gap would cost (pass 1).
     let z: UnsafeMutablePointer<Float>, need: UnsafeMutablePointer<Float>
-    /// C × Kp: `Lanes.costPerPoint`, copied where the hot loops can read it without a closure.
+    /// C × Kp: `Lanes.costPerPoint` in a plain buffer, one for all workers (see `CostPerPoint`).
     let cpp: UnsafeMutablePointer<Float>
+    private let cppOwner: CostPerPoint
     /// C: tiers; per commune, pass 1's package cost and criteria lacking, pass 2's tiers met and criteria met.
     let tier: UnsafeMutablePointer<UInt8>, cost: UnsafeMutablePointer<Float>, missing: UnsafeMutablePointer<UInt8>
     let metTiers: UnsafeMutablePointer<UInt8>, critStd: UnsafeMutablePointer<Int32>
@@ -547,7 +558,7 @@ final class DrawState {
     /// Every lane (padding lanes always meet).
     let allLanes: LaneBits
 
-    init(model m: Model, lanes: Lanes) {
+    init(model m: Model, lanes: Lanes, costPerPoint: CostPerPoint) {
         precondition(lanes.order.prefix(m.noisy.count).elementsEqual(m.noisy), "the engine's layout puts the noisy indicators first")
         self.m = m
         self.lanes = lanes
@@ -557,8 +568,8 @@ final class DrawState {
             let p = UnsafeMutablePointer<T>.allocate(capacity: max(n, 1)); p.initialize(repeating: v, count: max(n, 1)); return p
         }
         z = buffer(C * Kp, 0); need = buffer(C * Kp, 0)
-        cpp = buffer(C * Kp, 0)
-        for i in 0..<(C * Kp) { cpp[i] = lanes.costPerPoint[i] }
+        cppOwner = costPerPoint
+        cpp = costPerPoint.values
         tier = buffer(C, 0); cost = buffer(C, 0); missing = buffer(C, 0); metTiers = buffer(C, 0); critStd = buffer(C, 0)
         groupNeed = buffer(C * m.groupCount, 0)
         acc = buffer(2 * lanes.W, F8(repeating: 0))
@@ -569,7 +580,7 @@ final class DrawState {
     }
 
     deinit {
-        z.deallocate(); need.deallocate(); cpp.deallocate(); tier.deallocate(); cost.deallocate(); missing.deallocate()
+        z.deallocate(); need.deallocate(); tier.deallocate(); cost.deallocate(); missing.deallocate()
         metTiers.deallocate(); critStd.deallocate(); groupNeed.deallocate(); acc.deallocate()
         noise.deallocate()
     }
