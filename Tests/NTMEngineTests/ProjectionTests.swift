@@ -427,6 +427,36 @@ final class ProjectionTests: XCTestCase {
         XCTAssertEqual(CounterRNG.normal(k, 7), CounterRNG.normal(k, 7))
     }
 
+    /// Without a cap the engine recognises communes one by one inside its pass over them; with one it sorts
+    /// the year's candidates first. A cap no year can reach must give the very same numbers; a binding cap must
+    /// hold in every draw.
+    func testRecognitionCapsBindOrChangeNothing() throws {
+        let dir = try Fixture.tempFolder(self)
+        let free = try Fixture.project(Fixture.planPath, draws: 60)
+        let loose = try Fixture.write("extends: \(Fixture.planPath)\ndraws: 60\n"
+                                          + "recognition_cap: {standard: 100000, advanced: 100000, model: 100000}\n",
+                                      to: "loose.yaml", in: dir)
+        let same = try Fixture.project(loose)
+        XCTAssertEqual(same.perDraw, free.perDraw)
+        XCTAssertEqual(same.communes, free.communes)
+        XCTAssertEqual(same.districts, free.districts)
+        XCTAssertEqual(same.funding, free.funding)
+        XCTAssertEqual(same.indicators, free.indicators)
+        let tight = try Fixture.write("extends: \(Fixture.planPath)\ndraws: 60\nrecognition_cap: {advanced: 1, model: 0}\n",
+                                      to: "tight.yaml", in: dir)
+        let capped = try Fixture.project(tight)
+        var bound = false
+        for y in 1..<capped.years.count {
+            for d in 0..<60 {
+                // Lapses can only lower the counts: at most one more commune at advanced, none more at model.
+                XCTAssertLessThanOrEqual(capped.perDraw[y][d][1], capped.perDraw[y - 1][d][1] + 1)
+                XCTAssertLessThanOrEqual(capped.perDraw[y][d][2], capped.perDraw[y - 1][d][2])
+                if free.perDraw[y][d][1] > capped.perDraw[y][d][1] { bound = true }
+            }
+        }
+        XCTAssertTrue(bound, "the cap should bind in some draw")
+    }
+
     /// The normal table: symmetric, unit variance, cells of equal probability (the quantiles rise), and
     /// AS 241 where it can be checked by hand.
     func testNormalTableIsAStandardNormal() {
