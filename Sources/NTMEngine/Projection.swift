@@ -351,7 +351,7 @@ struct BatchRunner {
                     // constants reloaded commune after commune.
                     let lanes = self.lanes, p = p, frac = frac, keep = keep, allLanes = s.allLanes
                     // The first year leaves the chunks past the noisy ones as `FirstYear` has them.
-                    let chunks = yi == 0 ? noisyW : W, clamped = fB.baseAddress!
+                    let chunks = yi == 0 ? noisyW : W, firstValues = fB.baseAddress!
                     for c in 0..<C {
                         let base = c * Kp, target = min(Int(s.tier[c]), 2) * W
                         let f = a.funded[c]
@@ -405,7 +405,7 @@ struct BatchRunner {
                         }
                         var fixedTiers: UInt8 = 6
                         if yi == 0 {
-                            if hasNext { for w in noisyW..<W { store8(zP, base + w * 8, load8(clamped, base + w * 8)) } }
+                            if hasNext { for w in noisyW..<W { store8(zP, base + w * 8, load8(firstValues, base + w * 8)) } }
                             meets = meets.union(first.fixedMeets[c])
                             fixedTiers = first.fixedTiers[c]
                         }
@@ -521,8 +521,6 @@ struct BatchRunner {
     }
 }
 
-/// One draw's state and the scratch of its passes, reused draw after draw, in plain buffers (arrays would
-/// check uniqueness on every write).
 /// `Lanes.costPerPoint` in a plain buffer that the workers share (read only), so the hot loops read it without a
 /// closure and the run holds one copy.
 final class CostPerPoint: @unchecked Sendable {
@@ -535,6 +533,8 @@ final class CostPerPoint: @unchecked Sendable {
     deinit { values.deallocate() }
 }
 
+/// One draw's state and the scratch of its passes, reused draw after draw, in plain buffers (arrays would
+/// check uniqueness on every write).
 final class DrawState {
     let m: Model
     let lanes: Lanes
