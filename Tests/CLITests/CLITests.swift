@@ -1,4 +1,5 @@
 import Foundation
+import NTMTestSupport
 import XCTest
 
 /// Runs the built `ntm` executable: NTM_BIN if set, else the one beside the test bundle, else <root>/.build/{release,debug}/ntm.
@@ -8,18 +9,7 @@ final class CLITests: XCTestCase {
     static var cataloguePath: String { root.appendingPathComponent("Sources/NTMCatalogue/Resources/catalogue.yaml").path }
     static var datasetPath: String { root.appendingPathComponent("Sources/NTMCatalogue/Resources/datasets/soc-trang-2023").path }
 
-    static let appendixII: [(code: String, met: String)] = [
-        ("31699", "1;2;3;4;5;7;8;9;12;13;14;15;16;17;18;19"),
-        ("31687", "1;2;3;4;5;6;7;8;9;12;13;14;15;16;17;18;19"),
-        ("31534", "1;3;4;5;7;8;9;10;12;13;14;15;16;18;19"),
-        ("31549", "1;3;4;6;7;8;9;12;13;14;15;16;17;18;19"),
-        ("31537", "1;3;4;7;8;9;10;12;13;14;15;16;17;18;19"),
-        ("31564", "1;3;4;6;7;8;9;12;13;14;15;16;17;18;19"),
-        ("31555", "1;3;4;6;7;8;9;12;13;14;15;16;17;18;19"),
-        ("31603", "1;2;3;4;5;6;7;8;9;11;12;13;14;15;16;17;18;19"),
-        ("31669", "1;3;4;5;6;7;8;9;11;12;13;14;15;16;17;18;19"),
-        ("31660", "1;3;4;5;6;7;8;9;11;12;13;14;15;16;17;18;19"),
-    ]
+    static let appendixII: [(code: String, met: String)] = AppendixII.communes.map { ($0.code, $0.met.map(String.init).joined(separator: ";")) }
 
 
     private func binary() throws -> String { try CLI.binary() }

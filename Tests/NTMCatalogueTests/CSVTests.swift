@@ -1,5 +1,6 @@
 import Foundation
 import NTMCatalogue
+import NTMTestSupport
 import XCTest
 
 /// The CSV reader and writer and `formatNumber`, checked against the implementations they replaced (kept
@@ -252,20 +253,6 @@ final class CSVTests: XCTestCase {
         }
         XCTAssertEqual(Array(DatasetLoader.nfc("Xa\u{303} 1").unicodeScalars), Array("Xã 1".unicodeScalars))
     }
-}
-
-/// A small deterministic generator for the tests.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Double { Double(next() >> 11) / 9_007_199_254_740_992.0 }
 }
 
 /// The implementations replaced for speed, verbatim: the references the new ones are held to.

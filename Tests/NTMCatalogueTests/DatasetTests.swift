@@ -1,5 +1,6 @@
 import Foundation
 import NTMCatalogue
+import NTMTestSupport
 import XCTest
 
 final class DatasetTests: XCTestCase {

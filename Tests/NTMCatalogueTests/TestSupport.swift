@@ -1,5 +1,6 @@
 import Foundation
 import NTMCatalogue
+import NTMTestSupport
 import XCTest
 
 /// Helpers shared by the catalogue, dataset and name tests (public API only).
@@ -66,16 +67,5 @@ enum Support {
     }
 
     /// Appendix II as DOMAIN.md §2 gives it: statistics-office code → criteria met (ascending).
-    static let appendixII: [(code: String, name: String, met: [Int])] = [
-        ("31699", "Thạnh Thới An", [1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 14, 15, 16, 17, 18, 19]),
-        ("31687", "Tài Văn", [1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 13, 14, 15, 16, 17, 18, 19]),
-        ("31534", "Xuân Hòa", [1, 3, 4, 5, 7, 8, 9, 10, 12, 13, 14, 15, 16, 18, 19]),
-        ("31549", "Thới An Hội", [1, 3, 4, 6, 7, 8, 9, 12, 13, 14, 15, 16, 17, 18, 19]),
-        ("31537", "Phong Nẫm", [1, 3, 4, 7, 8, 9, 10, 12, 13, 14, 15, 16, 17, 18, 19]),
-        ("31564", "An Mỹ", [1, 3, 4, 6, 7, 8, 9, 12, 13, 14, 15, 16, 17, 18, 19]),
-        ("31555", "Kế Thành", [1, 3, 4, 6, 7, 8, 9, 12, 13, 14, 15, 16, 17, 18, 19]),
-        ("31603", "Mỹ Phước", [1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19]),
-        ("31669", "Long Phú", [1, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19]),
-        ("31660", "Tân Hưng", [1, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19]),
-    ]
+    static let appendixII = AppendixII.communes
 }

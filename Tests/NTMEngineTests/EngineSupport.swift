@@ -1,6 +1,7 @@
 import Foundation
 import NTMCatalogue
 import NTMEngine
+import NTMTestSupport
 import XCTest
 
 /// Helpers shared by the projection and scenario tests (public API only).
@@ -18,18 +19,7 @@ enum Fixture {
                             "credit", "enterprises", "people_cash", "people_in_kind"]
 
     /// The ten below-standard communes of Appendix II: statistics-office code → criteria met (DOMAIN.md §2).
-    static let appendixII: [(code: String, name: String, met: [Int])] = [
-        ("31699", "Thạnh Thới An", [1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 14, 15, 16, 17, 18, 19]),
-        ("31687", "Tài Văn", [1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 13, 14, 15, 16, 17, 18, 19]),
-        ("31534", "Xuân Hòa", [1, 3, 4, 5, 7, 8, 9, 10, 12, 13, 14, 15, 16, 18, 19]),
-        ("31549", "Thới An Hội", [1, 3, 4, 6, 7, 8, 9, 12, 13, 14, 15, 16, 17, 18, 19]),
-        ("31537", "Phong Nẫm", [1, 3, 4, 7, 8, 9, 10, 12, 13, 14, 15, 16, 17, 18, 19]),
-        ("31564", "An Mỹ", [1, 3, 4, 6, 7, 8, 9, 12, 13, 14, 15, 16, 17, 18, 19]),
-        ("31555", "Kế Thành", [1, 3, 4, 6, 7, 8, 9, 12, 13, 14, 15, 16, 17, 18, 19]),
-        ("31603", "Mỹ Phước", [1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19]),
-        ("31669", "Long Phú", [1, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19]),
-        ("31660", "Tân Hưng", [1, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19]),
-    ]
+    static let appendixII = AppendixII.communes
 
     /// The embedded catalogue and dataset, read once.
     static let embedded: Result<Embedded, Error> = Result {
