@@ -210,7 +210,7 @@ public struct Calibration: Sendable {
         let f: ([Double]) -> Double = { u in
             evaluations += 1
             let theta = zip(parameters, u).map { $0.fromSearch($1) }
-            do { return try objective(replayed(try replay(theta, threads: threads))) } catch {
+            do { return objective(replayed(try replay(theta, threads: threads))) } catch {
                 if firstError == nil { firstError = error }
                 return .infinity
             }

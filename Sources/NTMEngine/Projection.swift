@@ -185,13 +185,14 @@ struct BatchStats: Sendable {
     var paid: [[Double]]
 }
 
-/// Simulates one batch of draws, draw by draw through every year. A draw's state (C × Kp oriented values,
-/// see `Lanes`) stays in cache while each year makes two fused passes over its communes, eight indicators
-/// at a time, with the allocation between:
+/// Simulates one batch of draws, draw by draw through every year. A year works on a draw's state (C × Kp
+/// oriented values, see `Lanes`), eight indicators at a time:
 /// - pass 1: trend and shocks, then what closing each gap to the next tier would cost (and upkeep);
 /// - the policy shares the year's money (`Policy.allocate`);
 /// - pass 2: spending with diminishing returns, decay, noise, bounds, and the indicators meeting each tier
-///   as bit masks, from which criteria and tiers follow.
+///   as bit masks, from which criteria and tiers follow; then recognition.
+/// Without a recognition cap, one walk over the communes does a year's pass 2, recognition and the next year's
+/// pass 1 (on each block of 32 communes as pass 2 leaves it).
 ///
 /// The first projected year is the same in every draw up to its noise (see `FirstYear`): a batch starts each
 /// draw from there.
@@ -403,6 +404,7 @@ struct BatchRunner {
                             advanced = advanced .& (v .>= p.low[W + w])
                             model = model .& (v .>= p.low[2 * W + w])
                         }
+                        // Bits 1 and 2 of the tiers met (advanced, model) as far as the chunks left out allow.
                         var fixedTiers: UInt8 = 6
                         if yi == 0 {
                             if hasNext { for w in noisyW..<W { store8(zP, base + w * 8, load8(firstValues, base + w * 8)) } }

@@ -39,18 +39,17 @@ extension BaselineReport {
         }
         lead += "<div class=\"card\"><div class=\"k\">\(e(L[.averageCriteria]))</div><div class=\"v\">\(L.number(ds.averageCriteria(catalogue: catalogue), decimals: 3))</div></div></div>"
 
-        // Communes by district code, in dataset order (as filtering the communes district by district gives).
-        var byDistrict: [String: [Commune]] = [:]
-        for c in ds.communes { byDistrict[c.districtCode, default: []].append(c) }
-        let rows = ds.districts.map { d in SVGChart.BarRow(label: "\(d.name) (\(d.kind))", values: tierCounts(byDistrict[d.code] ?? [])) }
+        let byDistrict = ds.communesByDistrict()
+        let rows = ds.districts.map { d in
+            SVGChart.BarRow(label: "\(d.name) (\(d.kind))", values: tierCounts((byDistrict[d.code] ?? []).map { ds.communes[$0] }))
+        }
         let bars = SVGChart.bars(title: L[.tiersByDistrict], rows: rows, series: tiers.map { SVGChart.Legend(L.tier($0.0), $0.1) }) { L.number($0) }
         // One grader for every commune (the dataset's columns looked up once).
         let grader = CriteriaGrader(ds, catalogue: catalogue, tier: .standard, year: nil, columns: ds.columns(for: catalogue))
-        let met = ds.communes.indices.map { Set(grader.criteriaMet($0)) }
         let map: (inout HTMLBytes) -> Void = { o in
             HTMLPage.criteriaByDistrict(into: &o, dataset: ds, catalogue: catalogue, labels: L, title: L[.criteriaMetMap], rule: L[.criteriaMetRule],
                                         categories: [SVGChart.Legend(L[.met], SVGChart.green), SVGChart.Legend(L[.notMet], SVGChart.vermillion)]) { c, j in
-                met[c].contains(catalogue.criteria[j].number) ? 0 : 1
+                grader.meets(c, criterion: j) ? 0 : 1
             }
         }
         let text = md ?? markdown()

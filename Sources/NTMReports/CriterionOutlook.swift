@@ -18,35 +18,16 @@ public enum CriterionOutlook: Int, CaseIterable, Sendable {
     /// For each commune (dataset order) and criterion (catalogue order), in year index `yi` of the result.
     public static func grid(_ result: ProjectionResult, year yi: Int) -> [[CriterionOutlook]] {
         let model = result.model, cat = model.catalogue, ds = model.dataset
-        let year = result.years[yi], values = result.indicators[yi], K = model.K
-        // Looked up once, not per commune: the base year's grader, and each indicator's column in the result and
-        // its bound as `Indicator.meets` draws it (the threshold less or plus its tolerance; none: always met).
-        let base = CriteriaGrader(ds, catalogue: cat, tier: .standard, year: nil, columns: ds.columns(for: cat))
-        let tests: [[Test]] = cat.criteria.map { crit in
-            crit.indicators.map { ind in
-                guard let k = ds.column(ind.id) else { return Test(column: -1, graded: false, higher: true, bound: 0) }
-                guard let t = ind.thresholds[.standard] else { return Test(column: k, graded: false, higher: true, bound: 0) }
-                let th = t.value(in: year), tol = Indicator.tolerance(th)
-                return ind.direction == .higher ? Test(column: k, graded: true, higher: true, bound: th - tol)
-                                                : Test(column: k, graded: true, higher: false, bound: th + tol)
-            }
-        }
-        let numbers = cat.criteria.map(\.number)
+        // The base year's criteria, and the year's standard tested on the expected values (the result holds them
+        // in the dataset's layout).
+        let columns = ds.columns(for: cat)
+        let base = CriteriaGrader(ds, catalogue: cat, tier: .standard, year: nil, columns: columns)
+        let expected = CriteriaGrader(ds, catalogue: cat, tier: .standard, year: result.years[yi], columns: columns,
+                                      values: result.indicators[yi])
         return ds.communes.indices.map { c in
-            let met = base.criteriaMet(c)
-            return cat.criteria.indices.map { j in
-                let likely = tests[j].allSatisfy { t in
-                    guard t.column >= 0 else { return false }
-                    guard t.graded else { return true }
-                    let v = values[c * K + t.column]
-                    return t.higher ? v >= t.bound : v <= t.bound
-                }
-                return !likely ? .unlikely : met.contains(numbers[j]) ? .met : .likely
+            cat.criteria.indices.map { j in
+                !expected.meets(c, criterion: j) ? .unlikely : base.meets(c, criterion: j) ? .met : .likely
             }
         }
     }
-
-    /// One indicator's test: its column in the result (-1: missing, never met), whether the tier grades it
-    /// (if not, always met) and the bound its value must reach.
-    struct Test { var column: Int, graded: Bool, higher: Bool, bound: Double }
 }

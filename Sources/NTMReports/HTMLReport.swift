@@ -255,9 +255,7 @@ extension HTMLPage {
         let middles = cat.criteria.indices.map { pool.add(" · \(cat.criteria[$0].number). \(names[$0]): ") }
         let catNames = cats.map { pool.add($0.name) }
         let partsPlain = names.allSatisfy(HTMLBytes.isPlain) && cats.allSatisfy { HTMLBytes.isPlain($0.name) }
-        // Communes by district code, in dataset order (as filtering the communes district by district gives).
-        var byDistrict: [String: [Int]] = [:]
-        for c in ds.communes.indices { byDistrict[ds.communes[c].districtCode, default: []].append(c) }
+        let byDistrict = ds.communesByDistrict()
         var cells: [Int] = []
         for d in ds.districts {
             let members = byDistrict[d.code] ?? []

@@ -62,10 +62,17 @@ public struct Indicator: Sendable {
 
     /// Whether `value` meets the tier's threshold in `year` (true when the tier does not grade it).
     public func meets(_ value: Double, tier: Tier, year: Int) -> Bool {
-        guard let t = thresholds[tier] else { return true }
-        let th = t.value(in: year)
-        let tol = Self.tolerance(th)
-        return direction == .higher ? value >= th - tol : value <= th + tol
+        guard let b = meetingBound(tier: tier, year: year) else { return true }
+        return b.higher ? value >= b.bound : value <= b.bound
+    }
+
+    /// What `meets` tests: the bound a value must reach at `tier` in `year` (at least it when higher is better,
+    /// at most it otherwise), the threshold widened by its tolerance; nil when the tier does not grade this
+    /// indicator. For callers that test many values against one bound.
+    public func meetingBound(tier: Tier, year: Int) -> (bound: Double, higher: Bool)? {
+        guard let t = thresholds[tier] else { return nil }
+        let th = t.value(in: year), tol = Self.tolerance(th)
+        return direction == .higher ? (th - tol, true) : (th + tol, false)
     }
 
     /// How close to a threshold counts as meeting it: a few single-precision steps (the engine computes in

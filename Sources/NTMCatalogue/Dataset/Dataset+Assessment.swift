@@ -54,7 +54,10 @@ public struct CriteriaGrader: Sendable {
     let values: [Double]
     let stride: Int
 
-    public init(_ dataset: Dataset, catalogue: Catalogue, tier: Tier, year: Int? = nil, columns: [[Int?]]? = nil) {
+    /// - Parameter values: values in the dataset's layout (communes × its indicators) to grade instead of the
+    ///   dataset's own, such as a projection's expected values.
+    public init(_ dataset: Dataset, catalogue: Catalogue, tier: Tier, year: Int? = nil, columns: [[Int?]]? = nil,
+                values: [Double]? = nil) {
         let cols = columns ?? dataset.columns(for: catalogue)
         let y = year ?? dataset.baseYear
         var numbers: [Int] = [], start: [Int] = [0], column: [Int] = [], bound: [Double] = [], higher: [Bool] = []
@@ -65,11 +68,8 @@ public struct CriteriaGrader: Sendable {
                     column.append(-1); bound.append(0); higher.append(true); continue
                 }
                 // Indicator.meets: true when the tier does not grade the indicator.
-                guard let t = ind.thresholds[tier] else { continue }
-                let th = t.value(in: y)
-                let tol = Indicator.tolerance(th)
-                column.append(k)
-                if ind.direction == .higher { bound.append(th - tol); higher.append(true) } else { bound.append(th + tol); higher.append(false) }
+                guard let b = ind.meetingBound(tier: tier, year: y) else { continue }
+                column.append(k); bound.append(b.bound); higher.append(b.higher)
             }
             start.append(column.count)
         }
@@ -78,7 +78,7 @@ public struct CriteriaGrader: Sendable {
         self.column = column
         self.bound = bound
         self.higher = higher
-        values = dataset.values
+        self.values = values ?? dataset.values
         stride = dataset.indicatorIDs.count
     }
 

@@ -57,6 +57,14 @@ public struct Dataset: Sendable {
 
     public func column(_ id: String) -> Int? { indicatorIDs.firstIndex(of: id) }
 
+    /// The communes of each district, by district code: their indices in dataset order (as filtering the
+    /// communes district by district gives), in one pass.
+    public func communesByDistrict() -> [String: [Int]] {
+        var out: [String: [Int]] = [:]
+        for (c, commune) in communes.enumerated() { out[commune.districtCode, default: []].append(c) }
+        return out
+    }
+
     public func weight(_ a: Aggregate, commune c: Int) -> Double {
         switch a {
         case .households: Double(communes[c].households)
