@@ -60,12 +60,16 @@ struct EnginePropertyTests {
         }
     }
 
-    /// Every source's money doubled, the same seed (so the same noise): the mean number of criteria met never
-    /// falls, in any year.
-    @Test("more money never lowers the mean average criteria")
+    /// Every source's money doubled, the same seed (so the same noise): under the proportional policy, the mean
+    /// number of criteria met never falls, in any year. Not under `closest_to_standard`: its walk skips a
+    /// commune whose package it cannot pay in full, so more money can fund an earlier, dearer package and leave
+    /// out later ones that were funded (this property found such cases, e.g. 18.82 → 18.77 criteria in 2024).
+    @Test("more money never lowers the mean average criteria (proportional policy)")
     func moreMoneyNeverHurts() async throws {
         _ = try Fixture.get()
-        await propertyCheck(count: cases(20), input: ScenarioSpec.gen()) { spec in
+        await propertyCheck(count: cases(20), input: ScenarioSpec.gen()) { random in
+            var spec = random
+            spec.policy = "proportional"
             let one = try Fixture.project(spec, moneyFactor: 1)
             let two = try Fixture.project(spec, moneyFactor: 2)
             for yi in one.years.indices {
