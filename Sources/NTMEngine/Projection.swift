@@ -225,12 +225,12 @@ struct BatchRunner {
         /// C × Kp: in the noisy chunks, the values after spending and decay, before noise. In the chunks past
         /// them (`Lanes.noisyW`) the same within bounds: these are the first year's final values in every draw,
         /// so the draws skip those chunks in the first year: they take which lanes meet each tier from
-        /// `fixedMeets` and `fixedTiers`, and their values and sums from here.
+        /// `fixedLacking` and `fixedTiers`, and their values and sums from here.
         let z: [Float]
         let allocation: DrawAllocation
-        /// Per commune, in those chunks: the lanes meeting standard, and whether every lane meets advanced
-        /// (bit 1) and model (bit 2).
-        let fixedMeets: [LaneBits]
+        /// Per commune, in those chunks: the criteria with a lane short of standard, and whether every lane
+        /// meets advanced (bit 1) and model (bit 2).
+        let fixedLacking: [LaneBits]
         let fixedTiers: [UInt8]
     }
 
@@ -269,7 +269,7 @@ struct BatchRunner {
             }
         }
         let Kp = lanes.Kp, W = lanes.W
-        var fixedMeets = [LaneBits](repeating: LaneBits(), count: m.C), fixedTiers = [UInt8](repeating: 0, count: m.C)
+        var fixedLacking = [LaneBits](repeating: LaneBits(), count: m.C), fixedTiers = [UInt8](repeating: 0, count: m.C)
         for c in 0..<m.C {
             var advanced = SIMDMask<SIMD8<Int32>>(repeating: true), model = advanced
             for w in 0..<W {
@@ -279,14 +279,14 @@ struct BatchRunner {
                 v = v.replacing(with: lanes.zLo[w], where: v .< lanes.zLo[w])
                 v = v.replacing(with: lanes.zHi[w], where: v .> lanes.zHi[w])
                 store8(s.z, i, v)
-                fixedMeets[c].insert(laneBits(v .>= p.low[w]), chunk: w)
+                fixedLacking[c] = fixedLacking[c].union(lanes.chunkCriteria[w << 8 | Int(laneBits(v .>= p.low[w]) ^ 0xFF)])
                 advanced = advanced .& (v .>= p.low[W + w])
                 model = model .& (v .>= p.low[2 * W + w])
             }
             fixedTiers[c] = (laneBits(advanced) == 0xFF ? 2 : 0) | (laneBits(model) == 0xFF ? 4 : 0)
         }
         return FirstYear(z: Array(UnsafeBufferPointer(start: s.z, count: m.C * Kp)), allocation: a,
-                         fixedMeets: fixedMeets, fixedTiers: fixedTiers)
+                         fixedLacking: fixedLacking, fixedTiers: fixedTiers)
     }
 
     /// Runs the batch's draws in `s` (a worker's state: every draw starts it afresh).
@@ -347,10 +347,11 @@ struct BatchRunner {
                 stats.indicatorSums[yi].withUnsafeMutableBufferPointer { sB in
                 first.z.withUnsafeBufferPointer { fB in
                 table.withUnsafeBufferPointer { table in
+                lanes.chunkCriteria.withUnsafeBufferPointer { chunkCriteria in
                     let sums = sB.baseAddress!, spent = yi == 0 ? fB.baseAddress! : UnsafePointer(zP), noisyCount = m.noisy.count
                     // Local copies: the loop's raw stores could alias the runner's fields, which would have the
                     // constants reloaded commune after commune.
-                    let lanes = self.lanes, p = p, frac = frac, keep = keep, allLanes = s.allLanes
+                    let lanes = self.lanes, p = p, frac = frac, keep = keep, chunkCriteria = chunkCriteria.baseAddress!
                     // The first year leaves the chunks past the noisy ones as `FirstYear` has them.
                     let chunks = yi == 0 ? noisyW : W, firstValues = fB.baseAddress!
                     for c in 0..<C {
@@ -379,9 +380,10 @@ struct BatchRunner {
                                 }
                             }
                         }
-                        // Standard: which indicators meet it (bits, for the criteria); advanced and model: only
-                        // whether every indicator does (vector ANDs, one horizontal test at the end).
-                        var meets = LaneBits()
+                        // Standard: the criteria with an indicator short of it (from the lanes that are, chunk by
+                        // chunk); advanced and model: only whether every indicator meets them (vector ANDs, one
+                        // horizontal test at the end).
+                        var lacking = LaneBits()
                         var advanced = SIMDMask<SIMD8<Int32>>(repeating: true), model = advanced
                         for w in 0..<chunks {
                             let i = base + w * 8
@@ -400,7 +402,7 @@ struct BatchRunner {
                             v = v.replacing(with: lanes.zHi[w], where: v .> lanes.zHi[w])
                             if hasNext { store8(zP, i, v) } // the last year's values are only summed
                             store8(sums, i, load8(sums, i) + v)
-                            meets.insert(laneBits(v .>= p.low[w]), chunk: w)
+                            lacking = lacking.union(chunkCriteria[w << 8 | Int(laneBits(v .>= p.low[w]) ^ 0xFF)])
                             advanced = advanced .& (v .>= p.low[W + w])
                             model = model .& (v .>= p.low[2 * W + w])
                         }
@@ -408,15 +410,12 @@ struct BatchRunner {
                         var fixedTiers: UInt8 = 6
                         if yi == 0 {
                             if hasNext { for w in noisyW..<W { store8(zP, base + w * 8, load8(firstValues, base + w * 8)) } }
-                            meets = meets.union(first.fixedMeets[c])
+                            lacking = lacking.union(first.fixedLacking[c])
                             fixedTiers = first.fixedTiers[c]
                         }
                         // Criteria met at standard: those with no indicator short of it.
-                        let short = allLanes.subtracting(meets)
-                        var lacking = LaneBits()
-                        short.forEach { l in lacking.insert(lanes.criterionOf[l]) }
                         s.critStd[c] = Int32(J - lacking.count)
-                        let met = (short.isEmpty ? 1 : 0) | (laneBits(advanced) == 0xFF ? 2 : 0) | (laneBits(model) == 0xFF ? 4 : 0)
+                        let met = (lacking.isEmpty ? 1 : 0) | (laneBits(advanced) == 0xFF ? 2 : 0) | (laneBits(model) == 0xFF ? 4 : 0)
                         s.metTiers[c] = UInt8(met) & (fixedTiers | 1)
                         if fused {
                             recognise(commune: c, tier: s.tier, met: s.metTiers[c], key: p.recognitionKey, draw: draw)
@@ -426,7 +425,7 @@ struct BatchRunner {
                             }
                         }
                     }
-                }}}
+                }}}}
                 if !fused {
                     recognise(s.tier, met: s.metTiers, year: p.year, key: p.recognitionKey, draw: draw)
                     if hasNext { s.needs(nextPlan) }
@@ -557,8 +556,6 @@ final class DrawState {
     /// spare normals of the last commune's last hash.
     let noise: UnsafeMutablePointer<Float>
     static let noiseBlock = 32
-    /// Every lane (padding lanes always meet).
-    let allLanes: LaneBits
 
     init(model m: Model, lanes: Lanes, costPerPoint: CostPerPoint) {
         precondition(lanes.order.prefix(m.noisy.count).elementsEqual(m.noisy), "the engine's layout puts the noisy indicators first")
@@ -576,9 +573,6 @@ final class DrawState {
         groupNeed = buffer(C * m.groupCount, 0)
         acc = buffer(2 * lanes.W, F8(repeating: 0))
         noise = buffer(Self.noiseBlock * Kp + 4, 0)
-        var all = LaneBits()
-        for k in 0..<Kp { all.insert(k) }
-        allLanes = all
     }
 
     deinit {
