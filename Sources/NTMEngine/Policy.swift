@@ -154,14 +154,15 @@ extension Policy {
     }
 
     /// Communes with something to fund, by fewest criteria missing, then cheapest package, then dataset order:
-    /// a stable radix sort on (missing, cost) — the cost's bit pattern orders like the (non-negative) cost.
+    /// a stable radix sort on (missing, cost) — the cost's bit pattern orders like the (positive) cost, and its
+    /// sign bit is 0, so the missing count goes right above its 31 bits: 36 bits in all, three passes of 12.
     static func priorityOrder(_ n: DrawNeeds) -> [Int] {
         let C = n.cost.count
         var count = 0
         for c in 0..<C where n.cost[c] > 0 { count += 1 }
         var keys = [UInt64](unsafeUninitializedCapacity: count) { b, filled in
             var j = 0
-            for c in 0..<C where n.cost[c] > 0 { b[j] = UInt64(n.missing[c]) << 32 | UInt64(n.cost[c].bitPattern); j += 1 }
+            for c in 0..<C where n.cost[c] > 0 { b[j] = UInt64(n.missing[c]) << 31 | UInt64(n.cost[c].bitPattern); j += 1 }
             filled = count
         }
         var idx = [Int32](unsafeUninitializedCapacity: count) { b, filled in
@@ -174,10 +175,10 @@ extension Policy {
     }
 }
 
-/// Least-significant-digit radix sort of keys with their payloads, 11 bits at a time (the counts fit in the
-/// first-level cache); stable, and it skips the digits on which all keys agree.
+/// Least-significant-digit radix sort of keys with their payloads, 12 bits at a time (the 4,096 counts, 16 KB,
+/// fit in the first-level cache); stable, and it skips the digits on which all keys agree.
 enum RadixSort {
-    static let bits: UInt64 = 11
+    static let bits: UInt64 = 12
 
     static func sort(_ keys: inout [UInt64], _ payload: inout [Int32]) {
         let n = keys.count
@@ -187,7 +188,7 @@ enum RadixSort {
         var all: UInt64 = 0, any: UInt64 = ~0
         for k in keys { all |= k; any &= k }
         let varying = all ^ any, radix = 1 << Int(bits), mask = UInt64(radix - 1)
-        var count = [Int](repeating: 0, count: radix + 1)
+        var count = [Int32](repeating: 0, count: radix + 1)
         var shift: UInt64 = 0
         while shift < 64 {
             if (varying >> shift) & mask != 0 {
@@ -199,7 +200,8 @@ enum RadixSort {
                     for i in 0..<radix { count[i + 1] += count[i] }
                     for i in 0..<n {
                         let b = Int((k[i] >> shift) & mask)
-                        k2[count[b]] = k[i]; p2[count[b]] = p[i]
+                        let to = Int(count[b])
+                        k2[to] = k[i]; p2[to] = p[i]
                         count[b] += 1
                     }
                 }}}}}
