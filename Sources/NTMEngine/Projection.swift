@@ -431,8 +431,9 @@ struct BatchRunner {
                     if hasNext { s.needs(nextPlan) }
                 }
                 // Districts: criteria completed with a yearly chance; recognised when all communes are standard.
+                // Counted without a branch per commune (whether a commune is standard is as good as random).
                 for i in 0..<nD { perDistrict[i] = 0 }
-                for c in 0..<C where s.tier[c] >= 1 { perDistrict[m.districtOf[c]] += 1 }
+                for c in 0..<C { perDistrict[m.districtOf[c]] += s.tier[c] >= 1 ? 1 : 0 }
                 for i in 0..<nD where !dRec[i] {
                     let key = CounterRNG.key(yearKey: p.districtKey, draw: draw, unit: i)
                     var left = dMissing[i]
@@ -443,11 +444,12 @@ struct BatchRunner {
                 // Statistics.
                 var std: Int32 = 0, adv: Int32 = 0, mo: Int32 = 0, crit: Int32 = 0
                 stats.communeCounts[yi].withUnsafeMutableBufferPointer { cc in
-                    for c in 0..<C {
+                    for c in 0..<C { // without branches, as above
                         let t = s.tier[c]
-                        if t >= 1 { std += 1; cc[c * 4] += 1 }
-                        if t >= 2 { adv += 1; cc[c * 4 + 1] += 1 }
-                        if t >= 3 { mo += 1; cc[c * 4 + 2] += 1 }
+                        let a: Int32 = t >= 1 ? 1 : 0, b: Int32 = t >= 2 ? 1 : 0, e: Int32 = t >= 3 ? 1 : 0
+                        std += a; cc[c * 4] += a
+                        adv += b; cc[c * 4 + 1] += b
+                        mo += e; cc[c * 4 + 2] += e
                         crit += s.critStd[c]
                         cc[c * 4 + 3] += s.critStd[c]
                     }
