@@ -1,15 +1,15 @@
 import Foundation
 import NTMCatalogue
 
-/// Runs the Monte Carlo projection: draws are cut into fixed batches (the cut depends on the number of
-/// communes only), batches run on `threads` workers, and their results are merged in batch order, so the
+/// Runs the Monte Carlo projection: draws are cut into batches (`batches`: the cut depends on the number of
+/// communes and draws only), batches run on `threads` workers, and their results are merged in batch order, so the
 /// numbers are the same whatever the thread count.
 public struct Projection: Sendable {
     public let model: Model
     public init(model: Model) { self.model = model }
 
-    /// Draws per batch: at most 256k commune-draws and at least 16 batches when there are enough draws, so the
-    /// batches spread evenly over threads and each batch's sums are few to merge. It depends on the number of
+    /// Draws per (full) batch: at most 256k commune-draws and at least 16 batches when there are enough draws,
+    /// so the batches spread evenly over threads and each batch's sums are few to merge. It depends on the number of
     /// communes and draws only, never on the thread count.
     public var batchSize: Int { Self.batchSize(communes: model.C, draws: model.scenario.draws) }
 
@@ -17,11 +17,24 @@ public struct Projection: Sendable {
         max(1, min(262_144 / max(C, 1), (D + 15) / 16))
     }
 
+    /// The draws of each batch, in merge order: batches of `batchSize` draws, then, over the last quarter or so,
+    /// smaller ones (a quarter of the draws left, down to an eighth of a batch), so the workers finish close
+    /// together instead of one idling while the other runs a whole batch. It depends on the number of communes
+    /// and draws only.
+    public static func batches(communes C: Int, draws D: Int) -> [Range<Int>] {
+        let b = batchSize(communes: C, draws: D), smallest = max(1, b / 8)
+        var out: [Range<Int>] = [], start = 0
+        while start < D {
+            let size = min(D - start, min(b, max(smallest, (D - start) / 4)))
+            out.append(start..<(start + size))
+            start += size
+        }
+        return out
+    }
+
     public func run(threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                     progress: (@Sendable (Int, Int) -> Void)? = nil) -> ProjectionResult {
-        let draws = model.scenario.draws
-        let b = batchSize
-        let batches = (draws + b - 1) / b
+        let cut = Self.batches(communes: model.C, draws: model.scenario.draws), batches = cut.count
         let lanes = Lanes(model: model), plans = BatchRunner.plans(model: model, lanes: lanes)
         let merger = OrderedMerger(Accumulator(model: model, lanes: lanes))
         let cpp = CostPerPoint(lanes)
@@ -36,8 +49,7 @@ public struct Projection: Sendable {
             while true {
                 let i = next.increment() - 1
                 guard i < batches else { break }
-                let start = i * b
-                let stats = BatchRunner(m: model, lanes: lanes, plans: plans, first: first, firstDraw: start, B: min(b, draws - start)).run(state)
+                let stats = BatchRunner(m: model, lanes: lanes, plans: plans, first: first, firstDraw: cut[i].lowerBound, B: cut[i].count).run(state)
                 merger.put(i, stats)
                 progress?(done.increment(), batches)
             }
