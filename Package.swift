@@ -22,8 +22,6 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
     ],
     targets: [
-        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
-                       providers: [.apt(["libopenblas-dev"])]),
         .target(name: "NTMCatalogue",
                 dependencies: [.product(name: "Yams", package: "Yams")],
                 resources: [.copy("Resources/catalogue.yaml"), .copy("Resources/datasets")]),
@@ -35,7 +33,8 @@ let package = Package(
                 swiftSettings: [.unsafeFlags(["-Ounchecked", "-target-cpu", "haswell"])]),
         .systemLibrary(name: "CGLPK", path: "Sources/CGLPK", providers: [.apt(["libglpk-dev"])]),
         .target(name: "NTMAllocation", dependencies: ["NTMCatalogue", "NTMEngine", "CGLPK"]),
-        .target(name: "NTMCalibration", dependencies: ["NTMCatalogue", "NTMEngine", "COpenBLAS"]),
+        // Calibration loads OpenBLAS (LAPACK) when it first needs it (see NTMCalibration/LAPACK.swift).
+        .target(name: "NTMCalibration", dependencies: ["NTMCatalogue", "NTMEngine"]),
         .target(name: "NTMReports", dependencies: ["NTMCatalogue", "NTMEngine", "NTMAllocation", "NTMCalibration",
                                                  .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .executableTarget(name: "ntm", dependencies: [

@@ -1,4 +1,3 @@
-import COpenBLAS
 import Foundation
 import NTMCatalogue
 import NTMEngine
@@ -265,7 +264,7 @@ public struct Calibration: Sendable {
             u[j] += 2 * h[j]; let mp = f(u)
             H[i][j] = (pp - pm - mp + mm) / (4 * h[i] * h[j]); H[j][i] = H[i][j]
         } }
-        let cov = Self.invertPositiveDefinite(H).map { m in m.map { row in row.map { 2 * $0 } } }
+        let cov = try Self.invertPositiveDefinite(H).map { m in m.map { row in row.map { 2 * $0 } } }
         var sd = [Double?](repeating: nil, count: n)
         for i in 0..<n {
             // The joint error when the whole curvature matrix is positive definite; otherwise the error of each
@@ -295,18 +294,19 @@ public struct Calibration: Sendable {
         return r
     }
 
-    /// The inverse of a symmetric matrix by Cholesky (LAPACK's dpotrf and dpotri, from OpenBLAS), or nil when
-    /// it is not positive definite (a pivot at or below 1e-12).
-    public static func invertPositiveDefinite(_ a: [[Double]]) -> [[Double]]? {
+    /// The inverse of a symmetric matrix by Cholesky (LAPACK's dpotrf and dpotri, from OpenBLAS, see `LAPACK`), or
+    /// nil when it is not positive definite (a pivot at or below 1e-12). Throws `LibraryError` without OpenBLAS.
+    public static func invertPositiveDefinite(_ a: [[Double]]) throws -> [[Double]]? {
         let n = a.count
         guard n > 0 else { return [] }
         // Symmetric, so the row-major flattening is also the column-major matrix.
         var m = a.flatMap { $0 }
         var size = Int32(n), lda = Int32(n), info: Int32 = 0
         var lower = CChar(UInt8(ascii: "L"))
-        dpotrf_(&lower, &size, &m, &lda, &info, 1)
+        let (dpotrf, dpotri) = try LAPACK.routines.get()
+        dpotrf(&lower, &size, &m, &lda, &info, 1)
         guard info == 0, (0..<n).allSatisfy({ m[$0 * n + $0] * m[$0 * n + $0] > 1e-12 }) else { return nil }
-        dpotri_(&lower, &size, &m, &lda, &info, 1)
+        dpotri(&lower, &size, &m, &lda, &info, 1)
         guard info == 0 else { return nil }
         // The inverse is in the lower triangle (column-major): element (i, j), i ≥ j, at j·n + i.
         var inv = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)

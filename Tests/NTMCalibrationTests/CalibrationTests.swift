@@ -93,7 +93,7 @@ final class CalibrationTests: XCTestCase {
     /// and exact on a hand-worked case; nil for one that is not positive definite.
     func testInverseOfTheCurvature() throws {
         let a: [[Double]] = [[4, 2, 0.4], [2, 5, 1], [0.4, 1, 3]]
-        let inv = try XCTUnwrap(Calibration.invertPositiveDefinite(a))
+        let inv = try XCTUnwrap(try Calibration.invertPositiveDefinite(a))
         for i in 0..<3 {
             for j in 0..<3 {
                 let p = (0..<3).reduce(0.0) { $0 + a[i][$1] * inv[$1][j] }
@@ -101,11 +101,11 @@ final class CalibrationTests: XCTestCase {
                 XCTAssertEqual(inv[i][j], inv[j][i])
             }
         }
-        let two = try XCTUnwrap(Calibration.invertPositiveDefinite([[2, 1], [1, 2]]))
+        let two = try XCTUnwrap(try Calibration.invertPositiveDefinite([[2, 1], [1, 2]]))
         XCTAssertEqual(two[0][0], 2.0 / 3, accuracy: 1e-15)
         XCTAssertEqual(two[0][1], -1.0 / 3, accuracy: 1e-15)
-        XCTAssertNil(Calibration.invertPositiveDefinite([[1, 2], [2, 1]]), "indefinite")
-        XCTAssertNil(Calibration.invertPositiveDefinite([[1, 1], [1, 1]]), "singular")
+        XCTAssertNil(try Calibration.invertPositiveDefinite([[1, 2], [2, 1]]), "indefinite")
+        XCTAssertNil(try Calibration.invertPositiveDefinite([[1, 1], [1, 1]]), "singular")
     }
 
     func testNelderMeadFindsAQuadraticMinimum() {
