@@ -449,7 +449,7 @@ struct BatchRunner {
                 for i in 0..<nD where !dRec[i] {
                     let key = CounterRNG.key(yearKey: p.districtKey, draw: draw, unit: i)
                     var left = dMissing[i]
-                    for j in 0..<dMissing[i] where CounterRNG.uniforms(key, j).0 < m.districtHazard { left -= 1 }
+                    for j in 0..<dMissing[i] { left -= CounterRNG.uniforms(key, j).0 < m.districtHazard ? 1 : 0 } // no branch on a coin
                     dMissing[i] = left
                     if left == 0 && perDistrict[i] == m.districtSize[i] { dRec[i] = true }
                 }
