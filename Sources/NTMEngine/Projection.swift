@@ -364,11 +364,9 @@ struct BatchRunner {
                     // Local copies: the loop's raw stores could alias the runner's fields, which would have the
                     // constants reloaded commune after commune.
                     let lanes = self.lanes, p = p, frac = frac, keep = keep, chunkCriteria = chunkCriteria.baseAddress!
-                    // The first year leaves the chunks past the noisy ones as `FirstYear` has them.
-                    let chunks = yi == 0 ? noisyW : W, firstValues = fB.baseAddress!
+                    let cpp = s.cpp, firstValues = fB.baseAddress!
                     for c in 0..<C {
                         let base = c * Kp, target = min(Int(s.tier[c]), 2) * W
-                        let f = a.funded[c]
                         // The normals of a block of communes, in the lanes of the noisy indicators,
                         // written a block ahead so the vector loads below never wait on these scalar stores:
                         // normal i is CounterRNG.normal(key, i), drawn here one hash per five normals.
@@ -397,13 +395,15 @@ struct BatchRunner {
                         // horizontal test at the end).
                         var lacking = LaneBits()
                         var advanced = SIMDMask<SIMD8<Int32>>(repeating: true), model = advanced
-                        for w in 0..<chunks {
+                        /// A chunk's value after spending and decay: noise (in the noisy chunks), bounds, and what it
+                        /// meets. Called in loops written out per case (first year or not, funded in full or not,
+                        /// noisy chunks or not), so no test of these is left inside a loop.
+                        @inline(__always) func finish(_ v0: F8, _ w: Int, noisy: Bool) {
                             let i = base + w * 8
-                            var v = yi == 0 ? load8(spent, i) : lanes.spend(load8(zP, i), i: i, w: w, need: nP, cpp: s.cpp, funded: f,
-                                                                                goal: p.goal[target + w], frac: frac[w], keep: keep[w])
+                            var v = v0
                             // Noise, relative or in points, fading over the last tenth of the range (a network
                             // that is complete does not randomly lose its last points).
-                            if lanes.noisyChunk[w] {
+                            if noisy {
                                 let x = (lanes.zHi[w] - v) / lanes.noiseFade[w]
                                 let room = F8(repeating: 1).replacing(with: x, where: x .< 1)
                                 let size = lanes.noiseRel[w] * VMath.abs(v) + lanes.noisePts[w]
@@ -417,6 +417,20 @@ struct BatchRunner {
                             lacking = lacking.union(chunkCriteria[w << 8 | Int(laneBits(v .>= p.low[w]) ^ 0xFF)])
                             advanced = advanced .& (v .>= p.low[W + w])
                             model = model .& (v .>= p.low[2 * W + w])
+                        }
+                        @inline(__always) func spend(_ w: Int, funded: Bool) -> F8 {
+                            let i = base + w * 8
+                            return lanes.spend(load8(zP, i), i: i, w: w, need: nP, cpp: cpp, funded: funded,
+                                               goal: p.goal[target + w], frac: frac[w], keep: keep[w])
+                        }
+                        if yi == 0 {
+                            for w in 0..<noisyW { finish(load8(spent, base + w * 8), w, noisy: true) }
+                        } else if a.funded[c] {
+                            for w in 0..<noisyW { finish(spend(w, funded: true), w, noisy: true) }
+                            for w in noisyW..<W { finish(spend(w, funded: true), w, noisy: false) }
+                        } else {
+                            for w in 0..<noisyW { finish(spend(w, funded: false), w, noisy: true) }
+                            for w in noisyW..<W { finish(spend(w, funded: false), w, noisy: false) }
                         }
                         // Bits 1 and 2 of the tiers met (advanced, model) as far as the chunks left out allow.
                         var fixedTiers: UInt8 = 6
