@@ -19,10 +19,11 @@ public struct Projection: Sendable {
 
     /// The draws of each batch, in merge order: batches of `batchSize` draws, then, over the last quarter or so,
     /// smaller ones (a quarter of the draws left, down to an eighth of a batch), so the workers finish close
-    /// together instead of one idling while the other runs a whole batch. It depends on the number of communes
-    /// and draws only.
+    /// together instead of one idling while the other runs a whole batch. None is cut below about 32k
+    /// commune-draws (32,768 / C draws): a smaller batch is over too soon for the wait to matter, and each batch
+    /// costs its own sums and merge (a province's batches stay whole). It depends on the number of communes and draws only.
     public static func batches(communes C: Int, draws D: Int) -> [Range<Int>] {
-        let b = batchSize(communes: C, draws: D), smallest = max(1, b / 8)
+        let b = batchSize(communes: C, draws: D), smallest = min(b, max(1, b / 8, 32_768 / max(C, 1)))
         var out: [Range<Int>] = [], start = 0
         while start < D {
             let size = min(D - start, min(b, max(smallest, (D - start) / 4)))

@@ -385,6 +385,30 @@ final class ProjectionTests: XCTestCase {
 
     // MARK: determinism and common random numbers
 
+    /// The batches cover the draws once, in order, none larger than a full batch; at national scale the last ones
+    /// shrink (so the workers finish together) but not below an eighth of a batch or about 32k commune-draws; a
+    /// province's stay whole.
+    func testBatchesCoverTheDrawsAndShrinkOnlyWhereLong() {
+        for (C, D) in [(8_177, 1_000), (8_177, 200), (8_177, 7), (80, 1_000), (80, 150), (800, 1_000), (1, 1), (30_000, 50)] {
+            let b = Projection.batchSize(communes: C, draws: D), cut = Projection.batches(communes: C, draws: D)
+            XCTAssertEqual(cut.first?.lowerBound, 0, "\(C) × \(D)")
+            XCTAssertEqual(cut.last?.upperBound, D, "\(C) × \(D)")
+            for (x, y) in zip(cut, cut.dropFirst()) { XCTAssertEqual(x.upperBound, y.lowerBound, "\(C) × \(D): contiguous") }
+            for r in cut {
+                XCTAssertFalse(r.isEmpty, "\(C) × \(D)")
+                XCTAssertLessThanOrEqual(r.count, b, "\(C) × \(D)")
+                XCTAssert(r.count >= min(b, max(b / 8, 32_768 / C)) || r.upperBound == D, "\(C) × \(D): \(r.count) draws is too small a batch")
+            }
+        }
+        // National: whole batches of 32 draws, then smaller ones down to 4, so no worker idles for a whole batch.
+        let national = Projection.batches(communes: 8_177, draws: 1_000)
+        XCTAssertEqual(national.prefix(28).map(\.count), Array(repeating: 32, count: 28))
+        XCTAssertEqual(national.last.map(\.count), 3)
+        XCTAssertLessThanOrEqual(national.dropLast().last!.count, 4)
+        // A province: the fixed cut (63 draws a batch, the rest in the last).
+        XCTAssertEqual(Projection.batches(communes: 80, draws: 1_000).map(\.count), Array(repeating: 63, count: 15) + [55])
+    }
+
     /// Enough draws for several batches, so two threads really split the work.
     func testSameSeedSameResultsWhateverTheThreads() throws {
         let model = try Fixture.model(Fixture.planPath, draws: 400)
