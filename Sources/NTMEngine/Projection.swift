@@ -2,15 +2,15 @@ import Foundation
 import NTMCatalogue
 
 /// Runs the Monte Carlo projection: draws are cut into batches (`batches`: the cut depends on the number of
-/// communes and draws only), batches run on `threads` workers, and their results are merged in batch order, so the
-/// numbers are the same whatever the thread count.
+/// communes and draws only), batches run on `threads` workers, and their results are merged in batch order, so
+/// the numbers are the same whatever the thread count.
 public struct Projection: Sendable {
     public let model: Model
     public init(model: Model) { self.model = model }
 
     /// Draws per (full) batch: at most 256k commune-draws and at least 16 batches when there are enough draws,
-    /// so the batches spread evenly over threads and each batch's sums are few to merge. It depends on the number of
-    /// communes and draws only, never on the thread count.
+    /// so the batches spread evenly over threads and each batch's sums are few to merge. It depends on the
+    /// number of communes and draws only, never on the thread count.
     public var batchSize: Int { Self.batchSize(communes: model.C, draws: model.scenario.draws) }
 
     public static func batchSize(communes C: Int, draws D: Int) -> Int {
@@ -21,7 +21,8 @@ public struct Projection: Sendable {
     /// smaller ones (a quarter of the draws left, down to an eighth of a batch), so the workers finish close
     /// together instead of one idling while the other runs a whole batch. None is cut below about 32k
     /// commune-draws (32,768 / C draws): a smaller batch is over too soon for the wait to matter, and each batch
-    /// costs its own sums and merge (a province's batches stay whole). It depends on the number of communes and draws only.
+    /// costs its own sums and merge (a province's batches stay whole). It depends on the number of communes and
+    /// draws only.
     public static func batches(communes C: Int, draws D: Int) -> [Range<Int>] {
         let b = batchSize(communes: C, draws: D), smallest = min(b, max(1, b / 8, 32_768 / max(C, 1)))
         var out: [Range<Int>] = [], start = 0
@@ -361,7 +362,7 @@ struct BatchRunner {
                 first.z.withUnsafeBufferPointer { fB in
                 table.withUnsafeBufferPointer { table in
                 lanes.chunkCriteria.withUnsafeBufferPointer { chunkCriteria in
-                    let sums = sB.baseAddress!, spent = yi == 0 ? fB.baseAddress! : UnsafePointer(zP), noisyCount = m.noisy.count
+                    let sums = sB.baseAddress!, noisyCount = m.noisy.count
                     // Local copies: the loop's raw stores could alias the runner's fields, which would have the
                     // constants reloaded commune after commune.
                     let lanes = self.lanes, p = p, frac = frac, keep = keep, chunkCriteria = chunkCriteria.baseAddress!
@@ -396,9 +397,9 @@ struct BatchRunner {
                         // horizontal test at the end).
                         var lacking = LaneBits()
                         var advanced = SIMDMask<SIMD8<Int32>>(repeating: true), model = advanced
-                        /// A chunk's value after spending and decay: noise (in the noisy chunks), bounds, and what it
-                        /// meets. Called in loops written out per case (first year or not, funded in full or not,
-                        /// noisy chunks or not), so no test of these is left inside a loop.
+                        // A chunk's value after spending and decay: noise (in the noisy chunks), bounds, and what it
+                        // meets. Called in loops written out per case (first year or not, funded in full or not,
+                        // noisy chunks or not), so no test of these is left inside a loop.
                         @inline(__always) func finish(_ v0: F8, _ w: Int, noisy: Bool) {
                             let i = base + w * 8
                             var v = v0
@@ -424,8 +425,8 @@ struct BatchRunner {
                             return lanes.spend(load8(zP, i), i: i, w: w, need: nP, cpp: cpp, funded: funded,
                                                goal: p.goal[target + w], frac: frac[w], keep: keep[w])
                         }
-                        if yi == 0 {
-                            for w in 0..<noisyW { finish(load8(spent, base + w * 8), w, noisy: true) }
+                        if yi == 0 { // spending and decay as `FirstYear` has them; the chunks past the noisy ones below
+                            for w in 0..<noisyW { finish(load8(firstValues, base + w * 8), w, noisy: true) }
                         } else if a.funded[c] {
                             for w in 0..<noisyW { finish(spend(w, funded: true), w, noisy: true) }
                             for w in noisyW..<W { finish(spend(w, funded: true), w, noisy: false) }
@@ -473,10 +474,10 @@ struct BatchRunner {
                 stats.communeCounts[yi].withUnsafeMutableBufferPointer { cc in
                     for c in 0..<C { // without branches, as above
                         let t = s.tier[c]
-                        let a: Int32 = t >= 1 ? 1 : 0, b: Int32 = t >= 2 ? 1 : 0, e: Int32 = t >= 3 ? 1 : 0
-                        std += a; cc[c * 4] += a
-                        adv += b; cc[c * 4 + 1] += b
-                        mo += e; cc[c * 4 + 2] += e
+                        let isStd: Int32 = t >= 1 ? 1 : 0, isAdv: Int32 = t >= 2 ? 1 : 0, isModel: Int32 = t >= 3 ? 1 : 0
+                        std += isStd; cc[c * 4] += isStd
+                        adv += isAdv; cc[c * 4 + 1] += isAdv
+                        mo += isModel; cc[c * 4 + 2] += isModel
                         crit += s.critStd[c]
                         cc[c * 4 + 3] += s.critStd[c]
                     }
