@@ -437,7 +437,6 @@ struct BatchRunner {
                         // Bits 1 and 2 of the tiers met (advanced, model) as far as the chunks left out allow.
                         var fixedTiers: UInt8 = 6
                         if yi == 0 {
-                            if hasNext { for w in noisyW..<W { store8(zP, base + w * 8, load8(firstValues, base + w * 8)) } }
                             lacking = lacking.union(first.fixedLacking[c])
                             fixedTiers = first.fixedTiers[c]
                         }
@@ -449,14 +448,14 @@ struct BatchRunner {
                             recognise(commune: c, tier: s.tier, met: s.metTiers[c], key: p.recognitionKey, draw: draw)
                             // The next year's pass 1, a block of communes at a time (while they are in cache).
                             if hasNext && (slot == DrawState.noiseBlock - 1 || c == C - 1) {
-                                s.needs(nextPlan, communes: (c - slot)..<(c + 1))
+                                s.needs(nextPlan, communes: (c - slot)..<(c + 1), carried: yi == 0 ? firstValues : nil)
                             }
                         }
                     }
                 }}}}
                 if !fused {
                     recognise(s.tier, met: s.metTiers, year: p.year, key: p.recognitionKey, draw: draw)
-                    if hasNext { s.needs(nextPlan) }
+                    if hasNext { first.z.withUnsafeBufferPointer { s.needs(nextPlan, carried: yi == 0 ? $0.baseAddress! : nil) } }
                 }
                 // Districts: criteria completed with a yearly chance; recognised when all communes are standard.
                 // Counted without a branch per commune (whether a commune is standard is as good as random).
@@ -620,9 +619,9 @@ final class DrawState {
     /// Pass 1: trend, then the cost of each remaining gap to the next tier (`need`, and per commune `cost`,
     /// `groupNeed` and `missing`), and upkeep of what exists; investment and upkeep summed over communes, in
     /// commune order, in `acc`.
-    func needs(_ p: BatchRunner.YearPlan) {
+    func needs(_ p: BatchRunner.YearPlan, carried: UnsafePointer<Float>? = nil) {
         beginNeeds()
-        needs(p, communes: 0..<m.C)
+        needs(p, communes: 0..<m.C, carried: carried)
     }
 
     /// Clears the sums pass 1 adds to, before its first commune.
@@ -630,12 +629,14 @@ final class DrawState {
         for w in 0..<(2 * lanes.W) { acc[w] = F8(repeating: 0) }
     }
 
-    /// Pass 1 for a range of communes (ranges go in order after `beginNeeds`).
-    func needs(_ p: BatchRunner.YearPlan, communes: Range<Int>) {
+    /// Pass 1 for a range of communes (ranges go in order after `beginNeeds`). `carried`: where the values of the
+    /// chunks past the noisy ones are when the year before left them there, not in `z` (after the first year,
+    /// `FirstYear.z`: the same in every draw, so the draws do not copy them).
+    func needs(_ p: BatchRunner.YearPlan, communes: Range<Int>, carried: UnsafePointer<Float>? = nil) {
         let G = m.groupCount, Kp = lanes.Kp, W = lanes.W
         // Packages are paid per eligibility group under the priority policy and under a plan.
         let grouped = m.policy == .closestToStandard || m.decisions != nil
-        let zP = z, nP = need
+        let zP = z, nP = need, fixedFrom = carried ?? UnsafePointer(z), noisyW = lanes.noisyW
         // Local copies: the loop's raw stores could alias this object's fields, which would have them reloaded.
         let lanes = self.lanes, cpp = self.cpp, acc = self.acc, tier = self.tier, cost = self.cost, missing = self.missing
         let groupNeed = self.groupNeed, maintShare = self.maintShare
@@ -645,9 +646,11 @@ final class DrawState {
             let base = c * Kp, target = min(Int(tier[c]), 2) * W
             var total: Float = 0
             var gaps = LaneBits(), lacking = LaneBits()
-            for w in 0..<W {
+            // One chunk, from the values the year before left at `from` (two loops below, so no choice is left
+            // inside either).
+            @inline(__always) func chunk(_ w: Int, from: UnsafePointer<Float>) {
                 let i = base + w * 8
-                let v = load8(zP, i) * (1 + p.rel[w]) + p.pts[w] + p.once[w]
+                let v = load8(from, i) * (1 + p.rel[w]) + p.pts[w] + p.once[w]
                 store8(zP, i, v)
                 let gap = p.goal[target + w] - v
                 let has = gap .> 0
@@ -667,6 +670,8 @@ final class DrawState {
                 acc[w] += n
                 acc[W + w] += u
             }
+            for w in 0..<noisyW { chunk(w, from: zP) }
+            for w in noisyW..<W { chunk(w, from: fixedFrom) }
             cost[c] = total
             // One walk over the indicators with a gap: their need per eligibility group (for paying
             // packages) and, for the priority order, the criteria the commune still lacks.
