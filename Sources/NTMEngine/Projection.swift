@@ -397,15 +397,17 @@ struct BatchRunner {
                         // horizontal test at the end).
                         var lacking = LaneBits()
                         var advanced = SIMDMask<SIMD8<Int32>>(repeating: true), model = advanced
-                        // A chunk's value after spending and decay: noise (in the noisy chunks), bounds, and what it
-                        // meets. Called in loops written out per case (first year or not, funded in full or not,
-                        // noisy chunks or not), so no test of these is left inside a loop.
-                        @inline(__always) func finish(_ v0: F8, _ w: Int, noisy: Bool) {
+                        // The first year leaves the chunks past the noisy ones as `FirstYear` has them (below).
+                        let chunks = yi == 0 ? noisyW : W, funded = a.funded[c]
+                        for w in 0..<chunks {
                             let i = base + w * 8
-                            var v = v0
+                            // Spending and decay (the first year's as `FirstYear` has them).
+                            var v = yi == 0 ? load8(firstValues, i)
+                                : lanes.spend(load8(zP, i), i: i, w: w, need: nP, cpp: cpp, funded: funded, goal: p.goal[target + w],
+                                              frac: frac[w], keep: keep[w])
                             // Noise, relative or in points, fading over the last tenth of the range (a network
                             // that is complete does not randomly lose its last points).
-                            if noisy {
+                            if w < noisyW {
                                 let x = (lanes.zHi[w] - v) / lanes.noiseFade[w]
                                 let room = F8(repeating: 1).replacing(with: x, where: x .< 1)
                                 let size = lanes.noiseRel[w] * VMath.abs(v) + lanes.noisePts[w]
@@ -419,20 +421,6 @@ struct BatchRunner {
                             lacking = lacking.union(chunkCriteria[w << 8 | Int(laneBits(v .>= p.low[w]) ^ 0xFF)])
                             advanced = advanced .& (v .>= p.low[W + w])
                             model = model .& (v .>= p.low[2 * W + w])
-                        }
-                        @inline(__always) func spend(_ w: Int, funded: Bool) -> F8 {
-                            let i = base + w * 8
-                            return lanes.spend(load8(zP, i), i: i, w: w, need: nP, cpp: cpp, funded: funded,
-                                               goal: p.goal[target + w], frac: frac[w], keep: keep[w])
-                        }
-                        if yi == 0 { // spending and decay as `FirstYear` has them; the chunks past the noisy ones below
-                            for w in 0..<noisyW { finish(load8(firstValues, base + w * 8), w, noisy: true) }
-                        } else if a.funded[c] {
-                            for w in 0..<noisyW { finish(spend(w, funded: true), w, noisy: true) }
-                            for w in noisyW..<W { finish(spend(w, funded: true), w, noisy: false) }
-                        } else {
-                            for w in 0..<noisyW { finish(spend(w, funded: false), w, noisy: true) }
-                            for w in noisyW..<W { finish(spend(w, funded: false), w, noisy: false) }
                         }
                         // Bits 1 and 2 of the tiers met (advanced, model) as far as the chunks left out allow.
                         var fixedTiers: UInt8 = 6
