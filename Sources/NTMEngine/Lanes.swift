@@ -17,18 +17,19 @@ struct Lanes: Sendable {
     let Kp: Int, W: Int
     /// The indicator in each lane (`order.count` ≤ Kp), and each indicator's lane (−1 when it has none).
     let order: [Int], laneOf: [Int]
-    /// Per lane: the indicator's criterion and eligibility group (0 in padding lanes: never read there).
-    let criterionOf: [Int], groupOf: [Int]
-    /// W × 256: the criteria of the lanes set in each byte of a chunk's lane bits (entry w << 8 | bits).
+    /// Per lane: the indicator's eligibility group (0 in padding lanes: never read there).
+    let groupOf: [Int]
+    /// W × 256: the criteria of the lanes set in each byte of a chunk's lane bits (entry w << 8 | bits; padding
+    /// lanes add none).
     let chunkCriteria: [LaneBits]
     let asym: [F8], zHi: [F8], zLo: [F8]
     /// Decay where upkeep keeps an indicator (0 elsewhere), and 1 where it is maintained, 0 elsewhere.
     let decay: [F8], maintained: [F8]
-    /// Noise: which lanes have it (and per chunk whether any does), relative and in points, and the last tenth
-    /// of the range, over which it fades near the ceiling.
-    let noisy: [SIMDMask<SIMD8<Int32>>], noisyChunk: [Bool]
-    /// The chunks holding a noisy lane come first (`noisyChunk`): their count. Past them nothing is random
-    /// within a year.
+    /// Noise: which lanes have it, relative and in points, and the last tenth of the range, over which it fades
+    /// near the ceiling.
+    let noisy: [SIMDMask<SIMD8<Int32>>]
+    /// How many chunks hold a noisy lane: they come first (the noisy indicators have the first lanes). Past them
+    /// nothing is random within a year.
     let noisyW: Int
     let noiseRel: [F8], noisePts: [F8], noiseFade: [F8]
     /// C × Kp: million VND per point at the start of the curve (1 in padding lanes).
@@ -53,12 +54,13 @@ struct Lanes: Sendable {
         var lane = [Int](repeating: -1, count: m.K)
         for (l, k) in ord.enumerated() { lane[k] = l }
         laneOf = lane
-        criterionOf = (0..<kp).map { $0 < ord.count ? m.criterionOf[ord[$0]] : 0 }
         groupOf = (0..<kp).map { $0 < ord.count ? m.groupOf[ord[$0]] : 0 }
-        let crit = criterionOf
         chunkCriteria = (0..<(kp / 8 * 256)).map { e in
             var set = LaneBits()
-            for bit in 0..<8 where (e & 0xFF) >> bit & 1 != 0 { set.insert(crit[(e >> 8) * 8 + bit]) }
+            for bit in 0..<8 where (e & 0xFF) >> bit & 1 != 0 {
+                let l = (e >> 8) * 8 + bit
+                if l < ord.count { set.insert(m.criterionOf[ord[l]]) }
+            }
             return set
         }
         func pack(_ v: [Float], pad: Float) -> [F8] { Self.pack(v, order: ord, Kp: kp, pad: pad) }
@@ -68,8 +70,7 @@ struct Lanes: Sendable {
         decay = pack(m.decay.indices.map { m.maintained[$0] ? m.decay[$0] : 0 }, pad: 0)
         maintained = pack(m.maintained.map { $0 ? 1 : 0 }, pad: 0)
         noisy = pack((0..<m.K).map { m.noisy.contains($0) ? Float(1) : 0 }, pad: 0).map { $0 .> 0 }
-        noisyChunk = noisy.map { any($0) }
-        noisyW = noisyChunk.lastIndex(of: true).map { $0 + 1 } ?? 0
+        noisyW = noisy.lastIndex { any($0) }.map { $0 + 1 } ?? 0
         noiseRel = pack(m.noiseRel, pad: 0)
         noisePts = pack(m.noisePts, pad: 0)
         noiseFade = pack((0..<m.K).map { 0.1 * (m.zHi[$0] - m.zLo[$0]) }, pad: 1)

@@ -498,7 +498,8 @@ struct BatchRunner {
         tier[c] = UInt8(t)
     }
 
-    /// Moves communes up the tiers: a commune may step to the next tier when it meets every criterion at every
+    /// Moves communes up the tiers when a cap ties them together (without one, `recognise(commune:…)` does the
+    /// same steps commune by commune): a commune may step to the next tier when it meets every criterion at every
     /// tier up to it (`met` bit t: every criterion met at graded tier t); it is recognised with the recognition
     /// probability, at most `maxSteps` tiers a year, and within a draw at most `cap` communes a year reach a
     /// tier (the first by a random order).
@@ -511,7 +512,6 @@ struct BatchRunner {
                 tier[c] = UInt8(t)
             }
         }
-        let capped = m.cap.contains { $0 != nil }
         var reached = [0, 0, 0]
         var stepped = [Bool](repeating: true, count: C)
         var u = [Float](repeating: 2, count: C)
@@ -527,7 +527,7 @@ struct BatchRunner {
                 if u[c] > 1 { u[c] = CounterRNG.uniforms(CounterRNG.key(yearKey: key, draw: draw, unit: c), 0).0 }
                 if u[c] < m.recognitionP[t] { candidates.append(c) }
             }
-            if capped { candidates.sort { (u[$0], $0) < (u[$1], $1) } }
+            candidates.sort { (u[$0], $0) < (u[$1], $1) }
             for c in candidates {
                 let next = Int(tier[c]) // index of the tier reached (0 standard …)
                 if let limit = m.cap[next], reached[next] >= limit { continue }
@@ -724,7 +724,6 @@ struct LaneBits {
     @inline(__always) mutating func insert(_ k: Int) {
         if k < 64 { lo |= 1 << UInt64(k) } else { hi |= 1 << UInt64(k - 64) }
     }
-    @inline(__always) func subtracting(_ o: LaneBits) -> LaneBits { LaneBits(lo: lo & ~o.lo, hi: hi & ~o.hi) }
     @inline(__always) func union(_ o: LaneBits) -> LaneBits { LaneBits(lo: lo | o.lo, hi: hi | o.hi) }
     @inline(__always) var isEmpty: Bool { lo | hi == 0 }
     @inline(__always) var count: Int { lo.nonzeroBitCount + hi.nonzeroBitCount }
