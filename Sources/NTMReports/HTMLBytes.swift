@@ -1,23 +1,16 @@
+import Foundation
+import NTMCatalogue
+
 /// A page or chart written as UTF-8 bytes into one growing buffer, for markup repeated many thousand times (the
 /// commune × criterion map is about 155,000 cells at national scale): no String per cell, no interpolation.
 /// Every append writes exactly the bytes the String it stands for would have.
-struct HTMLBytes {
-    var bytes: [UInt8] = []
+typealias HTMLBytes = ByteBuffer
 
-    init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
-
-    mutating func append(_ s: StaticString) {
-        s.withUTF8Buffer { bytes.append(contentsOf: $0) }
-    }
-
-    mutating func append(_ s: String) {
-        var s = s
-        s.withUTF8 { bytes.append(contentsOf: $0) }
-    }
-
+extension ByteBuffer {
     /// The bytes `p[range]`: a piece of a `BytePool`.
+    @inline(__always)
     mutating func append(_ p: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
-        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: p[range]))
+        append(p.baseAddress! + range.lowerBound, count: range.count)
     }
 
     /// `SVGChart.esc(s)`, appended.
@@ -25,15 +18,13 @@ struct HTMLBytes {
         var s = s
         let done: Bool = s.withUTF8 { u in
             switch HTMLBytes.scan(u) {
-            case .plain: bytes.append(contentsOf: u); return true
-            case .ascii: HTMLBytes.escapeASCII(u, into: &bytes); return true
+            case .plain: if let b = u.baseAddress { append(b, count: u.count) }; return true
+            case .ascii: escapeASCII(u); return true
             case .other: return false
             }
         }
         if !done { append(SVGChart.escapeCharacters(s)) }
     }
-
-    var string: String { String(decoding: bytes, as: UTF8.self) }
 
     // MARK: escaping
 
@@ -56,15 +47,15 @@ struct HTMLBytes {
         return !found ? .plain : ascii ? .ascii : .other
     }
 
-    static func escapeASCII(_ u: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+    mutating func escapeASCII(_ u: UnsafeBufferPointer<UInt8>) {
         for b in u {
             switch b {
-            case UInt8(ascii: "&"): out.append(contentsOf: [0x26, 0x61, 0x6D, 0x70, 0x3B])  // &amp;
-            case UInt8(ascii: "<"): out.append(contentsOf: [0x26, 0x6C, 0x74, 0x3B])  // &lt;
-            case UInt8(ascii: ">"): out.append(contentsOf: [0x26, 0x67, 0x74, 0x3B])  // &gt;
-            case UInt8(ascii: "\""): out.append(contentsOf: [0x26, 0x71, 0x75, 0x6F, 0x74, 0x3B])  // &quot;
-            case UInt8(ascii: "'"): out.append(contentsOf: [0x26, 0x23, 0x33, 0x39, 0x3B])  // &#39;
-            default: out.append(b)
+            case UInt8(ascii: "&"): append("&amp;" as StaticString)
+            case UInt8(ascii: "<"): append("&lt;" as StaticString)
+            case UInt8(ascii: ">"): append("&gt;" as StaticString)
+            case UInt8(ascii: "\""): append("&quot;" as StaticString)
+            case UInt8(ascii: "'"): append("&#39;" as StaticString)
+            default: append(byte: b)
             }
         }
     }
@@ -80,7 +71,8 @@ struct BytePool {
 
     mutating func add(_ s: String) -> Range<Int> {
         let start = bytes.count
-        bytes.append(contentsOf: s.utf8)
+        var s = s
+        s.withUTF8 { bytes.append(contentsOf: $0) }
         return start..<bytes.count
     }
 }

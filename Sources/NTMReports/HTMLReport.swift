@@ -13,6 +13,8 @@ public struct HTMLPage {
         enum Body {
             case text(String)
             case writer(size: Int, (inout HTMLBytes) -> Void)
+            /// Markup made beforehand, as UTF-8 bytes.
+            case bytes([UInt8])
         }
 
         public var html: String {
@@ -23,6 +25,7 @@ public struct HTMLPage {
                     var o = HTMLBytes(capacity: size)
                     write(&o)
                     return o.string
+                case .bytes(let b): return String(decoding: b, as: UTF8.self)
                 }
             }
             set { body = .text(newValue) }
@@ -33,12 +36,13 @@ public struct HTMLPage {
             self.id = id; self.heading = heading; body = .writer(size: size, writer)
         }
 
-        var size: Int { switch body { case .text(let s): s.utf8.count; case .writer(let size, _): size } }
+        var size: Int { switch body { case .text(let s): s.utf8.count; case .writer(let size, _): size; case .bytes(let b): b.count } }
 
         func write(into o: inout HTMLBytes) {
             switch body {
             case .text(let s): o.append(s)
             case .writer(_, let write): write(&o)
+            case .bytes(let b): b.withUnsafeBytes { if let p = $0.baseAddress { o.append(p, count: $0.count) } }
             }
         }
     }
@@ -84,7 +88,7 @@ public struct HTMLPage {
             o.append("\n</section>\n")
         }
         o.append("</main>\n<footer>\(footer)</footer>\n</body>\n</html>\n")
-        return o.bytes
+        return o.take()
     }
 
     static let css = """
@@ -165,7 +169,7 @@ public struct HTMLPage {
             out += "</tbody></table></div>\n"
         }
         for line in md.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
-            let t = line.trimmingCharacters(in: .whitespaces)
+            let t = trimmed(line)
             if t.hasPrefix("|") { flushPara(); flushList(); table.append(t); continue }
             flushTable()
             if t.isEmpty { flushPara(); flushList(); continue }
@@ -189,23 +193,62 @@ public struct HTMLPage {
         return hashes
     }
 
+    /// `s.trimmingCharacters(in: .whitespaces)`. Spaces and tabs are stripped from the bytes; where an end is then
+    /// an ASCII byte that is not one of them, that is where trimming stops too (the other whitespace characters
+    /// are not ASCII). Only a text that ends in a non-ASCII character is left to Foundation.
+    static func trimmed(_ s: String) -> String {
+        var s = s
+        let kept: Range<Int>? = s.withUTF8 { u in
+            var a = 0, b = u.count
+            while a < b && (u[a] == 0x20 || u[a] == 0x09) { a += 1 }
+            while b > a && (u[b - 1] == 0x20 || u[b - 1] == 0x09) { b -= 1 }
+            return a < b && (u[a] >= 0x80 || u[b - 1] >= 0x80) ? nil : a..<b
+        }
+        guard let kept else { return s.trimmingCharacters(in: .whitespaces) }
+        if kept.count == s.utf8.count { return s }
+        return s.withUTF8 { String(decoding: UnsafeBufferPointer(rebasing: $0[kept]), as: UTF8.self) }
+    }
+
     /// The cells of a table line, with `\|` standing for a literal bar.
     static func cells(_ line: String) -> [String] {
+        if let fast = plainCells(line) { return fast }
         var cells: [String] = [], cur = "", escaped = false
         for ch in line.dropFirst() {
             if escaped { if ch != "|" { cur.append("\\") }; cur.append(ch); escaped = false; continue }
             if ch == "\\" { escaped = true; continue }
-            if ch == "|" { cells.append(cur.trimmingCharacters(in: .whitespaces)); cur = ""; continue }
+            if ch == "|" { cells.append(trimmed(cur)); cur = ""; continue }
             cur.append(ch)
         }
         if escaped { cur.append("\\") }
-        let last = cur.trimmingCharacters(in: .whitespaces)
+        let last = trimmed(cur)
         if !last.isEmpty { cells.append(last) }
         return cells
     }
 
+    /// `cells(line)` read on the bytes, for a line without a backslash whose every bar byte stands alone as a
+    /// character: ASCII on both sides (a combining mark after a bar would join it). Nil for any other line.
+    private static func plainCells(_ line: String) -> [String]? {
+        var line = line
+        return line.withUTF8 { u -> [String]? in
+            guard u.first == UInt8(ascii: "|") else { return nil }
+            for (i, b) in u.enumerated() {
+                if b == UInt8(ascii: "\\") { return nil }
+                if b == UInt8(ascii: "|") && ((i + 1 < u.count && u[i + 1] >= 0x80) || (i > 0 && u[i - 1] >= 0x80)) { return nil }
+            }
+            var cells: [String] = [], start = 1
+            for i in 1...u.count where i == u.count || u[i] == UInt8(ascii: "|") {
+                let cell = trimmed(String(decoding: UnsafeBufferPointer(rebasing: u[start..<i]), as: UTF8.self))
+                if i < u.count || !cell.isEmpty { cells.append(cell) }
+                start = i + 1
+            }
+            return cells
+        }
+    }
+
     /// Escapes the text, then turns `code` and **bold** into elements.
     static func inline(_ s: String) -> String {
+        // Without a backtick or an asterisk it is the text escaped (character by character, as below).
+        if !s.utf8.contains(where: { $0 == UInt8(ascii: "`") || $0 == UInt8(ascii: "*") }) { return escape(s) }
         var out = "", i = s.startIndex, bold = false
         while i < s.endIndex {
             let ch = s[i]

@@ -6,18 +6,46 @@ import NTMEngine
 extension RunReport {
     public static let csvNames = ["tiers.csv", "communes.csv", "funding.csv", "districts.csv"]
 
-    /// The report's files in the formats asked for (see `ReportFormat`).
+    /// The report's files in the formats asked for (see `ReportFormat`). They are made side by side on all
+    /// cores; the page's commune × criterion map, the largest part by far, is made on its own, apart from the
+    /// rest of the page, and copied into it at the end.
     public func files(formats: [ReportFormat]) throws -> [(name: String, content: OutputFolder.Content)] {
-        var out: [(name: String, content: OutputFolder.Content)] = []
-        let md = summary()
-        if formats.contains(.md) { out.append(("summary.md", .text(md))) }
-        if formats.contains(.csv) {
-            out += [("tiers.csv", .text(tiersCSV())), ("communes.csv", .text(communesCSV())),
-                    ("funding.csv", .text(fundingCSV())), ("districts.csv", .text(districtsCSV()))]
+        enum Made {
+            case file(String, OutputFolder.Content)
+            case criteriaMap([UInt8])
+            case page(HTMLPage)
         }
-        if formats.contains(.html) { out.append(("report.html", .bytes(htmlBytes(summary: md)))) }
-        if formats.contains(.xlsx) { out.append(("report.xlsx", .data(try workbook().data()))) }
-        if formats.contains(.ipynb) { out.append(("report.ipynb", .text(try notebook(summary: md).json()))) }
+        let md = summary()
+        let html = formats.contains(.html), csv = formats.contains(.csv)
+        // The longest first.
+        var jobs: [() throws -> Made] = []
+        if html { jobs.append { .criteriaMap(criteriaMapBytes()) } }
+        if csv { jobs.append { .file("communes.csv", .text(communesCSV())) } }
+        if html { jobs.append { .page(htmlPage(summary: md)) } }
+        if formats.contains(.xlsx) { jobs.append { .file("report.xlsx", .data(try workbook().data())) } }
+        if formats.contains(.ipynb) { jobs.append { .file("report.ipynb", .text(try notebook(summary: md).json())) } }
+        if csv {
+            jobs.append { .file("tiers.csv", .text(tiersCSV())) }
+            jobs.append { .file("funding.csv", .text(fundingCSV())) }
+            jobs.append { .file("districts.csv", .text(districtsCSV())) }
+        }
+        var made: [String: OutputFolder.Content] = [:], criteria: [UInt8]?, page: HTMLPage?
+        for m in try concurrently(jobs) {
+            switch m {
+            case .file(let name, let content): made[name] = content
+            case .criteriaMap(let b): criteria = b
+            case .page(let p): page = p
+            }
+        }
+        if var page, let criteria, let i = page.sections.firstIndex(where: { $0.id == Self.criteriaSection }) {
+            page.sections[i].body = .bytes(criteria)
+            made["report.html"] = .bytes(page.renderBytes())
+        }
+        var out: [(name: String, content: OutputFolder.Content)] = []
+        if formats.contains(.md) { out.append(("summary.md", .text(md))) }
+        for name in (csv ? Self.csvNames : []) + ["report.html", "report.xlsx", "report.ipynb"] {
+            if let content = made[name] { out.append((name, content)) }
+        }
         return out
     }
 
@@ -29,7 +57,19 @@ extension RunReport {
     public func html(summary md: String? = nil) -> String { String(decoding: htmlBytes(summary: md), as: UTF8.self) }
 
     /// `html(summary:)` as UTF-8 bytes (25 MB at national scale, so not made a String on the way to the file).
-    func htmlBytes(summary md: String? = nil) -> [UInt8] {
+    func htmlBytes(summary md: String? = nil) -> [UInt8] { htmlPage(summary: md).renderBytes() }
+
+    static let criteriaSection = "criteria"
+
+    /// The commune × criterion map for the last year, the page's largest section, on its own.
+    func criteriaMapBytes() -> [UInt8] {
+        var o = HTMLBytes(capacity: HTMLPage.criteriaByDistrictSize(dataset: model.dataset, catalogue: model.catalogue))
+        criteriaMap(into: &o, year: result.years.count - 1)
+        return o.take()
+    }
+
+    /// The page, its commune × criterion map written in place when the page is rendered.
+    func htmlPage(summary md: String? = nil) -> HTMLPage {
         let L = labels, sc = model.scenario
         let last = result.years.count - 1, horizon = result.years[last]
         let e = HTMLPage.escape
@@ -48,7 +88,7 @@ extension RunReport {
         var sections: [HTMLPage.Section] = []
         sections.append(.init(id: "tiers", heading: L[.tiersChart], html: tiersFigure()))
         sections.append(.init(id: "funding", heading: L[.fundingChart], html: fundingFigures()))
-        sections.append(.init(id: "criteria", heading: "\(L[.criteriaMap]) – \(horizon)",
+        sections.append(.init(id: Self.criteriaSection, heading: "\(L[.criteriaMap]) – \(horizon)",
                               size: HTMLPage.criteriaByDistrictSize(dataset: model.dataset, catalogue: model.catalogue)) { criteriaMap(into: &$0, year: last) })
         sections.append(.init(id: "districts", heading: L[.districtsChart], html: districtsFigure()))
         // The summary's sections, below the page's own title.
@@ -57,7 +97,7 @@ extension RunReport {
         sections.append(.init(id: "tables", heading: L[.tables], html: HTMLPage.markdown(body, headingOffset: 1)))
 
         let footer = "\(e(L[.madeBy])) ntm \(e(version)) · <code>\(e(sc.file))</code> · \(e(L[.selfContained]))"
-        return HTMLPage(lang: L.lang, title: "\(L[.projection]): \(sc.name)", lead: lead, sections: sections, footer: footer).renderBytes()
+        return HTMLPage(lang: L.lang, title: "\(L[.projection]): \(sc.name)", lead: lead, sections: sections, footer: footer)
     }
 
     func tiersFigure() -> String {

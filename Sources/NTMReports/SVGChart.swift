@@ -91,21 +91,26 @@ public enum SVGChart {
         let height = top + Double(rows.count) * rowH
         let maxV = max(maximum ?? (rows.flatMap(\.values).max() ?? 1), 1e-9)
         let plotW = width - left - right
-        var s = open(title: title, desc: rows.map { "\($0.label): " + zip(series, $0.values).map { "\($0.name) \(number($1))" }.joined(separator: ", ") }.joined(separator: "; "),
-                     height: height)
-        s += legend
+        // Written into bytes: appending to a String that has grown large costs more with every piece.
+        var o = HTMLBytes()
+        o.append(open(title: title, desc: rows.map { "\($0.label): " + zip(series, $0.values).map { "\($0.name) \(number($1))" }.joined(separator: ", ") }.joined(separator: "; "),
+                      height: height))
+        o.append(legend)
         for (i, row) in rows.enumerated() {
             let y0 = top + Double(i) * rowH
-            s += text(row.label, x: left, y: y0 + font, anchor: "start", size: font - 1, fill: "#222")
+            text(into: &o, row.label, x: left, y: y0 + font, anchor: "start", size: font - 1, fill: "#222")
             for (k, v) in row.values.enumerated() {
                 let y = y0 + labelH + Double(k) * (barH + gap)
                 let w = max(0, plotW * min(v, maxV) / maxV)
-                s += "<rect x=\"\(r(left))\" y=\"\(r(y))\" width=\"\(r(plotW))\" height=\"\(r(barH))\" fill=\"#f1f1f1\"/>"
-                s += "<rect x=\"\(r(left))\" y=\"\(r(y))\" width=\"\(r(w))\" height=\"\(r(barH))\" fill=\"\(series[k].colour)\"><title>\(esc("\(row.label) – \(series[k].name): \(number(v))"))</title></rect>"
-                s += text(number(v), x: left + plotW + 6, y: y + barH - 1, anchor: "start", size: font - 2, fill: "#333")
+                o.append("<rect x=\"\(r(left))\" y=\"\(r(y))\" width=\"\(r(plotW))\" height=\"\(r(barH))\" fill=\"#f1f1f1\"/>")
+                o.append("<rect x=\"\(r(left))\" y=\"\(r(y))\" width=\"\(r(w))\" height=\"\(r(barH))\" fill=\"\(series[k].colour)\"><title>")
+                o.appendEscaped("\(row.label) – \(series[k].name): \(number(v))")
+                o.append("</title></rect>")
+                text(into: &o, number(v), x: left + plotW + 6, y: y + barH - 1, anchor: "start", size: font - 2, fill: "#333")
             }
         }
-        return s + "</svg>"
+        o.append("</svg>")
+        return o.string
     }
 
     /// A grid of coloured cells: rows × columns, each cell a category (an index into `categories`).
@@ -139,12 +144,14 @@ public enum SVGChart {
             for i in 0..<rowCount {
                 let y = top + Double(i) * cellH
                 text(into: &o, label(i), x: labelW - 6, y: y + cellH - 5, anchor: "end", size: font - 2, fill: "#222")
-                let cy = r(y + 1)
-                for j in 0..<cellCount(i) {
-                    let k = category(i, j)
-                    o.append(p, xs[j]); o.append(cy); o.append(p, fills[k])
-                    cellTitle(&o, i, j, k)
-                    o.append(p, end)
+                let cy = Array(r(y + 1).utf8)
+                cy.withUnsafeBufferPointer { cy in
+                    for j in 0..<cellCount(i) {
+                        let k = category(i, j)
+                        o.append(p, xs[j]); o.append(cy.baseAddress!, count: cy.count); o.append(p, fills[k])
+                        cellTitle(&o, i, j, k)
+                        o.append(p, end)
+                    }
                 }
             }
         }

@@ -238,16 +238,17 @@ struct CSVFields {
 
 /// Writes CSV text: fields with commas, quotes, line feeds or carriage returns are quoted.
 public struct CSVWriter {
-    public private(set) var text = ""
+    private var out = ByteBuffer(capacity: 4096)
+    public var text: String { out.string }
     public init(header: [String]) { row(header) }
     public mutating func row(_ fields: [String]) {
         var first = true
         for f in fields {
-            if !first { text.append(",") }
+            if !first { out.append(byte: UInt8(ascii: ",")) }
             first = false
-            if Self.needsQuotes(f) { text.append(Self.quoted(f)) } else { text.append(f) }
+            if Self.needsQuotes(f) { out.append(Self.quoted(f)) } else { out.append(f) }
         }
-        text.append("\n")
+        out.append(byte: UInt8(ascii: "\n"))
     }
     public static func escape(_ s: String) -> String { needsQuotes(s) ? quoted(s) : s }
 

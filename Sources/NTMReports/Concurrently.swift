@@ -1,0 +1,24 @@
+import Foundation
+
+/// Runs independent jobs on all cores: each core takes the next job in the list as it frees up (so list the
+/// longest first), and the results come back in the list's order, whatever ran where. A job that throws
+/// makes the whole call throw the first error in list order, once every job has finished.
+func concurrently<T>(_ jobs: [() throws -> T]) throws -> [T] {
+    let slots = JobSlots(jobs)
+    DispatchQueue.concurrentPerform(iterations: jobs.count) { slots.run($0) }
+    return try (0..<jobs.count).map { try slots.results[$0]!.get() }
+}
+
+/// The jobs of `concurrently` and a slot for each one's result: each job writes only its own slot, and the
+/// slots are read once every job is done.
+private final class JobSlots<T>: @unchecked Sendable {
+    let jobs: [() throws -> T]
+    let results: UnsafeMutablePointer<Result<T, Error>?>
+    init(_ jobs: [() throws -> T]) {
+        self.jobs = jobs
+        results = .allocate(capacity: max(jobs.count, 1))
+        results.initialize(repeating: nil, count: max(jobs.count, 1))
+    }
+    func run(_ i: Int) { results[i] = Result { try jobs[i]() } }
+    deinit { results.deinitialize(count: max(jobs.count, 1)); results.deallocate() }
+}
