@@ -19,7 +19,10 @@ public struct YAMLNode {
     /// Parses `text` (the content of `file`) into its root node.
     public static func parse(_ text: String, file: String) throws -> YAMLNode {
         do {
-            guard let root = try Yams.compose(yaml: text) else {
+            // Scalars are read as text and converted by this type, so Yams need not resolve their tags (its
+            // default resolver tries a regular expression per rule on every scalar it hashes, and it hashes every
+            // mapping key to find duplicates): with none, a key is its text, and `1` and `"1"` are the same key.
+            guard let root = try Yams.compose(yaml: text, .basic) else {
                 throw InputError(file: file, line: 0, key: "", "the file is empty")
             }
             return YAMLNode(node: root, file: file, path: "")
