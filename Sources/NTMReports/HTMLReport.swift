@@ -62,8 +62,19 @@ public struct HTMLPage {
 
     /// The page as UTF-8 bytes, each section written into it in place.
     func renderBytes() -> [UInt8] {
+        let parts = renderParts()
+        return parts.count == 1 ? parts[0] : Array(parts.joined())
+    }
+
+    /// The page as consecutive parts of UTF-8 bytes: a section made beforehand as bytes is a part of its own,
+    /// not copied; everything else is written in place into the parts between.
+    func renderParts() -> [[UInt8]] {
         let L = Labels(lang)
-        var o = HTMLBytes(capacity: sections.reduce(Self.css.utf8.count + lead.utf8.count + footer.utf8.count + 4096) { $0 + $1.size + 256 })
+        var parts: [[UInt8]] = []
+        var o = HTMLBytes(capacity: sections.reduce(Self.css.utf8.count + lead.utf8.count + footer.utf8.count + 4096) {
+            if case .bytes = $1.body { return $0 + 256 }
+            return $0 + $1.size + 256
+        })
         o.append("""
         <!DOCTYPE html>
         <html lang="\(lang.rawValue)">
@@ -84,11 +95,17 @@ public struct HTMLPage {
         o.append("</ol></nav>\n<main>\n")
         for sec in sections {
             o.append("<section id=\"\(sec.id)\">\n<h2>\(Self.escape(sec.heading))</h2>\n")
-            sec.write(into: &o)
+            if case .bytes(let b) = sec.body {
+                parts.append(o.take())
+                parts.append(b)
+            } else {
+                sec.write(into: &o)
+            }
             o.append("\n</section>\n")
         }
         o.append("</main>\n<footer>\(footer)</footer>\n</body>\n</html>\n")
-        return o.take()
+        parts.append(o.take())
+        return parts
     }
 
     static let css = """

@@ -16,6 +16,9 @@ public enum OutputFolder {
         case data(Data)
         /// UTF-8 text as bytes: a large page (see `HTMLBytes`), written without a copy.
         case bytes([UInt8])
+        /// UTF-8 text in consecutive parts, written one after the other: a page whose largest section was made
+        /// on its own (see `HTMLPage.renderParts`), never copied into one buffer.
+        case parts([[UInt8]])
 
         func write(to url: URL, options: Data.WritingOptions = []) throws {
             switch self {
@@ -25,6 +28,28 @@ public enum OutputFolder {
                 try b.withUnsafeBytes { p in
                     guard let base = p.baseAddress, p.count > 0 else { return try Data().write(to: url, options: options) }
                     try Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: p.count, deallocator: .none).write(to: url, options: options)
+                }
+            case .parts(let parts):
+                // Atomically: into a temporary file beside it, then renamed over it.
+                let target = options.contains(.atomic)
+                    ? url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())") : url
+                do {
+                    guard FileManager.default.createFile(atPath: target.path, contents: nil) else {
+                        throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target.path])
+                    }
+                    let handle = try FileHandle(forWritingTo: target)
+                    do {
+                        for part in parts where !part.isEmpty { try handle.write(contentsOf: part) }
+                        try handle.close()
+                    } catch { try? handle.close(); throw error }
+                    if target != url {
+                        guard rename(target.path, url.path) == 0 else {
+                            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+                        }
+                    }
+                } catch {
+                    if target != url { try? FileManager.default.removeItem(at: target) }
+                    throw error
                 }
             }
         }

@@ -8,7 +8,7 @@ extension RunReport {
 
     /// The report's files in the formats asked for (see `ReportFormat`). They are made side by side on all
     /// cores; the page's commune × criterion map, the largest part by far, is made on its own, apart from the
-    /// rest of the page, and copied into it at the end.
+    /// rest of the page, and written to the file between the page's other parts (never copied into one buffer).
     public func files(formats: [ReportFormat]) throws -> [(name: String, content: OutputFolder.Content)] {
         enum Made {
             case file(String, OutputFolder.Content)
@@ -39,7 +39,7 @@ extension RunReport {
         }
         if var page, let criteria, let i = page.sections.firstIndex(where: { $0.id == Self.criteriaSection }) {
             page.sections[i].body = .bytes(criteria)
-            made["report.html"] = .bytes(page.renderBytes())
+            made["report.html"] = .parts(page.renderParts())
         }
         var out: [(name: String, content: OutputFolder.Content)] = []
         if formats.contains(.md) { out.append(("summary.md", .text(md))) }

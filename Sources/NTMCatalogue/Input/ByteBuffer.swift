@@ -10,7 +10,11 @@ public struct ByteBuffer {
     @usableFromInline var written = 0
     public var count: Int { written }
 
-    public init(capacity: Int = 0) { storage = [UInt8](repeating: 0, count: max(capacity, 64)) }
+    /// The bytes past `count` are never read, so they are not zeroed first (a page's buffer is tens of megabytes).
+    public init(capacity: Int = 0) {
+        let n = max(capacity, 64)
+        storage = [UInt8](unsafeUninitializedCapacity: n) { _, initialized in initialized = n }
+    }
 
     /// `n` bytes from `p`.
     @inlinable @inline(__always)
