@@ -56,7 +56,14 @@ public struct ProjectionResult: Sendable {
             })
             comm.append((0..<C).map { c in (0..<4).map { Double(t.communeCounts[yi][c * 4 + $0]) / Double(D) } })
             dist.append(t.districtCounts[yi].map { Double($0) / Double(D) })
-            inds.append((0..<(C * K)).map { t.indicatorSums[yi][$0] / Double(D) * Double(model.sign[$0 % K]) })
+            // (Commune by commune, indicator by indicator: no division to find each value's indicator.)
+            let sign = model.sign.map(Double.init)
+            inds.append([Double](unsafeUninitializedCapacity: C * K) { out, filled in
+                t.indicatorSums[yi].withUnsafeBufferPointer { sums in
+                    for c in 0..<C { for k in 0..<K { out[c * K + k] = sums[c * K + k] / Double(D) * sign[k] } }
+                }
+                filled = C * K
+            })
         }
         self.perDraw = perDraw
         communes = comm
