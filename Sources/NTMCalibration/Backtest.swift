@@ -178,7 +178,8 @@ public struct Backtest: Sendable {
                 for (t, names) in y.communes where t <= tier {
                     for n in names.notRecognised { if let c = code[n.code] { no.insert(c) } }
                 }
-                for names in y.communes.values { sources.append(names.source) }
+                // In tier order: a dictionary's order changes from run to run.
+                for (_, names) in y.communes.sorted(by: { $0.key < $1.key }) { sources.append(names.source) }
                 let atRisk = ds.communes.indices.filter { baseTier[$0] < tier }
                 let baseCount = ds.communes.indices.count - atRisk.count
                 let newCount = y.tiers[tier].map { Int($0.value) - baseCount }
