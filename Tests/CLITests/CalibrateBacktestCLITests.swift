@@ -44,6 +44,11 @@ final class CalibrateBacktestCLITests: XCTestCase {
         let csv = try String(contentsOf: out.appendingPathComponent("backtest.csv"), encoding: .utf8)
         XCTAssertTrue(csv.contains("band,2023,standard,,70,"))
         XCTAssertTrue(csv.contains("rank,2023,model,An Thạnh 1,"))
+        // The observed communes' sources in tier order (below standard, advanced missed, model), every run.
+        let sources = ["the ten communes still below standard", "Long Đức and Long Hưng", "An Thạnh 1 is one of the two model communes"]
+            .map { r.stdout.range(of: $0)?.lowerBound }
+        XCTAssertFalse(sources.contains(nil), "every source should be listed")
+        if let a = sources[0], let b = sources[1], let c = sources[2] { XCTAssertTrue(a < b && b < c, "sources out of tier order") }
         // Vietnamese by default.
         let vi = try ntm(["backtest", Self.observedPath, Self.backtestPath, "--draws", "20", "--out", tmp.appendingPathComponent("vi").path], scratch: tmp)
         XCTAssertEqual(vi.status, 0, vi.stderr)
