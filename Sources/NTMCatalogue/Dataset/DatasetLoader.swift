@@ -128,58 +128,31 @@ public enum DatasetLoader {
         let row = Dictionary(uniqueKeysWithValues: communes.enumerated().map { ($1.code, $0) })
         // First index of each id, as `ids.firstIndex(of:)` gives.
         let column = Dictionary(ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        // Indicators: 41 rows a commune, read on the file's bytes; a String is made of a field only where the
-        // bytes do not settle it (and for errors), so every answer is the String comparison's.
+        // Indicators: 41 rows a commune, read on the file's bytes (see `IndicatorRecords`). A large file with clean
+        // records is read in two halves side by side; anything else, or anything the halves find wrong, is read
+        // (again) from the start in one pass, which reports every problem in line order.
         let indicatorsFile = display(folder, "indicators.csv")
         var values = [Double](repeating: .nan, count: communes.count * K)
         var prov = [Provenance](repeating: .imputed, count: communes.count * K)
         var valueLine = [Int](repeating: 0, count: communes.count * K)
-        let ranges = catalogue.indicators.map(\.range)
-        let isFirst = ids.indices.map { column[ids[$0]] == $0 }
-        let idBytes = ids.map { Array($0.utf8) }
-        // Files list a commune's rows together, indicators in catalogue order: try the previous row's commune
-        // and the next indicator before hashing.
-        var lastCode = "", lastCodeBytes: [UInt8] = [], lastC = -1, lastK = -1
+        let reader = IndicatorRecords(file: indicatorsFile, catalogue: catalogue, row: row, column: column)
         let header = try CSVTable.withFileBytes(path: folder + "/indicators.csv", displayName: indicatorsFile) { bytes in
-            try CSVTable.scan(utf8: bytes, file: indicatorsFile, header: { $0 == Imputation.indicatorColumns }) { line, f in
-                let c: Int
-                if lastC >= 0 && f.equals(0, lastCodeBytes) { c = lastC } else {
-                    let code = f.string(0)
-                    if lastC >= 0 && code == lastCode { c = lastC } else {
-                        guard let found = row[code] else {
-                            d.add(InputError(file: indicatorsFile, line: line, key: "gso_code", "unknown commune code \(code) (not in communes.csv)")); return
-                        }
-                        c = found; lastCode = code; lastCodeBytes = Array(f[0]); lastC = found
-                    }
+            if readInTwo(bytes, reader: reader, values: &values, provenance: &prov, lines: &valueLine) { return Imputation.indicatorColumns }
+            values = [Double](repeating: .nan, count: communes.count * K)
+            prov = [Provenance](repeating: .imputed, count: communes.count * K)
+            valueLine = [Int](repeating: 0, count: communes.count * K)
+            var reader = reader
+            return try CSVTable.scan(utf8: bytes, file: indicatorsFile, header: { $0 == Imputation.indicatorColumns }) { line, f in
+                let (r, errors) = reader.read(line: line, f)
+                d.add(errors)
+                guard let r else { return }
+                let slot = r.c * K + r.k
+                if valueLine[slot] != 0 {
+                    d.add(InputError(file: indicatorsFile, line: line, key: f.string(1), "commune \(f.string(0)) already has a value at line \(valueLine[slot])")); return
                 }
-                let k: Int, next = lastK + 1
-                if next < K && isFirst[next] && f.equals(1, idBytes[next]) { k = next } else {
-                    let id = f.string(1)
-                    if next < K && isFirst[next] && ids[next] == id { k = next } else {
-                        guard let found = column[id] else {
-                            let hint = closestMatch(to: id, in: ids).map { " (did you mean '\($0)'?)" } ?? ""
-                            d.add(InputError(file: indicatorsFile, line: line, key: id, "unknown indicator\(hint)")); return
-                        }
-                        k = found
-                    }
-                }
-                lastK = k
-                guard let v = decimal(f[2]) ?? Double(f.string(2)), v.isFinite else {
-                    d.add(InputError(file: indicatorsFile, line: line, key: f.string(1), "'\(f.string(2))' is not a number")); return
-                }
-                if !ranges[k].contains(v) {
-                    let ind = catalogue.indicators[k]
-                    d.add(InputError(file: indicatorsFile, line: line, key: f.string(1), "\(f.string(2)) is out of range; expected \(formatNumber(ind.range.lowerBound)) to \(formatNumber(ind.range.upperBound)) \(ind.unit)"))
-                }
-                guard let p = provenance(f[3]) else {
-                    d.add(InputError(file: indicatorsFile, line: line, key: "provenance", "'\(f.string(3))' is not one of reported, derived, imputed")); return
-                }
-                if valueLine[c * K + k] != 0 {
-                    d.add(InputError(file: indicatorsFile, line: line, key: f.string(1), "commune \(f.string(0)) already has a value at line \(valueLine[c * K + k])")); return
-                }
-                values[c * K + k] = v
-                prov[c * K + k] = p
-                valueLine[c * K + k] = line
+                values[slot] = r.value
+                prov[slot] = r.provenance
+                valueLine[slot] = line
             }
         }
         try CSVTable(file: indicatorsFile, header: header, rows: []).expectColumns(Imputation.indicatorColumns)
@@ -250,5 +223,144 @@ public enum DatasetLoader {
         }
         try d.throwIfAny()
         return dataset
+    }
+
+    /// Reads `indicators.csv` in two halves at once, when it is large (a national dataset is 13 MB), has no
+    /// quoted field (a quote could hide a line break, so the halves could not be cut at one) and starts with the
+    /// expected header. The file is cut at the start of the line nearest after its middle. The first half writes the values; the second keeps its records, added after it. False, leaving
+    /// the arrays to be filled again, at the first thing that is not a clean record in either half (a wrong
+    /// field count, an unknown commune or indicator, a value that is not a number or out of range, a bad
+    /// provenance, a commune's second value for an indicator): the one-pass read then reports it, in its words
+    /// and order. So line numbers serve only to report, and the second half counts its lines from the cut:
+    /// after a clean read, `lines` only marks which values were given.
+    static func readInTwo(_ bytes: UnsafeMutableBufferPointer<UInt8>, reader: IndicatorRecords, values: inout [Double],
+                          provenance: inout [Provenance], lines: inout [Int]) -> Bool {
+        let n = bytes.count
+        let head = Array((Imputation.indicatorColumns.joined(separator: ",") + "\n").utf8)
+        guard n >= 1 << 20, let p = bytes.baseAddress, memchr(p, Int32(UInt8(ascii: "\"")), n) == nil,
+              memcmp(p, head, head.count) == 0,
+              let cut = memchr(p + n / 2, Int32(UInt8(ascii: "\n")), n - n / 2).map({ UnsafeMutablePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - p + 1 }),
+              cut < n
+        else { return false }
+        let first = UnsafeMutableBufferPointer(rebasing: bytes[head.count..<cut])
+        let second = UnsafeMutableBufferPointer(rebasing: bytes[cut..<n])
+        return values.withUnsafeMutableBufferPointer { values in provenance.withUnsafeMutableBufferPointer { provenance in
+            lines.withUnsafeMutableBufferPointer { lines in
+                let halves = TwoHalves(reader: reader, first: first, second: second,
+                                       values: values, provenance: provenance, lines: lines)
+                DispatchQueue.concurrentPerform(iterations: 2) { halves.read($0) }
+                guard !halves.firstFailed, !halves.secondFailed else { return false }
+                for (i, slot) in halves.slots.enumerated() {
+                    if lines[slot] != 0 { return false }
+                    values[slot] = halves.kept[i].value
+                    provenance[slot] = halves.kept[i].provenance
+                    lines[slot] = halves.kept[i].line
+                }
+                return true
+            }
+        }}
+    }
+}
+
+/// The records of `indicators.csv`: each one's commune, indicator, value and provenance, or what is wrong with
+/// it. A String is made of a field only where the bytes do not settle it (and for errors), so every answer is
+/// the String comparison's.
+struct IndicatorRecords {
+    let file: String
+    let catalogue: Catalogue
+    let row: [String: Int], column: [String: Int]
+    let ids: [String], idBytes: [[UInt8]], isFirst: [Bool], ranges: [ClosedRange<Double>]
+    // Files list a commune's rows together, indicators in catalogue order: try the previous row's commune and
+    // the next indicator before hashing.
+    var lastCode = "", lastCodeBytes: [UInt8] = [], lastC = -1, lastK = -1
+
+    init(file: String, catalogue: Catalogue, row: [String: Int], column: [String: Int]) {
+        self.file = file; self.catalogue = catalogue; self.row = row; self.column = column
+        ids = catalogue.indicators.map(\.id)
+        idBytes = ids.map { Array($0.utf8) }
+        isFirst = ids.indices.map { [ids] i in column[ids[i]] == i }
+        ranges = catalogue.indicators.map(\.range)
+    }
+
+    /// The record on `line`, and the problems found in it (an out-of-range value is reported and still read).
+    mutating func read(line: Int, _ f: CSVFields) -> (record: (c: Int, k: Int, value: Double, provenance: Provenance)?, errors: [InputError]) {
+        let c: Int
+        if lastC >= 0 && f.equals(0, lastCodeBytes) { c = lastC } else {
+            let code = f.string(0)
+            if lastC >= 0 && code == lastCode { c = lastC } else {
+                guard let found = row[code] else {
+                    return (nil, [InputError(file: file, line: line, key: "gso_code", "unknown commune code \(code) (not in communes.csv)")])
+                }
+                c = found; lastCode = code; lastCodeBytes = Array(f[0]); lastC = found
+            }
+        }
+        let k: Int, next = lastK + 1, K = ids.count
+        if next < K && isFirst[next] && f.equals(1, idBytes[next]) { k = next } else {
+            let id = f.string(1)
+            if next < K && isFirst[next] && ids[next] == id { k = next } else {
+                guard let found = column[id] else {
+                    let hint = closestMatch(to: id, in: ids).map { " (did you mean '\($0)'?)" } ?? ""
+                    return (nil, [InputError(file: file, line: line, key: id, "unknown indicator\(hint)")])
+                }
+                k = found
+            }
+        }
+        lastK = k
+        guard let v = DatasetLoader.decimal(f[2]) ?? Double(f.string(2)), v.isFinite else {
+            return (nil, [InputError(file: file, line: line, key: f.string(1), "'\(f.string(2))' is not a number")])
+        }
+        var errors: [InputError] = []
+        if !ranges[k].contains(v) {
+            let ind = catalogue.indicators[k]
+            errors.append(InputError(file: file, line: line, key: f.string(1), "\(f.string(2)) is out of range; expected \(formatNumber(ind.range.lowerBound)) to \(formatNumber(ind.range.upperBound)) \(ind.unit)"))
+        }
+        guard let p = DatasetLoader.provenance(f[3]) else {
+            errors.append(InputError(file: file, line: line, key: "provenance", "'\(f.string(3))' is not one of reported, derived, imputed"))
+            return (nil, errors)
+        }
+        return ((c, k, v, p), errors)
+    }
+}
+
+/// `DatasetLoader.readInTwo`'s two halves, read at once: the first into the arrays, the second into its own
+/// list. Each half's reader keeps its own place; the file's bytes are only read.
+private final class TwoHalves: @unchecked Sendable {
+    let readers: [IndicatorRecords]
+    let first: UnsafeMutableBufferPointer<UInt8>, second: UnsafeMutableBufferPointer<UInt8>
+    let values: UnsafeMutableBufferPointer<Double>, provenance: UnsafeMutableBufferPointer<Provenance>
+    let lines: UnsafeMutableBufferPointer<Int>
+    /// Set by each half's own thread only.
+    var firstFailed = false, secondFailed = false
+    /// The second half's records: slot (commune × K + indicator) and what goes there.
+    var slots: [Int] = [], kept: [(value: Double, provenance: Provenance, line: Int)] = []
+
+    init(reader: IndicatorRecords, first: UnsafeMutableBufferPointer<UInt8>, second: UnsafeMutableBufferPointer<UInt8>,
+         values: UnsafeMutableBufferPointer<Double>, provenance: UnsafeMutableBufferPointer<Provenance>, lines: UnsafeMutableBufferPointer<Int>) {
+        readers = [reader, reader]
+        self.first = first; self.second = second
+        self.values = values; self.provenance = provenance; self.lines = lines
+    }
+
+    func read(_ half: Int) {
+        var reader = readers[half], bad = false
+        let K = reader.ids.count, columns = Imputation.indicatorColumns
+        var slots: [Int] = [], kept: [(value: Double, provenance: Provenance, line: Int)] = []
+        if half == 1 { slots.reserveCapacity(second.count / 32); kept.reserveCapacity(second.count / 32) }
+        let part = half == 0 ? first : second
+        do {
+            try CSVTable.scan(utf8: part, file: reader.file, header: { _ in true }, continuing: (columns, half == 0 ? 2 : 1)) { line, f in
+                guard !bad else { return }
+                let (r, errors) = reader.read(line: line, f)
+                guard let r, errors.isEmpty else { bad = true; return }
+                let slot = r.c * K + r.k
+                if half == 0 {
+                    if lines[slot] != 0 { bad = true; return }
+                    values[slot] = r.value; provenance[slot] = r.provenance; lines[slot] = line
+                } else {
+                    slots.append(slot); kept.append((r.value, r.provenance, line))
+                }
+            }
+        } catch { bad = true }
+        if half == 0 { firstFailed = bad } else { secondFailed = bad; self.slots = slots; self.kept = kept }
     }
 }

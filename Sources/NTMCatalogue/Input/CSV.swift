@@ -55,8 +55,12 @@ public struct CSVTable {
     ///
     /// The whole text is read before any error is thrown about a record's number of fields, and the first
     /// such record is named, so errors do not depend on what the callbacks do. Returns the header.
+    ///
+    /// `continuing`: the text is a later part of a file whose header is already known (and wanted), cut at the
+    /// start of a line, whose first line is `line`: every record of the part is a record.
     @discardableResult
     static func scan(utf8 bytes: UnsafeMutableBufferPointer<UInt8>, file: String, header wanted: ([String]) -> Bool,
+                     continuing: (header: [String], line: Int)? = nil,
                      record: (_ line: Int, _ fields: CSVFields) -> Void) throws -> [String] {
         let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
         guard let p = bytes.baseAddress else { throw InputError(file: file, line: 0, key: "", "the file is empty") }
@@ -64,14 +68,14 @@ public struct CSVTable {
         // A field's text is written over its own bytes, unquoted: it is never longer than what it is read from,
         // so `w` (where it ends so far) never passes `i` (the next byte to read).
         var i = 0
-        if n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF { i = 3 }  // U+FEFF, the BOM
+        if continuing == nil && n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF { i = 3 }  // U+FEFF, the BOM
         var start = i, w = i
         // The current record's fields, as start and end offsets.
         var bounds = FieldBounds()
         defer { bounds.free() }
-        var header: [String]? = nil, width = 0, deliver = true
+        var header: [String]? = continuing?.header, width = 2 * (continuing?.header.count ?? 0), deliver = true
         var badCount: (line: Int, count: Int)? = nil
-        var inQuotes = false, afterQuote = false, line = 1, recordLine = 1
+        var inQuotes = false, afterQuote = false, line = continuing?.line ?? 1, recordLine = line
         while i < n {
             let c = p[i]
             i += 1
