@@ -19,10 +19,7 @@ public struct YAMLNode {
     /// Parses `text` (the content of `file`) into its root node.
     public static func parse(_ text: String, file: String) throws -> YAMLNode {
         do {
-            // Scalars are read as text and converted by this type, so Yams need not resolve their tags (its
-            // default resolver tries a regular expression per rule on every scalar it hashes, and it hashes every
-            // mapping key to find duplicates): with none, a key is its text, and `1` and `"1"` are the same key.
-            guard let root = try Yams.compose(yaml: text, .basic) else {
+            guard let root = try Yams.compose(yaml: text, Self.resolver) else {
                 throw InputError(file: file, line: 0, key: "", "the file is empty")
             }
             return YAMLNode(node: root, file: file, path: "")
@@ -34,6 +31,13 @@ public struct YAMLNode {
             throw InputError(file: file, line: 0, key: "", "not valid YAML: \(error)")
         }
     }
+
+    /// Scalars are read as text and converted by this type, so Yams need not tell numbers, booleans and nulls
+    /// apart: its default resolver tries a regular expression per rule on every scalar it hashes, and it hashes
+    /// every mapping key to find duplicates. Here every plain scalar gets one tag at the first try, and a quoted
+    /// one stays text, so Yams finds the duplicate keys written the same way, as before, and this type the
+    /// others (`2024` and `"2024"`), naming the key.
+    static let resolver: Resolver = (try? Resolver.basic.appending("tag:ntm,plain", "^")) ?? .default
 
     /// Reads and parses a file from disk.
     public static func load(path: String, displayName: String? = nil) throws -> YAMLNode {
@@ -47,6 +51,7 @@ public struct YAMLNode {
         case .scanner(let ctx, _, let mark, _), .parser(let ctx, _, let mark, _), .composer(let ctx, _, let mark, _):
             if let c = ctx, c.text.contains("flow") { return c.mark.line }
             return mark.line
+        case .duplicatedKeysInMapping(_, let ctx): return ctx.mark.line // the key's first appearance
         default: return 0
         }
     }
