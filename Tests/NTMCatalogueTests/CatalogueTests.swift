@@ -237,6 +237,23 @@ final class CatalogueTests: XCTestCase {
         XCTAssertEqual(e.line, line)
     }
 
+    func testDuplicateKeysNameTheirLine() throws {
+        // Written the same way twice: found by the YAML parser, at the key's first line.
+        let same = "a:\n  b: 1\n  c: 2\n  b: 3\n"
+        XCTAssertThrowsError(try YAMLNode.parse(same, file: "same.yaml")) { error in
+            let e = error as? InputError
+            XCTAssertEqual(e?.line, 2, "\(error)")
+            XCTAssertTrue(e?.message.contains("duplicate keys b") ?? false, "\(error)")
+        }
+        // A plain key and a quoted one: the same text, found when the mapping is read, with the key's path.
+        let mixed = try YAMLNode.parse("a:\n  2024: 1\n  \"2024\": 2\n", file: "mixed.yaml")
+        XCTAssertThrowsError(try mixed.mapping(allowed: ["a"]).required("a").openMapping()) { error in
+            let e = error as? InputError
+            XCTAssertEqual(e?.key, "a.2024", "\(error)")
+            XCTAssertEqual(e?.line, 3, "\(error)")
+        }
+    }
+
     func testSeveralProblemsAreAllReported() throws {
         var text = try embeddedText()
         let a = Support.replaceFirst("        unit_cost:", with: "        unit_cots:", in: text)
