@@ -37,8 +37,10 @@ extension RunReport {
             case .page(let p): page = p
             }
         }
-        if var page, let criteria, let i = page.sections.firstIndex(where: { $0.id == Self.criteriaSection }) {
-            page.sections[i].body = .bytes(criteria)
+        if var page {
+            if let criteria, let i = page.sections.firstIndex(where: { $0.id == Self.criteriaSection }) {
+                page.sections[i].body = .bytes(criteria)
+            }
             made["report.html"] = .parts(page.renderParts())
         }
         var out: [(name: String, content: OutputFolder.Content)] = []

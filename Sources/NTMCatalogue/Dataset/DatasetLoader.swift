@@ -227,12 +227,13 @@ public enum DatasetLoader {
 
     /// Reads `indicators.csv` in two halves at once, when it is large (a national dataset is 13 MB), has no
     /// quoted field (a quote could hide a line break, so the halves could not be cut at one) and starts with the
-    /// expected header. The file is cut at the start of the line nearest after its middle. The first half writes the values; the second keeps its records, added after it. False, leaving
-    /// the arrays to be filled again, at the first thing that is not a clean record in either half (a wrong
-    /// field count, an unknown commune or indicator, a value that is not a number or out of range, a bad
-    /// provenance, a commune's second value for an indicator): the one-pass read then reports it, in its words
-    /// and order. So line numbers serve only to report, and the second half counts its lines from the cut:
-    /// after a clean read, `lines` only marks which values were given.
+    /// expected header. The file is cut at the start of the first line after its middle. The first half writes
+    /// the values; the second keeps its records, added after it. False, leaving the arrays to be filled again,
+    /// at the first thing that is not a clean record in either half (a wrong field count, an unknown commune or
+    /// indicator, a value that is not a number or out of range, a bad provenance, a commune's second value for
+    /// an indicator): the one-pass read then reports it, in its words and order. So line numbers serve only to
+    /// report, and the second half counts its lines from the cut: after a clean read, `lines` only marks which
+    /// values were given.
     static func readInTwo(_ bytes: UnsafeMutableBufferPointer<UInt8>, reader: IndicatorRecords, values: inout [Double],
                           provenance: inout [Provenance], lines: inout [Int]) -> Bool {
         let n = bytes.count
