@@ -239,8 +239,11 @@ public struct Model: Sendable {
 
     /// Loads the scenario's catalogue and dataset (or the embedded ones) and compiles the model.
     public static func load(scenario: Scenario) throws -> Model {
+        // The dataset's tables are read from disk while the catalogue is parsed.
+        let prefetch = (scenario.datasetPath ?? DatasetLoader.embeddedFolder()).map { DatasetLoader.Prefetch(folder: $0) }
         let cat = try scenario.cataloguePath.map { try Catalogue.load(path: $0) } ?? Catalogue.embedded()
-        let ds = try scenario.datasetPath.map { try DatasetLoader.load(folder: $0, catalogue: cat) } ?? DatasetLoader.embedded(catalogue: cat)
+        let ds = try scenario.datasetPath.map { try DatasetLoader.load(folder: $0, catalogue: cat, prefetched: prefetch) }
+            ?? DatasetLoader.embedded(catalogue: cat, prefetched: prefetch)
         return try Model(catalogue: cat, dataset: ds, scenario: scenario)
     }
 }

@@ -13,11 +13,37 @@ public enum DatasetLoader {
         return FileManager.default.fileExists(atPath: path + "/dataset.yaml") ? path : nil
     }
 
-    public static func embedded(catalogue: Catalogue, name: String = defaultName) throws -> Dataset {
+    public static func embedded(catalogue: Catalogue, name: String = defaultName, prefetched: Prefetch? = nil) throws -> Dataset {
         guard let folder = embeddedFolder(name) else {
             throw InputError(file: name, line: 0, key: "", "no embedded dataset of that name")
         }
-        return try load(folder: folder, catalogue: catalogue)
+        return try load(folder: folder, catalogue: catalogue, prefetched: prefetched)
+    }
+
+    /// A dataset folder's two tables read from disk on another thread (`communes.csv` parsed, the bytes of
+    /// `indicators.csv`), so that the caller can parse the catalogue meanwhile. `load` takes them where it would
+    /// have read them, and throws what reading them threw at that same point.
+    public final class Prefetch: @unchecked Sendable {
+        public let folder: String
+        private var communes: Result<CSVTable, Error>?
+        private var indicators: Data?
+        private let done = DispatchGroup()
+
+        public init(folder: String) {
+            self.folder = folder
+            done.enter()
+            DispatchQueue.global().async { [self] in
+                communes = Result { try CSVTable.load(path: folder + "/communes.csv", displayName: display(folder, "communes.csv")) }
+                indicators = FileManager.default.contents(atPath: folder + "/indicators.csv")
+                done.leave()
+            }
+        }
+
+        /// What was read, once it has been (nil for the indicators: the file could not be read).
+        func take() -> (communes: Result<CSVTable, Error>, indicators: Data?) {
+            done.wait()
+            return (communes!, indicators)
+        }
     }
 
     static func display(_ folder: String, _ file: String) -> String {
@@ -93,11 +119,13 @@ public enum DatasetLoader {
         return s.precomposedStringWithCanonicalMapping
     }
 
-    public static func load(folder: String, catalogue: Catalogue) throws -> Dataset {
+    /// - Parameter prefetched: the folder's tables, read beforehand (`Prefetch`); ignored if for another folder.
+    public static func load(folder: String, catalogue: Catalogue, prefetched: Prefetch? = nil) throws -> Dataset {
         var d = Diagnostics()
         let recipe = try DatasetRecipe.load(path: folder + "/dataset.yaml", displayName: display(folder, "dataset.yaml"))
+        let read = prefetched.flatMap { $0.folder == folder ? $0.take() : nil }
         // Communes.
-        let ct = try CSVTable.load(path: folder + "/communes.csv", displayName: display(folder, "communes.csv"))
+        let ct = try read?.communes.get() ?? CSVTable.load(path: folder + "/communes.csv", displayName: display(folder, "communes.csv"))
         try ct.expectColumns(Imputation.communeColumns)
         var communes: [Commune] = []
         var lineOf: [String: Int] = [:]
@@ -136,7 +164,9 @@ public enum DatasetLoader {
         var prov = [Provenance](repeating: .imputed, count: communes.count * K)
         var valueLine = [Int](repeating: 0, count: communes.count * K)
         let reader = IndicatorRecords(file: indicatorsFile, catalogue: catalogue, row: row, column: column)
-        let header = try CSVTable.withFileBytes(path: folder + "/indicators.csv", displayName: indicatorsFile) { bytes in
+        let path = folder + "/indicators.csv"
+        let header = try CSVTable.withFileBytes(path: path, displayName: indicatorsFile,
+                                                contents: read.map { $0.indicators } ?? FileManager.default.contents(atPath: path)) { bytes in
             if readInTwo(bytes, reader: reader, values: &values, provenance: &prov, lines: &valueLine) { return Imputation.indicatorColumns }
             values = [Double](repeating: .nan, count: communes.count * K)
             prov = [Provenance](repeating: .imputed, count: communes.count * K)

@@ -34,7 +34,13 @@ public struct CSVTable {
     /// dropped (as `String(data:encoding:)` drops it), the rest checked to be UTF-8, without making a String.
     /// The bytes are `body`'s to change.
     static func withFileBytes<T>(path: String, displayName: String, _ body: (UnsafeMutableBufferPointer<UInt8>) throws -> T) throws -> T {
-        guard var data = FileManager.default.contents(atPath: path) else {
+        try withFileBytes(path: path, displayName: displayName, contents: FileManager.default.contents(atPath: path), body)
+    }
+
+    /// `withFileBytes` on the file's contents already read (nil: it could not be read).
+    static func withFileBytes<T>(path: String, displayName: String, contents: Data?,
+                                 _ body: (UnsafeMutableBufferPointer<UInt8>) throws -> T) throws -> T {
+        guard var data = contents else {
             throw InputError(file: displayName, line: 0, key: "", "cannot read the file")
         }
         return try data.withUnsafeMutableBytes { raw in
