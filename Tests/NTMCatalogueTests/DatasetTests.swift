@@ -196,6 +196,25 @@ final class DatasetTests: XCTestCase {
         XCTAssertEqual(ds.communeCount, 80)
     }
 
+    func testPrefetchedTablesLoadAndFailAlike() throws {
+        let cat = try Catalogue.embedded()
+        let folder = try copyDataset()
+        func load(_ prefetch: Bool) throws -> Dataset {
+            try DatasetLoader.load(folder: folder.path, catalogue: cat, prefetched: prefetch ? DatasetLoader.Prefetch(folder: folder.path) : nil)
+        }
+        let plain = try load(false), prefetched = try load(true)
+        XCTAssertEqual(plain.communes.map(\.code), prefetched.communes.map(\.code))
+        XCTAssertEqual(plain.values, prefetched.values)
+        // A table that cannot be read: the same error either way.
+        for file in ["indicators.csv", "communes.csv"] {
+            try FileManager.default.removeItem(at: folder.appendingPathComponent(file))
+            let a = Support.expectInputErrors("no \(file)") { _ = try load(false) }.map(\.description)
+            let b = Support.expectInputErrors("no \(file), prefetched") { _ = try load(true) }.map(\.description)
+            XCTAssertEqual(a, b)
+            XCTAssertTrue(a.first?.contains(file) == true, "\(a)")
+        }
+    }
+
     func testDuplicateCommuneCode() throws {
         let folder = try copyDataset()
         var lines = try read(folder, "communes.csv").components(separatedBy: "\n")
