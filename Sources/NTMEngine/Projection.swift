@@ -286,9 +286,8 @@ struct BatchRunner {
         var fixedLacking = [LaneBits](repeating: LaneBits(), count: m.C), fixedTiers = [UInt8](repeating: 0, count: m.C)
         for c in 0..<m.C {
             var advanced = SIMDMask<SIMD8<Int32>>(repeating: true), model = advanced
-            for w in 0..<W {
+            for w in lanes.noisyW..<W {
                 let i = c * Kp + w * 8
-                guard w >= lanes.noisyW else { continue }
                 var v = load8(s.z, i)
                 v = v.replacing(with: lanes.zLo[w], where: v .< lanes.zLo[w])
                 v = v.replacing(with: lanes.zHi[w], where: v .> lanes.zHi[w])

@@ -46,6 +46,7 @@ public struct ProjectionResult: Sendable {
         var comm = [(0..<C).map { c in [t0[c] >= .standard ? 1.0 : 0, t0[c] >= .advanced ? 1.0 : 0, t0[c] >= .model ? 1.0 : 0, crit0[c]] }]
         var dist = [ds.districts.map { $0.isRecognised ? 1.0 : 0 }]
         var inds = [ds.values]
+        let sign = model.sign.map(Double.init)
         for yi in model.years.indices {
             let dc = t.drawCounts[yi]
             let communes = Double(C)
@@ -57,7 +58,6 @@ public struct ProjectionResult: Sendable {
             comm.append((0..<C).map { c in (0..<4).map { Double(t.communeCounts[yi][c * 4 + $0]) / Double(D) } })
             dist.append(t.districtCounts[yi].map { Double($0) / Double(D) })
             // (Commune by commune, indicator by indicator: no division to find each value's indicator.)
-            let sign = model.sign.map(Double.init)
             inds.append([Double](unsafeUninitializedCapacity: C * K) { out, filled in
                 t.indicatorSums[yi].withUnsafeBufferPointer { sums in
                     for c in 0..<C { for k in 0..<K { out[c * K + k] = sums[c * K + k] / Double(D) * sign[k] } }

@@ -354,9 +354,10 @@ struct IndicatorRecords {
 }
 
 /// `DatasetLoader.readInTwo`'s two halves, read at once: the first into the arrays, the second into its own
-/// list. Each half's reader keeps its own place; the file's bytes are only read.
+/// list. Each half reads with its own copy of the reader (which keeps its place in the file) and touches only its
+/// own bytes.
 private final class TwoHalves: @unchecked Sendable {
-    let readers: [IndicatorRecords]
+    let reader: IndicatorRecords
     let first: UnsafeMutableBufferPointer<UInt8>, second: UnsafeMutableBufferPointer<UInt8>
     let values: UnsafeMutableBufferPointer<Double>, provenance: UnsafeMutableBufferPointer<Provenance>
     let lines: UnsafeMutableBufferPointer<Int>
@@ -367,13 +368,13 @@ private final class TwoHalves: @unchecked Sendable {
 
     init(reader: IndicatorRecords, first: UnsafeMutableBufferPointer<UInt8>, second: UnsafeMutableBufferPointer<UInt8>,
          values: UnsafeMutableBufferPointer<Double>, provenance: UnsafeMutableBufferPointer<Provenance>, lines: UnsafeMutableBufferPointer<Int>) {
-        readers = [reader, reader]
+        self.reader = reader
         self.first = first; self.second = second
         self.values = values; self.provenance = provenance; self.lines = lines
     }
 
     func read(_ half: Int) {
-        var reader = readers[half], bad = false
+        var reader = reader, bad = false
         let K = reader.ids.count, columns = Imputation.indicatorColumns
         var slots: [Int] = [], kept: [(value: Double, provenance: Provenance, line: Int)] = []
         if half == 1 { slots.reserveCapacity(second.count / 32); kept.reserveCapacity(second.count / 32) }

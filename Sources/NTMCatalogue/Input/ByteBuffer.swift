@@ -47,9 +47,6 @@ public struct ByteBuffer {
         written += 1
     }
 
-    /// The bytes written (a copy).
-    public var bytes: [UInt8] { Array(storage[..<count]) }
-
     /// The bytes written, without a copy; the buffer is left empty.
     public mutating func take() -> [UInt8] {
         var out: [UInt8] = []
