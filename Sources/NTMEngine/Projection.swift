@@ -40,7 +40,7 @@ public struct Projection: Sendable {
         let lanes = Lanes(model: model), plans = BatchRunner.plans(model: model, lanes: lanes)
         let merger = OrderedMerger(Accumulator(model: model, lanes: lanes))
         let cpp = CostPerPoint(lanes)
-        let first = BatchRunner.firstYear(model: model, lanes: lanes, plan: plans[0], costPerPoint: cpp)
+        let first = BatchRunner.firstYear(model: model, lanes: lanes, plans: plans, costPerPoint: cpp)
         let done = Counter()
         let workers = max(1, min(threads, batches))
         // Workers take the next batch as they free up (a busy core does not hold the others back); the merge
@@ -229,6 +229,9 @@ struct BatchRunner {
         let low: [F8]
         let rel: [F8], pts: [F8], once: [F8]
         let noiseKey: UInt64, recognitionKey: UInt64, districtKey: UInt64
+
+        /// The year's trend and shocks on chunk `w`.
+        @_transparent func trend(_ v: F8, _ w: Int) -> F8 { v * (1 + rel[w]) + pts[w] + once[w] }
     }
 
     /// The first projected year up to its noise. Every draw starts from the base year, the year's trend and
@@ -246,6 +249,8 @@ struct BatchRunner {
         /// meets advanced (bit 1) and model (bit 2).
         let fixedLacking: [LaneBits]
         let fixedTiers: [UInt8]
+        /// The next year's pass 1 on those chunks (nil when the run has one year).
+        let carried: CarriedNeeds?
     }
 
     static func plans(model m: Model, lanes: Lanes) -> [YearPlan] { m.years.indices.map { plan($0, model: m, lanes: lanes) } }
@@ -269,7 +274,8 @@ struct BatchRunner {
                         districtKey: m.rng.yearKey(.district, year: year))
     }
 
-    static func firstYear(model m: Model, lanes: Lanes, plan p: YearPlan, costPerPoint: CostPerPoint) -> FirstYear {
+    static func firstYear(model m: Model, lanes: Lanes, plans: [YearPlan], costPerPoint: CostPerPoint) -> FirstYear {
+        let p = plans[0]
         let s = DrawState(model: m, lanes: lanes, costPerPoint: costPerPoint)
         s.start(values: true)
         s.needs(p)
@@ -298,8 +304,9 @@ struct BatchRunner {
             }
             fixedTiers[c] = (laneBits(advanced) == 0xFF ? 2 : 0) | (laneBits(model) == 0xFF ? 4 : 0)
         }
-        return FirstYear(z: Array(UnsafeBufferPointer(start: s.z, count: m.C * Kp)), allocation: a,
-                         fixedLacking: fixedLacking, fixedTiers: fixedTiers)
+        let z = Array(UnsafeBufferPointer(start: s.z, count: m.C * Kp))
+        return FirstYear(z: z, allocation: a, fixedLacking: fixedLacking, fixedTiers: fixedTiers,
+                         carried: plans.count > 1 ? CarriedNeeds(model: m, lanes: lanes, plan: plans[1], firstValues: z, costPerPoint: costPerPoint) : nil)
     }
 
     /// Runs the batch's draws in `s` (a worker's state: every draw starts it afresh).
@@ -435,14 +442,14 @@ struct BatchRunner {
                             recognise(commune: c, tier: s.tier, met: s.metTiers[c], key: p.recognitionKey, draw: draw)
                             // The next year's pass 1, a block of communes at a time (while they are in cache).
                             if hasNext && (slot == DrawState.noiseBlock - 1 || c == C - 1) {
-                                s.needs(nextPlan, communes: (c - slot)..<(c + 1), carried: yi == 0 ? firstValues : nil)
+                                s.needs(nextPlan, communes: (c - slot)..<(c + 1), carried: yi == 0 ? first.carried : nil)
                             }
                         }
                     }
                 }}}}
                 if !fused {
                     recognise(s.tier, met: s.metTiers, year: p.year, key: p.recognitionKey, draw: draw)
-                    if hasNext { first.z.withUnsafeBufferPointer { s.needs(nextPlan, carried: yi == 0 ? $0.baseAddress! : nil) } }
+                    if hasNext { s.needs(nextPlan, carried: yi == 0 ? first.carried : nil) }
                 }
                 // Districts: criteria completed with a yearly chance; recognised when all communes are standard.
                 // Counted without a branch per commune (whether a commune is standard is as good as random).
@@ -550,6 +557,60 @@ final class CostPerPoint: @unchecked Sendable {
     deinit { values.deallocate() }
 }
 
+/// Pass 1 of the year after the first on the chunks past the noisy ones (see `Lanes`), worked out once per run.
+/// Those chunks end the first year the same in every draw (`FirstYear.z`), so in the next year their trend,
+/// needs and upkeep depend only on the commune's target tier (standard, advanced or model): computed here for
+/// each of the three, by the same steps as `DrawState.needs`, and read back draw after draw.
+final class CarriedNeeds: @unchecked Sendable {
+    /// F = W − noisyW chunks. C × F vectors: the values after the year's trend.
+    let values: UnsafeMutablePointer<F8>
+    /// (C × 3) × F vectors: the needs, per commune and target tier (row c × 3 + tier); and each chunk's needs
+    /// summed as pass 1 sums them (0 in a chunk without a gap, which pass 1 does not add).
+    let need: UnsafeMutablePointer<F8>, sum: UnsafeMutablePointer<Float>
+    /// C × 3: the lanes with a gap, and the criteria they leave short of the target.
+    let gaps: UnsafeMutablePointer<LaneBits>, lacking: UnsafeMutablePointer<LaneBits>
+    /// F vectors: upkeep summed over communes, in commune order.
+    let upkeep: [F8]
+
+    init(model m: Model, lanes: Lanes, plan p: BatchRunner.YearPlan, firstValues z: [Float], costPerPoint cpp: CostPerPoint) {
+        let C = m.C, Kp = lanes.Kp, W = lanes.W, noisyW = lanes.noisyW, F = W - noisyW
+        let share = Float(m.catalogue.model.maintenanceShare.value)
+        values = .allocate(capacity: max(C * F, 1))
+        need = .allocate(capacity: max(C * 3 * F, 1)); sum = .allocate(capacity: max(C * 3 * F, 1))
+        gaps = .allocate(capacity: C * 3); lacking = .allocate(capacity: C * 3)
+        var up = [F8](repeating: F8(repeating: 0), count: F)
+        for c in 0..<C {
+            for f in 0..<F {
+                let w = noisyW + f, i = c * Kp + w * 8
+                let v = z.withUnsafeBufferPointer { p.trend(load8($0.baseAddress!, i), w) }, cp = load8(cpp.values, i)
+                values[c * F + f] = v
+                up[f] += lanes.upkeep(v, w: w, cp: cp, share: share)
+            }
+            for t in 0..<3 {
+                let row = c * 3 + t
+                var gaps = LaneBits(), lacking = LaneBits()
+                for f in 0..<F {
+                    let w = noisyW + f, i = c * Kp + w * 8
+                    let (n, bits) = lanes.need(values[c * F + f], w: w, goal: p.goal[t * W + w], cp: load8(cpp.values, i))
+                    need[row * F + f] = n
+                    sum[row * F + f] = bits != 0 ? n.sum() : 0
+                    if bits != 0 {
+                        gaps.insert(bits, chunk: w)
+                        lacking = lacking.union(lanes.chunkCriteria[w << 8 | Int(bits)])
+                    }
+                }
+                self.gaps[row] = gaps; self.lacking[row] = lacking
+            }
+        }
+        upkeep = up
+    }
+
+    deinit {
+        values.deallocate(); need.deallocate(); sum.deallocate(); gaps.deallocate()
+        lacking.deallocate()
+    }
+}
+
 /// One draw's state and the scratch of its passes, reused draw after draw, in plain buffers (arrays would
 /// check uniqueness on every write).
 final class DrawState {
@@ -606,7 +667,7 @@ final class DrawState {
     /// Pass 1: trend, then the cost of each remaining gap to the next tier (`need`, and per commune `cost`,
     /// `groupNeed` and `missing`), and upkeep of what exists; investment and upkeep summed over communes, in
     /// commune order, in `acc`.
-    func needs(_ p: BatchRunner.YearPlan, carried: UnsafePointer<Float>? = nil) {
+    func needs(_ p: BatchRunner.YearPlan, carried: CarriedNeeds? = nil) {
         beginNeeds()
         needs(p, communes: 0..<m.C, carried: carried)
     }
@@ -616,49 +677,50 @@ final class DrawState {
         for w in 0..<(2 * lanes.W) { acc[w] = F8(repeating: 0) }
     }
 
-    /// Pass 1 for a range of communes (ranges go in order after `beginNeeds`). `carried`: where the values of the
-    /// chunks past the noisy ones are when the year before left them there, not in `z` (after the first year,
-    /// `FirstYear.z`: the same in every draw, so the draws do not copy them).
-    func needs(_ p: BatchRunner.YearPlan, communes: Range<Int>, carried: UnsafePointer<Float>? = nil) {
+    /// Pass 1 for a range of communes (ranges go in order after `beginNeeds`). `carried`: the year after the
+    /// first, whose chunks past the noisy ones start from `FirstYear.z` in every draw: their pass 1 is read from
+    /// what `CarriedNeeds` worked out once per run for the commune's target tier.
+    func needs(_ p: BatchRunner.YearPlan, communes: Range<Int>, carried: CarriedNeeds? = nil) {
         let G = m.groupCount, Kp = lanes.Kp, W = lanes.W
         // Packages are paid per eligibility group under the priority policy and under a plan.
         let grouped = m.policy == .closestToStandard || m.decisions != nil
-        let zP = z, nP = need, fixedFrom = carried ?? UnsafePointer(z), noisyW = lanes.noisyW
+        let zP = z, nP = need, noisyW = lanes.noisyW
         // Local copies: the loop's raw stores could alias this object's fields, which would have them reloaded.
         let lanes = self.lanes, cpp = self.cpp, acc = self.acc, tier = self.tier, cost = self.cost, missing = self.missing
         let groupNeed = self.groupNeed, maintShare = self.maintShare
         if grouped { (groupNeed + communes.lowerBound * G).update(repeating: 0, count: communes.count * G) }
         lanes.chunkCriteria.withUnsafeBufferPointer { chunkCriteria in
         for c in communes {
-            let base = c * Kp, target = min(Int(tier[c]), 2) * W
+            let base = c * Kp, target = min(Int(tier[c]), 2)
             var total: Float = 0
             var gaps = LaneBits(), lacking = LaneBits()
-            // One chunk, from the values the year before left at `from` (two loops below, so no choice is left
-            // inside either).
-            @inline(__always) func chunk(_ w: Int, from: UnsafePointer<Float>) {
+            for w in 0..<(carried == nil ? W : noisyW) {
                 let i = base + w * 8
-                let v = load8(from, i) * (1 + p.rel[w]) + p.pts[w] + p.once[w]
+                let v = p.trend(load8(zP, i), w)
                 store8(zP, i, v)
-                let gap = p.goal[target + w] - v
-                let has = gap .> 0
-                let cp = load8(cpp, i)
-                var n = F8(repeating: 0)
-                if any(has) { // many chunks have no gap: skip the logarithm
-                    let a = lanes.asym[w] - v
-                    let x = F8(repeating: 1).replacing(with: a / (a - gap), where: has)
-                    n = a * VMath.vlog(x) * cp
-                    let bits = laneBits(has)
+                let cp = load8(cpp, i), (n, bits) = lanes.need(v, w: w, goal: p.goal[target * W + w], cp: cp)
+                if bits != 0 { // many chunks have no gap
                     gaps.insert(bits, chunk: w)
                     lacking = lacking.union(chunkCriteria[w << 8 | Int(bits)])
                     total += n.sum()
                 }
                 store8(nP, i, n)
-                let u = F8(repeating: 0).replacing(with: maintShare * v * cp, where: (lanes.maintained[w] .> 0) .& (v .> 0))
                 acc[w] += n
-                acc[W + w] += u
+                acc[W + w] += lanes.upkeep(v, w: w, cp: cp, share: maintShare)
             }
-            for w in 0..<noisyW { chunk(w, from: zP) }
-            for w in noisyW..<W { chunk(w, from: fixedFrom) }
+            if let carried {
+                // The same steps' results, in the same order (their upkeep is summed once per run).
+                let row = c * 3 + target, F = W - noisyW
+                for f in 0..<F {
+                    let w = noisyW + f, i = base + w * 8, n = carried.need[row * F + f]
+                    store8(zP, i, carried.values[c * F + f])
+                    total += carried.sum[row * F + f] // 0 without a gap: `total` is never −0, so adding it changes nothing
+                    store8(nP, i, n)
+                    acc[w] += n
+                }
+                gaps = gaps.union(carried.gaps[row])
+                lacking = lacking.union(carried.lacking[row])
+            }
             cost[c] = total
             // One walk over the indicators with a gap: their need per eligibility group (for paying
             // packages) and, for the priority order, the criteria the commune still lacks.
@@ -668,6 +730,7 @@ final class DrawState {
             }
         }
         }
+        if let carried { for f in 0..<(W - noisyW) { acc[W + noisyW + f] = carried.upkeep[f] } }
     }
 
     /// The policy shares year `yi`'s money on what pass 1 left.
@@ -688,6 +751,22 @@ final class DrawState {
 }
 
 extension Lanes {
+    /// What closing the gaps of chunk `w` to `goal` costs (`n`: 0 where there is none), and the lanes with a gap
+    /// (low eight bits; 0: none, and no logarithm worked out).
+    @_transparent func need(_ v: F8, w: Int, goal: F8, cp: F8) -> (n: F8, bits: UInt64) {
+        let gap = goal - v
+        let has = gap .> 0
+        guard any(has) else { return (F8(repeating: 0), 0) }
+        let a = asym[w] - v
+        let x = F8(repeating: 1).replacing(with: a / (a - gap), where: has)
+        return (a * VMath.vlog(x) * cp, laneBits(has))
+    }
+
+    /// Upkeep of what exists in chunk `w` (where the indicator is maintained).
+    @_transparent func upkeep(_ v: F8, w: Int, cp: F8, share: Float) -> F8 {
+        F8(repeating: 0).replacing(with: share * v * cp, where: (maintained[w] .> 0) .& (v .> 0))
+    }
+
     /// Spending with diminishing returns, then decay where upkeep falls short, on the eight indicators of
     /// chunk `w` at offset `i` of a draw's state. A commune funded in full spends exactly what closes each gap
     /// to its goal (`goal`: this chunk's goals for the commune's next tier), so its values become the goals:
