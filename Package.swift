@@ -1,5 +1,24 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
+
+/// The processor the engine's kernel is built for. Every machine this project runs on has AVX2 (haswell); where
+/// the building machine also has AVX-512 (F, CD, BW, DQ, VL, as /proc/cpuinfo lists them), the kernel's eight-lane
+/// vectors are built with its encoding: 32 vector registers (the logarithm's and exponential's constants stay in
+/// registers) and mask registers. The same IEEE operations either way: the numbers are the same bits.
+/// `NTM_TARGET_CPU` overrides the choice (e.g. `haswell`, for valgrind, which does not run AVX-512); clear `.build`
+/// after changing it.
+let engineCPU: String = {
+    if let cpu = ProcessInfo.processInfo.environment["NTM_TARGET_CPU"], !cpu.isEmpty { return cpu }
+    #if os(Linux) && arch(x86_64)
+    if let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+       let line = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) {
+        let flags = Set(line.split(separator: " ").map(String.init))
+        if ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"].allSatisfy(flags.contains) { return "skylake-avx512" }
+    }
+    #endif
+    return "haswell"
+}()
 
 // Layers, top to bottom: catalogue and dataset → engine → (allocation, calibration and backtest, proposals) → reports
 // → command line.
@@ -26,11 +45,11 @@ let package = Package(
                 dependencies: [.product(name: "Yams", package: "Yams")],
                 resources: [.copy("Resources/catalogue.yaml"), .copy("Resources/datasets")]),
         // The Monte Carlo kernel's loops index plain buffers whose bounds are set up front, eight indicators at a
-        // time: built without overflow and bounds checks (-Ounchecked) and for AVX2 (every machine this project
-        // runs on has it), so eight Floats are one vector instruction (see Benchmarks/RESULTS.md).
+        // time: built without overflow and bounds checks (-Ounchecked) and for AVX2 or AVX-512 (`engineCPU`), so
+        // eight Floats are one vector instruction (see Benchmarks/RESULTS.md).
         .target(name: "NTMEngine", dependencies: ["NTMCatalogue",
                                                   .product(name: "Yams", package: "Yams")],
-                swiftSettings: [.unsafeFlags(["-Ounchecked", "-target-cpu", "haswell"])]),
+                swiftSettings: [.unsafeFlags(["-Ounchecked", "-target-cpu", engineCPU])]),
         .systemLibrary(name: "CGLPK", path: "Sources/CGLPK", providers: [.apt(["libglpk-dev"])]),
         .target(name: "NTMAllocation", dependencies: ["NTMCatalogue", "NTMEngine", "CGLPK"]),
         // Calibration loads OpenBLAS (LAPACK) when it first needs it (see NTMCalibration/LAPACK.swift).
