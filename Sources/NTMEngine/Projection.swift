@@ -6,6 +6,10 @@ import NTMCatalogue
 /// the numbers are the same whatever the thread count.
 public struct Projection: Sendable {
     public let model: Model
+    /// Whether the second year's first pass on the indicators without noise is read from tables worked out once
+    /// per run (`CarriedNeeds`); false works it out draw by draw, as every later year. The numbers are the same
+    /// either way (tests compare them); true is faster.
+    public var carriesSecondYear = true
     public init(model: Model) { self.model = model }
 
     /// Draws per (full) batch: at most 256k commune-draws and at least 16 batches when there are enough draws,
@@ -40,7 +44,7 @@ public struct Projection: Sendable {
         let lanes = Lanes(model: model), plans = BatchRunner.plans(model: model, lanes: lanes)
         let merger = OrderedMerger(Accumulator(model: model, lanes: lanes))
         let cpp = CostPerPoint(lanes)
-        let first = BatchRunner.firstYear(model: model, lanes: lanes, plans: plans, costPerPoint: cpp)
+        let first = BatchRunner.firstYear(model: model, lanes: lanes, plans: plans, costPerPoint: cpp, carry: carriesSecondYear)
         let done = Counter()
         let workers = max(1, min(threads, batches))
         // Workers take the next batch as they free up (a busy core does not hold the others back); the merge
@@ -274,7 +278,7 @@ struct BatchRunner {
                         districtKey: m.rng.yearKey(.district, year: year))
     }
 
-    static func firstYear(model m: Model, lanes: Lanes, plans: [YearPlan], costPerPoint: CostPerPoint) -> FirstYear {
+    static func firstYear(model m: Model, lanes: Lanes, plans: [YearPlan], costPerPoint: CostPerPoint, carry: Bool = true) -> FirstYear {
         let p = plans[0]
         let s = DrawState(model: m, lanes: lanes, costPerPoint: costPerPoint)
         s.start(values: true)
@@ -306,7 +310,7 @@ struct BatchRunner {
         }
         let z = Array(UnsafeBufferPointer(start: s.z, count: m.C * Kp))
         return FirstYear(z: z, allocation: a, fixedLacking: fixedLacking, fixedTiers: fixedTiers,
-                         carried: plans.count > 1 ? CarriedNeeds(model: m, lanes: lanes, plan: plans[1], firstValues: z, costPerPoint: costPerPoint) : nil)
+                         carried: carry && plans.count > 1 ? CarriedNeeds(model: m, lanes: lanes, plan: plans[1], firstValues: z, costPerPoint: costPerPoint) : nil)
     }
 
     /// Runs the batch's draws in `s` (a worker's state: every draw starts it afresh).
@@ -442,14 +446,14 @@ struct BatchRunner {
                             recognise(commune: c, tier: s.tier, met: s.metTiers[c], key: p.recognitionKey, draw: draw)
                             // The next year's pass 1, a block of communes at a time (while they are in cache).
                             if hasNext && (slot == DrawState.noiseBlock - 1 || c == C - 1) {
-                                s.needs(nextPlan, communes: (c - slot)..<(c + 1), carried: yi == 0 ? first.carried : nil)
+                                s.needs(nextPlan, communes: (c - slot)..<(c + 1), afterFirst: yi == 0 ? first : nil)
                             }
                         }
                     }
                 }}}}
                 if !fused {
                     recognise(s.tier, met: s.metTiers, year: p.year, key: p.recognitionKey, draw: draw)
-                    if hasNext { s.needs(nextPlan, carried: yi == 0 ? first.carried : nil) }
+                    if hasNext { s.needs(nextPlan, afterFirst: yi == 0 ? first : nil) }
                 }
                 // Districts: criteria completed with a yearly chance; recognised when all communes are standard.
                 // Counted without a branch per commune (whether a commune is standard is as good as random).
@@ -572,6 +576,13 @@ final class CarriedNeeds: @unchecked Sendable {
     /// F vectors: upkeep summed over communes, in commune order.
     let upkeep: [F8]
 
+    /// The buffers, for the hot loop (a struct of pointers: nothing to retain commune after commune).
+    struct Rows {
+        let values: UnsafeMutablePointer<F8>, need: UnsafeMutablePointer<F8>, sum: UnsafeMutablePointer<Float>
+        let gaps: UnsafeMutablePointer<LaneBits>, lacking: UnsafeMutablePointer<LaneBits>
+    }
+    var rows: Rows { Rows(values: values, need: need, sum: sum, gaps: gaps, lacking: lacking) }
+
     init(model m: Model, lanes: Lanes, plan p: BatchRunner.YearPlan, firstValues z: [Float], costPerPoint cpp: CostPerPoint) {
         let C = m.C, Kp = lanes.Kp, W = lanes.W, noisyW = lanes.noisyW, F = W - noisyW
         let share = Float(m.catalogue.model.maintenanceShare.value)
@@ -667,9 +678,9 @@ final class DrawState {
     /// Pass 1: trend, then the cost of each remaining gap to the next tier (`need`, and per commune `cost`,
     /// `groupNeed` and `missing`), and upkeep of what exists; investment and upkeep summed over communes, in
     /// commune order, in `acc`.
-    func needs(_ p: BatchRunner.YearPlan, carried: CarriedNeeds? = nil) {
+    func needs(_ p: BatchRunner.YearPlan, afterFirst first: BatchRunner.FirstYear? = nil) {
         beginNeeds()
-        needs(p, communes: 0..<m.C, carried: carried)
+        needs(p, communes: 0..<m.C, afterFirst: first)
     }
 
     /// Clears the sums pass 1 adds to, before its first commune.
@@ -677,26 +688,32 @@ final class DrawState {
         for w in 0..<(2 * lanes.W) { acc[w] = F8(repeating: 0) }
     }
 
-    /// Pass 1 for a range of communes (ranges go in order after `beginNeeds`). `carried`: the year after the
-    /// first, whose chunks past the noisy ones start from `FirstYear.z` in every draw: their pass 1 is read from
-    /// what `CarriedNeeds` worked out once per run for the commune's target tier.
-    func needs(_ p: BatchRunner.YearPlan, communes: Range<Int>, carried: CarriedNeeds? = nil) {
+    /// Pass 1 for a range of communes (ranges go in order after `beginNeeds`). `afterFirst`: in the year after
+    /// the first, the chunks past the noisy ones start from `FirstYear.z` (the draws do not copy them into `z`),
+    /// the same in every draw: their pass 1 is read from `FirstYear.carried`, worked out once per run for the
+    /// commune's target tier, or (without it) worked out here from `FirstYear.z`.
+    func needs(_ p: BatchRunner.YearPlan, communes: Range<Int>, afterFirst first: BatchRunner.FirstYear? = nil) {
         let G = m.groupCount, Kp = lanes.Kp, W = lanes.W
         // Packages are paid per eligibility group under the priority policy and under a plan.
         let grouped = m.policy == .closestToStandard || m.decisions != nil
         let zP = z, nP = need, noisyW = lanes.noisyW
         // Local copies: the loop's raw stores could alias this object's fields, which would have them reloaded.
         let lanes = self.lanes, cpp = self.cpp, acc = self.acc, tier = self.tier, cost = self.cost, missing = self.missing
-        let groupNeed = self.groupNeed, maintShare = self.maintShare
+        let groupNeed = self.groupNeed, maintShare = self.maintShare, carried = first?.carried?.rows
         if grouped { (groupNeed + communes.lowerBound * G).update(repeating: 0, count: communes.count * G) }
-        lanes.chunkCriteria.withUnsafeBufferPointer { chunkCriteria in
+        (first?.z ?? []).withUnsafeBufferPointer { firstZ in
+        lanes.chunkCriteria.withUnsafeBufferPointer { table in
+        // (An empty array's buffer still has an address: the choice is made on `first`.)
+        let chunkCriteria = table.baseAddress!, fixedFrom = first == nil ? UnsafePointer(zP) : firstZ.baseAddress!
         for c in communes {
             let base = c * Kp, target = min(Int(tier[c]), 2)
             var total: Float = 0
             var gaps = LaneBits(), lacking = LaneBits()
-            for w in 0..<(carried == nil ? W : noisyW) {
+            // One chunk, from the values the year before left at `from` (two loops below, so no choice is left
+            // inside either).
+            @inline(__always) func chunk(_ w: Int, from: UnsafePointer<Float>) {
                 let i = base + w * 8
-                let v = p.trend(load8(zP, i), w)
+                let v = p.trend(load8(from, i), w)
                 store8(zP, i, v)
                 let cp = load8(cpp, i), (n, bits) = lanes.need(v, w: w, goal: p.goal[target * W + w], cp: cp)
                 if bits != 0 { // many chunks have no gap
@@ -708,6 +725,7 @@ final class DrawState {
                 acc[w] += n
                 acc[W + w] += lanes.upkeep(v, w: w, cp: cp, share: maintShare)
             }
+            for w in 0..<noisyW { chunk(w, from: zP) }
             if let carried {
                 // The same steps' results, in the same order (their upkeep is summed once per run).
                 let row = c * 3 + target, F = W - noisyW
@@ -720,6 +738,8 @@ final class DrawState {
                 }
                 gaps = gaps.union(carried.gaps[row])
                 lacking = lacking.union(carried.lacking[row])
+            } else {
+                for w in noisyW..<W { chunk(w, from: fixedFrom) }
             }
             cost[c] = total
             // One walk over the indicators with a gap: their need per eligibility group (for paying
@@ -729,8 +749,8 @@ final class DrawState {
                 missing[c] = UInt8(min(lacking.count, 255))
             }
         }
-        }
-        if let carried { for f in 0..<(W - noisyW) { acc[W + noisyW + f] = carried.upkeep[f] } }
+        }}
+        if let carried = first?.carried { for f in 0..<(W - noisyW) { acc[W + noisyW + f] = carried.upkeep[f] } }
     }
 
     /// The policy shares year `yi`'s money on what pass 1 left.

@@ -451,6 +451,28 @@ final class ProjectionTests: XCTestCase {
         XCTAssertEqual(CounterRNG.normal(k, 7), CounterRNG.normal(k, 7))
     }
 
+    /// The second year's first pass on the indicators without noise is read from tables worked out once per run,
+    /// one per target tier. Working it out draw by draw instead must give the very same numbers, with and without
+    /// a recognition cap (the engine's two walks over the communes), over a horizon of two years and of four.
+    func testSecondYearTablesChangeNothing() throws {
+        let dir = try Fixture.tempFolder(self)
+        let capped = try Fixture.write("extends: \(Fixture.planPath)\ndraws: 40\nrecognition_cap: {advanced: 2, model: 1}\n",
+                                       to: "capped.yaml", in: dir)
+        let longer = try Fixture.write("extends: \(Fixture.planPath)\ndraws: 40\nhorizon: 2027\n", to: "longer.yaml", in: dir)
+        for path in [Fixture.planPath, capped, longer] {
+            var projection = Projection(model: try Fixture.model(path, draws: 40))
+            let tables = projection.run(threads: 2)
+            projection.carriesSecondYear = false
+            let drawByDraw = projection.run(threads: 2)
+            XCTAssertGreaterThanOrEqual(tables.years.count, 2, path)
+            XCTAssertEqual(tables.perDraw, drawByDraw.perDraw, path)
+            XCTAssertEqual(tables.communes, drawByDraw.communes, path)
+            XCTAssertEqual(tables.districts, drawByDraw.districts, path)
+            XCTAssertEqual(tables.funding, drawByDraw.funding, path)
+            XCTAssertEqual(tables.indicators, drawByDraw.indicators, path)
+        }
+    }
+
     /// Without a cap the engine recognises communes one by one inside its pass over them; with one it sorts
     /// the year's candidates first. A cap no year can reach must give the very same numbers; a binding cap must
     /// hold in every draw.
