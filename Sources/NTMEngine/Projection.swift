@@ -68,7 +68,10 @@ public struct Projection: Sendable {
         // A worker holds one draw's state and needs, and its batch's sums; the merger may hold a batch per worker.
         let batch = Double(C) * Double(2 * K + 16) * 4 + Double(Y * C * (K + 4)) * 4
         let results = Double(D) * Double(Y + 1) * 120 + Double((Y + 1) * C * (K + 4)) * 8 * 2
-        return Double(max(threads, 1) * 2) * batch + results
+        // Shared by the workers: cost per point, the first year's values, the second year's tables (values and
+        // three tiers' needs, at most C × K each).
+        let shared = Double(C) * Double(K) * 4 * 6
+        return Double(max(threads, 1) * 2) * batch + results + shared
     }
 }
 
