@@ -6,7 +6,7 @@
 #
 #   Benchmarks/compare.sh            # 200 draws (DRAWS=... to change; the peer takes about 0.3 s a draw)
 #
-# Each engine figure is the best of RUNS runs (default 3): the machine is shared, and another tenant's load
+# Each engine figure is the best of RUNS runs (default 5): the machine is shared, and another tenant's load
 # lowers a single run's figure, the 2-thread one most. The 1- and 2-thread runs are taken in turn, and the
 # thread scaling is the median of the RUNS pairs' ratios (the ratio of the best figures is printed beside it):
 # a slow spell that fell on the runs of one thread count alone once gave a "scaling" above 2.
@@ -16,7 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DRAWS=${DRAWS:-200}
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-5}
 NTM=.build/release/ntm
 SCENARIO=Benchmarks/national-proportional.yaml
 WORK=$(mktemp -d)
