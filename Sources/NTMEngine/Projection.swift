@@ -449,14 +449,19 @@ struct BatchRunner {
                             recognise(commune: c, tier: s.tier, met: s.metTiers[c], key: p.recognitionKey, draw: draw)
                             // The next year's pass 1, a block of communes at a time (while they are in cache).
                             if hasNext && (slot == DrawState.noiseBlock - 1 || c == C - 1) {
-                                s.needs(nextPlan, communes: (c - slot)..<(c + 1), afterFirst: yi == 0 ? first : nil)
+                                s.needs(nextPlan, communes: (c - slot)..<(c + 1), fixedFrom: yi == 0 ? firstValues : nil,
+                                        carried: yi == 0 ? first.carried : nil)
                             }
                         }
                     }
                 }}}}
                 if !fused {
                     recognise(s.tier, met: s.metTiers, year: p.year, key: p.recognitionKey, draw: draw)
-                    if hasNext { s.needs(nextPlan, afterFirst: yi == 0 ? first : nil) }
+                    if hasNext {
+                        first.z.withUnsafeBufferPointer {
+                            s.needs(nextPlan, fixedFrom: yi == 0 ? $0.baseAddress! : nil, carried: yi == 0 ? first.carried : nil)
+                        }
+                    }
                 }
                 // Districts: criteria completed with a yearly chance; recognised when all communes are standard.
                 // Counted without a branch per commune (whether a commune is standard is as good as random).
@@ -596,7 +601,7 @@ final class CarriedNeeds: @unchecked Sendable {
         for c in 0..<C {
             for f in 0..<F {
                 let w = noisyW + f, i = c * Kp + w * 8
-                let v = z.withUnsafeBufferPointer { p.trend(load8($0.baseAddress!, i), w) }, cp = load8(cpp.values, i)
+                let v = p.trend(F8(z[i..<(i + 8)]), w), cp = load8(cpp.values, i)
                 values[c * F + f] = v
                 up[f] += lanes.upkeep(v, w: w, cp: cp, share: share)
             }
@@ -607,10 +612,11 @@ final class CarriedNeeds: @unchecked Sendable {
                     let w = noisyW + f, i = c * Kp + w * 8
                     let (n, bits) = lanes.need(values[c * F + f], w: w, goal: p.goal[t * W + w], cp: load8(cpp.values, i))
                     need[row * F + f] = n
-                    sum[row * F + f] = bits != 0 ? n.sum() : 0
+                    sum[row * F + f] = 0
                     if bits != 0 {
                         gaps.insert(bits, chunk: w)
                         lacking = lacking.union(lanes.chunkCriteria[w << 8 | Int(bits)])
+                        sum[row * F + f] = n.sum()
                     }
                 }
                 self.gaps[row] = gaps; self.lacking[row] = lacking
@@ -681,9 +687,9 @@ final class DrawState {
     /// Pass 1: trend, then the cost of each remaining gap to the next tier (`need`, and per commune `cost`,
     /// `groupNeed` and `missing`), and upkeep of what exists; investment and upkeep summed over communes, in
     /// commune order, in `acc`.
-    func needs(_ p: BatchRunner.YearPlan, afterFirst first: BatchRunner.FirstYear? = nil) {
+    func needs(_ p: BatchRunner.YearPlan, fixedFrom: UnsafePointer<Float>? = nil, carried: CarriedNeeds? = nil) {
         beginNeeds()
-        needs(p, communes: 0..<m.C, afterFirst: first)
+        needs(p, communes: 0..<m.C, fixedFrom: fixedFrom, carried: carried)
     }
 
     /// Clears the sums pass 1 adds to, before its first commune.
@@ -691,23 +697,21 @@ final class DrawState {
         for w in 0..<(2 * lanes.W) { acc[w] = F8(repeating: 0) }
     }
 
-    /// Pass 1 for a range of communes (ranges go in order after `beginNeeds`). `afterFirst`: in the year after
-    /// the first, the chunks past the noisy ones start from `FirstYear.z` (the draws do not copy them into `z`),
-    /// the same in every draw: their pass 1 is read from `FirstYear.carried`, worked out once per run for the
-    /// commune's target tier, or (without it) worked out here from `FirstYear.z`.
-    func needs(_ p: BatchRunner.YearPlan, communes: Range<Int>, afterFirst first: BatchRunner.FirstYear? = nil) {
+    /// Pass 1 for a range of communes (ranges go in order after `beginNeeds`). In the year after the first, the
+    /// chunks past the noisy ones start from `FirstYear.z` (`fixedFrom`; the draws do not copy them into `z`), the
+    /// same in every draw: their pass 1 is then read from `carried` (`FirstYear.carried`, worked out once per run
+    /// for the commune's target tier), or without it worked out here from `fixedFrom`.
+    func needs(_ p: BatchRunner.YearPlan, communes: Range<Int>, fixedFrom: UnsafePointer<Float>? = nil,
+               carried tables: CarriedNeeds? = nil) {
         let G = m.groupCount, Kp = lanes.Kp, W = lanes.W
         // Packages are paid per eligibility group under the priority policy and under a plan.
         let grouped = m.policy == .closestToStandard || m.decisions != nil
-        let zP = z, nP = need, noisyW = lanes.noisyW
+        let zP = z, nP = need, fixedFrom = fixedFrom ?? UnsafePointer(z), noisyW = lanes.noisyW
         // Local copies: the loop's raw stores could alias this object's fields, which would have them reloaded.
         let lanes = self.lanes, cpp = self.cpp, acc = self.acc, tier = self.tier, cost = self.cost, missing = self.missing
-        let groupNeed = self.groupNeed, maintShare = self.maintShare, carried = first?.carried?.rows
+        let groupNeed = self.groupNeed, maintShare = self.maintShare, carried = tables?.rows
         if grouped { (groupNeed + communes.lowerBound * G).update(repeating: 0, count: communes.count * G) }
-        (first?.z ?? []).withUnsafeBufferPointer { firstZ in
-        lanes.chunkCriteria.withUnsafeBufferPointer { table in
-        // (An empty array's buffer still has an address: the choice is made on `first`.)
-        let chunkCriteria = table.baseAddress!, fixedFrom = first == nil ? UnsafePointer(zP) : firstZ.baseAddress!
+        lanes.chunkCriteria.withUnsafeBufferPointer { chunkCriteria in
         for c in communes {
             let base = c * Kp, target = min(Int(tier[c]), 2)
             var total: Float = 0
@@ -752,8 +756,8 @@ final class DrawState {
                 missing[c] = UInt8(min(lacking.count, 255))
             }
         }
-        }}
-        if let carried = first?.carried { for f in 0..<(W - noisyW) { acc[W + noisyW + f] = carried.upkeep[f] } }
+        }
+        if let tables { for f in 0..<(W - noisyW) { acc[W + noisyW + f] = tables.upkeep[f] } }
     }
 
     /// The policy shares year `yi`'s money on what pass 1 left.
