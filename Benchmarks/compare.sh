@@ -11,12 +11,17 @@
 # thread scaling is the median of the RUNS pairs' ratios (the ratio of the best figures is printed beside it):
 # a slow spell that fell on the runs of one thread count alone once gave a "scaling" above 2.
 #
+# It also times the national scenario end to end (`Scenarios/national-2025.yaml`, its 1,000 draws over 2 years,
+# `--format md,csv`): the median wall time and peak memory of NATIONAL_RUNS whole-process runs (default 11, after
+# one run not counted; NATIONAL_RUNS=0 skips them), taken from the operating system's accounting of each run.
+#
 # Run it from the repository root after `make build` (it builds if needed, and makes the national
 # dataset with `ntm data synth` if it is missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DRAWS=${DRAWS:-200}
 RUNS=${RUNS:-5}
+NATIONAL_RUNS=${NATIONAL_RUNS:-11}
 NTM=.build/release/ntm
 SCENARIO=Benchmarks/national-proportional.yaml
 WORK=$(mktemp -d)
@@ -59,6 +64,27 @@ echo "engine_2_threads: $ntm2 commune·draw·years/s (best of $RUNS runs)"
 echo "engine_1_thread: $ntm1 commune·draw·years/s (best of $RUNS runs)"
 echo "numpy_peer: $peer commune·draw·years/s"
 echo "thread_scaling_1_to_2: $(python3 -c "import statistics; print(f'{statistics.median([$(echo $pairs | tr ' ' ',')]):.2f}')") (median of $RUNS pairs in turn; best against best: $(python3 -c "print(f'{$ntm2 / $ntm1:.2f}')"))"
+if [ "$NATIONAL_RUNS" -gt 0 ]; then
+    # Wall time from a monotonic clock around each run; peak memory from the kernel's account of the child.
+    python3 - "$NTM" "$WORK/national" "$NATIONAL_RUNS" <<'PY'
+import os, statistics, subprocess, sys, time
+ntm, out, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+cmd = [ntm, "run", "Scenarios/national-2025.yaml", "--format", "md,csv", "--out", out]
+walls, peaks = [], []
+for i in range(runs + 1):
+    start = time.perf_counter()
+    child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        sys.exit(f"compare.sh: {' '.join(cmd)} failed (exit {child.returncode})")
+    if i > 0:  # the first run warms the file cache
+        walls.append(wall); peaks.append(usage.ru_maxrss / 1024)
+print(f"national_2025_wall_s: {statistics.median(walls):.2f} (median of {runs} runs; {min(walls):.2f}–{max(walls):.2f})")
+print(f"national_2025_peak_MiB: {statistics.median(peaks):.1f} (median; {min(peaks):.1f}–{max(peaks):.1f})")
+PY
+fi
 echo "same_tier_counts: $ok"
 echo "speedup_vs_numpy: $(python3 -c "print(f'{$ntm2 / $peer:.2f}')")"
 [ "$ok" = yes ]
