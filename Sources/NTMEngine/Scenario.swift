@@ -35,6 +35,8 @@ public struct Scenario: Sendable {
     public var noiseScale: Double
     /// The files read, the scenario's own first, then what it extends.
     public var chain: [String]
+    /// Every file and folder the scenario reads: its chain, and its dataset folder and catalogue when given.
+    public var inputs: [String] { chain + [datasetPath, cataloguePath].compactMap { $0 } }
     public var allocation = AllocationSettings()
 
     /// What `ntm allocate` optimises and the rules it must respect.

@@ -7,7 +7,8 @@ import NTMCatalogue
 ///   into a temporary folder beside it, which is then renamed into place, so a reader never sees half a
 ///   report and a failed or interrupted run leaves the old one as it was.
 /// - A folder outside `notebooks-out/` that ntm did not write is refused; with `force` its other files are
-///   kept and only the report's files are replaced, each atomically.
+///   kept and only the report's files are replaced, all written before any is moved into place.
+/// - A folder holding one of the command's inputs is never replaced, and no report file replaces an input.
 public enum OutputFolder {
     public static let marker = ".ntm-output"
 
@@ -55,11 +56,15 @@ public enum OutputFolder {
         }
     }
 
-    public static func write(_ files: [(name: String, content: String)], to folder: String, force: Bool = false) throws {
-        try write(files.map { ($0.name, Content.text($0.content)) }, to: folder, force: force)
+    public static func write(_ files: [(name: String, content: String)], to folder: String, force: Bool = false,
+                             inputs: [String] = []) throws {
+        try write(files.map { ($0.name, Content.text($0.content)) }, to: folder, force: force, inputs: inputs)
     }
 
-    public static func write(_ files: [(name: String, content: Content)], to folder: String, force: Bool = false) throws {
+    /// - Parameter inputs: the files and folders the command read (scenario and what it extends, dataset,
+    ///   catalogue): a folder that holds one is never replaced, and no report file is written over one.
+    public static func write(_ files: [(name: String, content: Content)], to folder: String, force: Bool = false,
+                             inputs: [String] = []) throws {
         let fm = FileManager.default
         let dest = URL(fileURLWithPath: folder).standardizedFileURL
         let parent = dest.deletingLastPathComponent()
@@ -68,18 +73,31 @@ public enum OutputFolder {
         if exists && !isDir.boolValue {
             throw InputError(file: folder, line: 0, key: "--out", "is a file, not a folder; choose another --out")
         }
+        // A file where a folder of the path should be: say so before anything is written.
+        var up = parent
+        while up.path != "/" && !fm.fileExists(atPath: up.path) { up = up.deletingLastPathComponent() }
+        if fm.fileExists(atPath: up.path, isDirectory: &isDir) && !isDir.boolValue {
+            throw InputError(file: folder, line: 0, key: "--out", "\(up.path) is a file, not a folder; choose another --out")
+        }
         let ours = exists && fm.fileExists(atPath: dest.appendingPathComponent(marker).path)
-        // notebooks-out/ holds generated reports only (its README says so): its folders are replaced whole.
-        if exists && !ours && !isUnderNotebooksOut(dest) {
+        let replaced = !exists || ours || isUnderNotebooksOut(dest)
+        // The command's own inputs are never lost: not with the folder replaced whole, nor under a report file.
+        let real = dest.resolvingSymlinksInPath().path
+        for input in inputs {
+            let p = URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath().path
+            let inside = p == real || p.hasPrefix(real + "/")
+            let overwritten = files.contains { dest.appendingPathComponent($0.name).resolvingSymlinksInPath().path == p }
+            if inside && (replaced || overwritten) {
+                throw InputError(file: folder, line: 0, key: "--out",
+                                 "holds \(input), which this command reads, and writing the report there would replace it; choose another --out")
+            }
+        }
+        if !replaced {
             guard force else {
                 throw InputError(file: folder, line: 0, key: "--out",
                                  "the folder exists and was not written by ntm; choose another --out, or add --force to write into it (its other files are kept)")
             }
-            for f in files {
-                let url = dest.appendingPathComponent(f.name)
-                try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try f.content.write(to: url, options: .atomic)
-            }
+            try writeBeside(files, in: dest)
             return
         }
         try fm.createDirectory(at: parent, withIntermediateDirectories: true)
@@ -110,6 +128,37 @@ public enum OutputFolder {
         } catch {
             try? fm.removeItem(at: tmp)
             throw error
+        }
+    }
+
+    /// `--force` into a folder ntm did not write: its other files stay. Every report file is written first into a
+    /// hidden folder inside it, and only then are they renamed into place, after checking that none would replace
+    /// a folder: a failure leaves the folder as it was.
+    static func writeBeside(_ files: [(name: String, content: Content)], in dest: URL) throws {
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        for f in files {
+            let url = dest.appendingPathComponent(f.name)
+            if fm.fileExists(atPath: url.path, isDirectory: &isDir) && isDir.boolValue {
+                throw InputError(file: dest.path, line: 0, key: "--out", "\(f.name) there is a folder, and the report would replace it; move it or choose another --out")
+            }
+        }
+        let stage = dest.appendingPathComponent(".ntm-staging-\(getpid())")
+        try? fm.removeItem(at: stage)
+        try fm.createDirectory(at: stage, withIntermediateDirectories: true)
+        Interrupts.register(stage.path)
+        defer { Interrupts.unregister(stage.path); try? fm.removeItem(at: stage) }
+        for f in files {
+            let url = stage.appendingPathComponent(f.name)
+            try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try f.content.write(to: url)
+        }
+        for f in files {
+            let url = dest.appendingPathComponent(f.name)
+            try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            guard rename(stage.appendingPathComponent(f.name).path, url.path) == 0 else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+            }
         }
     }
 

@@ -97,7 +97,7 @@ struct Allocate: ParsableCommand {
                 }
             }
             let folder = out ?? "notebooks-out/\(sc.name)-allocation"
-            try OutputFolder.write(try report.files(formats: formats.list), to: folder, force: output.force)
+            try OutputFolder.write(try report.files(formats: formats.list), to: folder, force: output.force, inputs: sc.inputs)
             print(report.markdown())
             print("\(folder)/allocation.md")
         }

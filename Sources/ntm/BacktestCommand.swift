@@ -47,7 +47,8 @@ struct BacktestCommand: ParsableCommand {
             let report = BacktestReport(backtest: try Backtest(result: result, observed: obs), lang: language.lang)
             let folder = out ?? "notebooks-out/backtest-\(sc.name)"
             let md = report.markdown()
-            try OutputFolder.write([("backtest.md", md), ("backtest.csv", report.csv())], to: folder, force: output.force)
+            try OutputFolder.write([("backtest.md", md), ("backtest.csv", report.csv())], to: folder, force: output.force,
+                                  inputs: sc.inputs + [observed])
             print(md)
             print("\(folder)/backtest.md")
         }

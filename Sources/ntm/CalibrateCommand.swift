@@ -19,7 +19,9 @@ struct Calibrate: ParsableCommand {
         counts, average criteria and province indicators come closest to --observed. Overrides of these \
         parameters already in the scenario are ignored: the fit starts from the catalogue. Writes the fitted \
         overrides, each with `source: calibrated …`, to --write (default Scenarios/calibrated-<year>.yaml, which \
-        the shipped scenarios extend) and the fit report (calibration.md, residuals.csv, parameters.csv) to --out.
+        the shipped scenarios extend) and the fit report (calibration.md, residuals.csv, parameters.csv) to --out. \
+        --write replaces only a file that ntm calibrate wrote (add --force for another), and never the scenario \
+        being calibrated, the observed file, the dataset or the catalogue.
         """)
 
     @Argument(help: "The replay scenario.")
@@ -76,12 +78,13 @@ struct Calibrate: ParsableCommand {
             }
             if y <= base.baseYear { throw InputError(file: observed, line: 0, key: "years.\(y)", "\(y) is not after the base year \(base.baseYear)") }
             sc.horizon = y
+            let dest = write ?? "Scenarios/calibrated-\(y).yaml"
+            if !noWrite { try checkOverridesTarget(dest, scenario: sc) } // before the fit, which takes a while
             let cat = try sc.cataloguePath.map { try Catalogue.load(path: $0) } ?? Catalogue.embedded()
             let calibration = try Calibration(catalogue: cat, dataset: base.dataset, scenario: sc,
                                               parameters: CalibrationParameter.defaults(catalogue: cat), targets: targets)
             let start = calibration.replayed(try calibration.replay(calibration.start, threads: threads))
             let fit = try calibration.fit(maxEvaluations: maxEvaluations, threads: threads)
-            let dest = write ?? "Scenarios/calibrated-\(y).yaml"
             let yaml = fit.overridesYAML(scenario: sc.name, observed: obs.name, year: y, catalogue: cat)
             let report = CalibrationReport(fit: fit, start: start, scenario: sc, observed: obs, year: y, baseYear: base.baseYear,
                                            overridesFile: noWrite ? "calibrated-\(y).yaml" : dest, lang: language.lang)
@@ -89,7 +92,7 @@ struct Calibrate: ParsableCommand {
             let md = report.markdown(catalogue: cat)
             try OutputFolder.write([("calibration.md", md), ("residuals.csv", report.residualsCSV()),
                                     ("parameters.csv", report.parametersCSV()), ("calibrated-\(y).yaml", yaml)],
-                                   to: folder, force: output.force)
+                                   to: folder, force: output.force, inputs: sc.inputs + [observed] + (noWrite ? [] : [dest]))
             if !noWrite {
                 try FileManager.default.createDirectory(atPath: (dest as NSString).deletingLastPathComponent.isEmpty ? "." : (dest as NSString).deletingLastPathComponent,
                                                         withIntermediateDirectories: true)
@@ -98,6 +101,32 @@ struct Calibrate: ParsableCommand {
             print(md)
             print("\(folder)/calibration.md")
             if !noWrite { print(dest) }
+        }
+    }
+}
+
+extension Calibrate {
+    /// `--write` replaces only a file `ntm calibrate` wrote (its first line says so), unless `--force`; never the
+    /// scenario being calibrated, the observed file, the dataset or catalogue, nor a folder. Checked before
+    /// anything is written.
+    func checkOverridesTarget(_ dest: String, scenario sc: Scenario) throws {
+        let fm = FileManager.default
+        func same(_ a: String, _ b: String) -> Bool {
+            URL(fileURLWithPath: a).standardizedFileURL.resolvingSymlinksInPath().path
+                == URL(fileURLWithPath: b).standardizedFileURL.resolvingSymlinksInPath().path
+        }
+        let untouchable = [sc.chain.first].compactMap { $0 } + [observed] + [sc.datasetPath, sc.cataloguePath].compactMap { $0 }
+        if let hit = untouchable.first(where: { same($0, dest) }) {
+            throw InputError(file: dest, line: 0, key: "--write", "is \(hit), which this command reads; choose another --write")
+        }
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: dest, isDirectory: &isDir) else { return }
+        if isDir.boolValue { throw InputError(file: dest, line: 0, key: "--write", "is a folder; give a file path") }
+        let head = (try? FileHandle(forReadingFrom: URL(fileURLWithPath: dest)).read(upToCount: 64)) ?? nil
+        let ours = head.map { String(decoding: $0, as: UTF8.self).hasPrefix("# Written by `ntm calibrate`") } ?? false
+        if !ours && !output.force {
+            throw InputError(file: dest, line: 0, key: "--write",
+                             "exists and was not written by ntm calibrate; choose another --write, or add --force to replace it")
         }
     }
 }

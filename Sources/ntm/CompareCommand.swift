@@ -35,7 +35,8 @@ struct Compare: ParsableCommand {
             for i in loaded.indices.dropFirst() { loaded[i].draws = loaded[0].draws; loaded[i].seed = loaded[0].seed }
             let results = try loaded.map { options.project(try Model.load(scenario: $0)) }
             let report = try CompareReport(results: results, lang: language.lang)
-            try OutputFolder.write([("compare.md", report.markdown()), ("compare.csv", report.csv())], to: out, force: output.force)
+            try OutputFolder.write([("compare.md", report.markdown()), ("compare.csv", report.csv())], to: out, force: output.force,
+                                  inputs: loaded.flatMap(\.inputs))
             print(report.markdown())
             print("\(out)/compare.md")
         }

@@ -92,7 +92,7 @@ struct Propose: ParsableCommand {
                                         threads: options.threads, timeLimitSeconds: timeLimit)
             let files = ProposalReport(proposal: proposal, lang: language.lang).files(formats: try formats())
             let folder = out ?? "notebooks-out/\(sc.name)-proposal"
-            try OutputFolder.write(files, to: folder, force: output.force)
+            try OutputFolder.write(files, to: folder, force: output.force, inputs: sc.inputs)
             for f in files where f.name.hasSuffix(".md") { print("\(folder)/\(f.name)") }
             if !files.contains(where: { $0.name.hasSuffix(".md") }) { for f in files { print("\(folder)/\(f.name)") } }
         }

@@ -118,7 +118,7 @@ struct Run: ParsableCommand {
                 + "\(formatNumber(units / max(took, 1e-9), decimals: 0)) commune·draw·years per second)")
             let folder = out ?? "notebooks-out/\(sc.name)"
             let files = try RunReport(result: result, lang: language.lang, version: ntmVersion).files(formats: formats.list)
-            try OutputFolder.write(files, to: folder, force: output.force)
+            try OutputFolder.write(files, to: folder, force: output.force, inputs: sc.inputs)
             lap("reports")
             // The file to open first: the summary, else the page, else whatever was written.
             let first = ["summary.md", "report.html"].first { n in files.contains { $0.name == n } } ?? files.first?.name ?? ""

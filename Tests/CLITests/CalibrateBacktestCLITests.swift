@@ -32,6 +32,26 @@ final class CalibrateBacktestCLITests: XCTestCase {
         XCTAssertEqual(v.status, 0, v.stderr)
     }
 
+    /// `--write` never replaces the scenario being calibrated, nor a file ntm did not write (without --force),
+    /// and it is checked before the fit: nothing is written.
+    func testCalibrateWriteKeepsTheUsersFiles() throws {
+        let tmp = try cliTempFolder("ntm-calibrate-write")
+        let scenario = tmp.appendingPathComponent("replay.yaml"), notes = tmp.appendingPathComponent("notes.yaml")
+        let text = "extends: \(Self.backtestPath)\n"
+        try Data(text.utf8).write(to: scenario)
+        try Data("my notes\n".utf8).write(to: notes)
+        for (target, words) in [(scenario, "which this command reads"), (notes, "not written by ntm calibrate")] {
+            let out = tmp.appendingPathComponent("fit-\(target.lastPathComponent)")
+            let r = try ntm(["calibrate", scenario.path, "--observed", Self.observedPath, "--draws", "2", "--max-evaluations", "10",
+                             "--write", target.path, "--out", out.path], scratch: tmp)
+            XCTAssertEqual(r.status, 2, r.stderr)
+            XCTAssertTrue(r.stderr.contains("--write") && r.stderr.contains(words), r.stderr)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out.path), "no fit report written")
+        }
+        XCTAssertEqual(try String(contentsOf: scenario, encoding: .utf8), text)
+        XCTAssertEqual(try String(contentsOf: notes, encoding: .utf8), "my notes\n")
+    }
+
     func testBacktestRunsOnTheShippedObservedFileAndExplainsItself() throws {
         let tmp = try cliTempFolder("ntm-backtest-cli")
         let out = tmp.appendingPathComponent("bt")

@@ -153,6 +153,42 @@ final class RunCLITests: XCTestCase {
         XCTAssertEqual(try read(out, "tiers.csv"), "old,tiers\n")
     }
 
+    /// A folder that holds the run's own scenario is never replaced (it would delete the scenario).
+    func testRunRefusesToReplaceTheFolderHoldingItsScenario() throws {
+        let tmp = try tempFolder()
+        let out = tmp.appendingPathComponent("mine")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        try Data("written by ntm\n".utf8).write(to: out.appendingPathComponent(".ntm-output")) // a folder ntm wrote before
+        let sc = try scenario("extends: \(Self.planPath)\ndraws: 5\n", "mine.yaml", in: out)
+        let r = try ntm(["run", sc, "--format", "md", "--out", out.path])
+        XCTAssertEqual(r.status, 2, "stderr: \(r.stderr)")
+        XCTAssertTrue(r.stderr.contains("--out") && r.stderr.contains("mine.yaml"), r.stderr)
+        XCTAssertEqual(try files(out), ["mine.yaml"], "the scenario is still there, nothing added")
+    }
+
+    /// `--force` into a user's folder writes every report file before moving any into place: a report file that
+    /// cannot be written (a folder of that name) leaves the user's files as they were.
+    func testForcedRunThatCannotFinishLeavesTheFolderAsItWas() throws {
+        let tmp = try tempFolder()
+        let out = tmp.appendingPathComponent("user")
+        try FileManager.default.createDirectory(at: out.appendingPathComponent("report.html"), withIntermediateDirectories: true)
+        try Data("my summary\n".utf8).write(to: out.appendingPathComponent("summary.md"))
+        let sc = try scenario("extends: \(Self.planPath)\ndraws: 5\n", "small.yaml", in: tmp)
+        let r = try ntm(["run", sc, "--out", out.path, "--force"])
+        XCTAssertEqual(r.status, 2, "stderr: \(r.stderr)")
+        XCTAssertTrue(r.stderr.contains("report.html"), r.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted(), ["report.html", "summary.md"])
+        XCTAssertEqual(try read(out, "summary.md"), "my summary\n")
+        // Without the obstacle the same command writes the report beside the user's other files.
+        try FileManager.default.removeItem(at: out.appendingPathComponent("report.html"))
+        try Data("mine\n".utf8).write(to: out.appendingPathComponent("notes.txt"))
+        let ok = try ntm(["run", sc, "--out", out.path, "--force"])
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        XCTAssertEqual(try read(out, "notes.txt"), "mine\n")
+        XCTAssertTrue(try read(out, "summary.md").hasPrefix("# "), "the summary was replaced")
+        XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: out.path).contains { $0.hasPrefix(".ntm-staging") })
+    }
+
     /// Several batches of draws, so two threads really share the work.
     func testThreadCountDoesNotChangeTheFiles() throws {
         let tmp = try tempFolder()
