@@ -134,13 +134,13 @@ public enum OutputFolder {
     /// `--force` into a folder ntm did not write: its other files stay. Every report file is written first into a
     /// hidden folder inside it, and only then are they renamed into place, after checking that none would replace
     /// a folder: a failure leaves the folder as it was.
-    static func writeBeside(_ files: [(name: String, content: Content)], in dest: URL) throws {
+    public static func writeBeside(_ files: [(name: String, content: Content)], in dest: URL) throws {
         let fm = FileManager.default
         var isDir: ObjCBool = false
         for f in files {
             let url = dest.appendingPathComponent(f.name)
             if fm.fileExists(atPath: url.path, isDirectory: &isDir) && isDir.boolValue {
-                throw InputError(file: dest.path, line: 0, key: "--out", "\(f.name) there is a folder, and the report would replace it; move it or choose another --out")
+                throw InputError(file: dest.path, line: 0, key: "--out", "\(f.name) there is a folder, which this would replace; move it or choose another --out")
             }
         }
         let stage = dest.appendingPathComponent(".ntm-staging-\(getpid())")

@@ -14,8 +14,9 @@ struct Impute: ParsableCommand {
         discussion: """
         Reads dataset.yaml, the communes list and Appendix II from --dataset (default: the embedded Sóc Trăng \
         dataset) and writes communes.csv and indicators.csv to --out (default: the dataset folder itself). \
-        The result must reproduce every fact of dataset.yaml, or nothing is written. With --check, compares \
-        with the files in the folder instead and fails if they differ by a byte.
+        The result must reproduce every fact of dataset.yaml, or nothing is written. In another --out folder, \
+        files of those names are replaced only with --force. With --check, compares with the files in the \
+        folder instead and fails if they differ by a byte.
         """)
 
     @Option(name: .long, help: "The dataset folder holding dataset.yaml.")
@@ -29,6 +30,8 @@ struct Impute: ParsableCommand {
 
     @Flag(name: .long, help: "Compare with the committed files instead of writing.")
     var check = false
+
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
         try guarded {
@@ -63,12 +66,23 @@ struct Impute: ParsableCommand {
                 print("ok: \(folder) matches a fresh imputation byte for byte")
                 return
             }
-            let dest = out ?? folder
-            try FileManager.default.createDirectory(atPath: dest, withIntermediateDirectories: true)
-            for (name, text) in [("communes.csv", result.communesCSV), ("indicators.csv", result.indicatorsCSV)] {
-                let url = URL(fileURLWithPath: dest).appendingPathComponent(name)
-                try Data(text.utf8).write(to: url, options: .atomic)
+            // The two files are regenerated in the dataset folder itself; elsewhere they replace files of those
+            // names only with --force. Both are written before either is moved into place.
+            let dest = out ?? folder, fm = FileManager.default
+            let files: [(name: String, content: OutputFolder.Content)] = [("communes.csv", .text(result.communesCSV)),
+                                                                         ("indicators.csv", .text(result.indicatorsCSV))]
+            func real(_ p: String) -> String { URL(fileURLWithPath: p).standardizedFileURL.resolvingSymlinksInPath().path }
+            if real(dest) != real(folder) && !output.force,
+               let there = files.first(where: { fm.fileExists(atPath: dest + "/" + $0.name) }) {
+                throw InputError(file: dest, line: 0, key: "--out",
+                                 "already holds \(there.name); choose another --out, or add --force to replace it")
             }
+            var isDir: ObjCBool = false
+            if fm.fileExists(atPath: dest, isDirectory: &isDir) && !isDir.boolValue {
+                throw InputError(file: dest, line: 0, key: "--out", "is a file, not a folder; choose another --out")
+            }
+            try fm.createDirectory(atPath: dest, withIntermediateDirectories: true)
+            try OutputFolder.writeBeside(files, in: URL(fileURLWithPath: dest))
             print("\(dest)/communes.csv\n\(dest)/indicators.csv")
         }
     }

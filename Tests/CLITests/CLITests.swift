@@ -172,4 +172,29 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(r.status, 0, "stdout: \(r.stdout)\nstderr: \(r.stderr)")
         XCTAssertTrue(r.stdout.contains("ok"), r.stdout)
     }
+
+    /// Into another folder, impute replaces files of its names only with --force, and writes both or neither.
+    func testImputeKeepsAnotherFoldersFiles() throws {
+        let tmp = try tempFolder(), fm = FileManager.default
+        let out = tmp.appendingPathComponent("mine")
+        try fm.createDirectory(at: out, withIntermediateDirectories: true)
+        try Data("keep me\n".utf8).write(to: out.appendingPathComponent("communes.csv"))
+        let r = try ntm(["data", "impute", "--dataset", Self.datasetPath, "--out", out.path])
+        XCTAssertEqual(r.status, 2, r.stderr)
+        XCTAssertTrue(r.stderr.contains("--out") && r.stderr.contains("communes.csv"), r.stderr)
+        XCTAssertEqual(try String(contentsOf: out.appendingPathComponent("communes.csv"), encoding: .utf8), "keep me\n")
+        // With --force, a folder where indicators.csv should go stops it before communes.csv is touched.
+        try fm.createDirectory(at: out.appendingPathComponent("indicators.csv"), withIntermediateDirectories: true)
+        let f = try ntm(["data", "impute", "--dataset", Self.datasetPath, "--out", out.path, "--force"])
+        XCTAssertEqual(f.status, 2, f.stderr)
+        XCTAssertEqual(try String(contentsOf: out.appendingPathComponent("communes.csv"), encoding: .utf8), "keep me\n")
+        try fm.removeItem(at: out.appendingPathComponent("indicators.csv"))
+        let ok = try ntm(["data", "impute", "--dataset", Self.datasetPath, "--out", out.path, "--force"])
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        let shipped = URL(fileURLWithPath: Self.datasetPath)
+        for name in ["communes.csv", "indicators.csv"] {
+            XCTAssertEqual(fm.contents(atPath: out.appendingPathComponent(name).path),
+                           fm.contents(atPath: shipped.appendingPathComponent(name).path), name)
+        }
+    }
 }
