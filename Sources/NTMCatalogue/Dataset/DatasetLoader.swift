@@ -143,10 +143,18 @@ public enum DatasetLoader {
             // reported again as belonging to an unknown commune.
             let tier = Tier(id: f[5])
             if tier == nil { d.add(InputError(file: ct.file, line: r.line, key: "tier", "'\(f[5])' is not one of below, standard, advanced, model")) }
-            let hh = Int(f[7]).flatMap { $0 > 0 ? $0 : nil }
-            if hh == nil { d.add(InputError(file: ct.file, line: r.line, key: "households", "'\(f[7])' is not a positive whole number")) }
-            let hm = Int(f[8]).flatMap { $0 > 0 ? $0 : nil }
-            if hm == nil { d.add(InputError(file: ct.file, line: r.line, key: "hamlets", "'\(f[8])' is not a positive whole number")) }
+            // Bounds far above any commune (assumption: the largest have tens of thousands of households and a few
+            // dozen hamlets), so that sums over a whole country cannot overflow.
+            func count(_ text: String, _ key: String, max top: Int) -> Int? {
+                guard let n = Int(text), n > 0 else {
+                    d.add(InputError(file: ct.file, line: r.line, key: key, "'\(text)' is not a positive whole number")); return nil
+                }
+                guard n <= top else {
+                    d.add(InputError(file: ct.file, line: r.line, key: key, "\(text) is out of range: at most \(top) in a commune")); return nil
+                }
+                return n
+            }
+            let hh = count(f[7], "households", max: 1_000_000), hm = count(f[8], "hamlets", max: 1_000)
             lineOf[f[0]] = r.line
             communes.append(Commune(code: f[0], name: nfc(f[1]), districtCode: f[2], district: f[3],
                                     districtKind: f[4], tier: tier ?? .below, tierSource: f[6], households: hh ?? 1, hamlets: hm ?? 1))
