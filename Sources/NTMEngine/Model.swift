@@ -118,6 +118,16 @@ public struct Model: Sendable {
             }
             if let f = shock.fundingSource, !sourceIDs.contains(f) { throw loc.error("unknown funding source '\(f)'") }
             if shock.year <= baseYear { throw loc.error("year \(shock.year) is not after the base year \(baseYear)") }
+            // A one-off move can at most cross an indicator's whole range.
+            if case .points(let v) = shock.effect {
+                for ind in inds where shock.indicators.contains(ind.id) || shock.kinds.contains(ind.kind) {
+                    let width = ind.range.upperBound - ind.range.lowerBound
+                    if abs(v) > width {
+                        throw Location(file: loc.file, line: loc.line, key: loc.key + ".points")
+                            .error("\(formatNumber(v)) points is out of range for \(ind.id) (\(formatNumber(ind.range.lowerBound))–\(formatNumber(ind.range.upperBound))); at most ±\(formatNumber(width))")
+                    }
+                }
+            }
         }
         for (year, _) in scenario.targets where year <= baseYear {
             throw (scenario.targetLocations[year] ?? Location(file: scenario.file, line: 0, key: "targets.\(year)"))

@@ -69,6 +69,9 @@ public struct Scenario: Sendable {
     }
 
     public static let policies = Policy.allCases.map(\.rawValue)
+    /// The most money a source can bring in a year (million VND): see `funding` below.
+    public static let maxAmount = 1e10
+
     static let keys = ["scenario", "extends", "horizon", "draws", "seed", "dataset", "catalogue", "funding", "policy",
                        "targets", "shocks", "overrides", "recognition_cap", "noise_scale", "allocation"]
 }
@@ -191,6 +194,11 @@ extension Scenario {
                     guard let year = Int(k), (2000...2100).contains(year) else { throw v.error("'\(k)' is not a year (or 'source')") }
                     let amount = try v.double()
                     if amount < 0 { throw v.error("money cannot be negative (\(formatNumber(amount)) million VND)") }
+                    // assumption: a bound far above any real amount (the national scenario's largest source-year is
+                    // about 1.9e7 million VND), so sums and shares stay exact enough to mean something.
+                    if amount > Self.maxAmount {
+                        throw v.error("\(formatNumber(amount)) million VND is out of range; at most \(formatNumber(Self.maxAmount)) for a source in a year")
+                    }
                     byYear[year] = amount
                     yearNodes.append((year, v))
                 }
