@@ -89,9 +89,14 @@ extension Scenario {
                 throw (from ?? YAMLNode(node: .scalar(.init("")), file: p, path: "extends"))
                     .error("extends '\(p)' again: the chain \(seen.map { ($0 as NSString).lastPathComponent }.joined(separator: " → ")) is circular")
             }
-            guard FileManager.default.fileExists(atPath: url.path) else {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else {
                 if let f = from { throw f.error("extends '\(p)', which does not exist") }
                 throw InputError(file: p, line: 0, key: "", "no such scenario file")
+            }
+            if isDir.boolValue {
+                if let f = from { throw f.error("extends '\(p)', which is a folder, not a scenario file") }
+                throw InputError(file: p, line: 0, key: "", "is a folder, not a scenario file")
             }
             seen.append(url.path)
             let node = try YAMLNode.load(path: url.path, displayName: p)
@@ -145,11 +150,24 @@ extension Scenario {
                 datasetPath = folder
             } else {
                 datasetPath = v == "embedded" ? nil : Self.resolve(v, dir: dir)
+                if let folder = datasetPath {
+                    var isDir: ObjCBool = false
+                    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDir) else { throw n.error("folder \(folder) does not exist") }
+                    guard isDir.boolValue else { throw n.error("\(folder) is a file; give the dataset's folder") }
+                    guard FileManager.default.fileExists(atPath: folder + "/dataset.yaml") else {
+                        throw n.error("folder \(folder) has no dataset.yaml: it is not a dataset")
+                    }
+                }
             }
         }
         if let n = m["catalogue"] {
             let v = try n.nonEmptyString()
             cataloguePath = v == "embedded" ? nil : Self.resolve(v, dir: dir)
+            if let file = cataloguePath {
+                var isDir: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: file, isDirectory: &isDir) else { throw n.error("file \(file) does not exist") }
+                guard !isDir.boolValue else { throw n.error("\(file) is a folder; give the catalogue's YAML file") }
+            }
         }
         if let n = m["policy"] {
             let p = try n.nonEmptyString()
