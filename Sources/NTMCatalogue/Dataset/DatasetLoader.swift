@@ -50,7 +50,9 @@ public enum DatasetLoader {
         (folder as NSString).lastPathComponent + "/" + file
     }
 
-    public static func loadAliases(folder: String) throws -> [(alias: String, kind: String, target: String)] {
+    /// - Parameter codes: when given, the commune and district codes an alias may point at.
+    public static func loadAliases(folder: String, codes: (communes: Set<String>, districts: Set<String>)? = nil) throws
+        -> [(alias: String, kind: String, target: String)] {
         let path = folder + "/aliases.csv"
         guard FileManager.default.fileExists(atPath: path) else { return [] }
         let t = try CSVTable.load(path: path, displayName: display(folder, "aliases.csv"))
@@ -58,6 +60,9 @@ public enum DatasetLoader {
         return try t.rows.map { r in
             guard ["commune", "district"].contains(r.fields[1]) else {
                 throw InputError(file: t.file, line: r.line, key: "kind", "'\(r.fields[1])' is not commune or district")
+            }
+            if let codes, !(r.fields[1] == "commune" ? codes.communes : codes.districts).contains(r.fields[2]) {
+                throw InputError(file: t.file, line: r.line, key: "target", "'\(r.fields[2])' is not a \(r.fields[1]) code of this dataset")
             }
             return (r.fields[0], r.fields[1], r.fields[2])
         }
@@ -227,10 +232,23 @@ public enum DatasetLoader {
         for c in communes where !districtCodes.contains(c.districtCode) {
             d.add(InputError(file: ct.file, line: lineOf[c.code] ?? 0, key: "district_gso_code", "district \(c.districtCode) of \(c.name) is not in districts.csv"))
         }
+        // A commune's district name and kind are those districts.csv gives its district code.
+        let districtOf = Dictionary(districts.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+        for c in communes {
+            guard let dd = districtOf[c.districtCode] else { continue }
+            if dd.name != c.district { // Swift compares strings by canonical equivalence
+                d.add(InputError(file: ct.file, line: lineOf[c.code] ?? 0, key: "district",
+                                 "'\(c.district)', but districts.csv names district \(c.districtCode) '\(dd.name)'"))
+            }
+            if dd.kind != c.districtKind {
+                d.add(InputError(file: ct.file, line: lineOf[c.code] ?? 0, key: "district_kind",
+                                 "'\(c.districtKind)', but districts.csv gives district \(c.districtCode) the kind '\(dd.kind)'"))
+            }
+        }
         try d.throwIfAny()
         let names = NameMatcher(communes: communes.map { .init(code: $0.code, name: $0.name, districtCode: $0.districtCode) },
                                 districts: districts.map { .init(code: $0.code, name: $0.name, districtCode: $0.code) },
-                                aliases: try loadAliases(folder: folder))
+                                aliases: try loadAliases(folder: folder, codes: (Set(communes.map(\.code)), districtCodes)))
         let dataset = Dataset(name: recipe.name, province: recipe.province, baseYear: recipe.baseYear, communes: communes,
                               districts: districts, indicatorIDs: ids, values: values, provenance: prov, names: names,
                               recipe: recipe, folder: folder)
