@@ -16,7 +16,7 @@
 # one run not counted; NATIONAL_RUNS=0 skips them), taken from the operating system's accounting of each run.
 #
 # Run it from the repository root after `make build` (it builds if needed, and makes the national
-# dataset with `ntm data synth` if it is missing).
+# dataset with `ntm data synth` if it is missing or stale).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DRAWS=${DRAWS:-200}
@@ -28,7 +28,8 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
 [ -x "$NTM" ] || swift build -c release --product ntm
-[ -f notebooks-out/national-synthetic/dataset.yaml ] || "$NTM" data synth --out notebooks-out/national-synthetic >/dev/null
+# Made afresh when missing or when it no longer loads (one made by an older ntm).
+"$NTM" validate notebooks-out/national-synthetic >/dev/null 2>&1 || "$NTM" data synth --out notebooks-out/national-synthetic >/dev/null
 
 engine() { # threads, out[, model folder] → prints the projection's throughput in one run
     "$NTM" run "$SCENARIO" --draws "$DRAWS" --threads "$1" --timings --format csv --out "$WORK/$2" \

@@ -236,7 +236,8 @@ public enum DatasetLoader {
         let districtOf = Dictionary(districts.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         for c in communes {
             guard let dd = districtOf[c.districtCode] else { continue }
-            if dd.name != c.district { // Swift compares strings by canonical equivalence
+            // Bytes first (the usual case: the same spelling); Swift then compares by canonical equivalence.
+            if !dd.name.utf8.elementsEqual(c.district.utf8) && dd.name != c.district {
                 d.add(InputError(file: ct.file, line: lineOf[c.code] ?? 0, key: "district",
                                  "'\(c.district)', but districts.csv names district \(c.districtCode) '\(dd.name)'"))
             }
@@ -276,6 +277,18 @@ public enum DatasetLoader {
             if let c = firstBelow[dist.code].map({ communes[$0] }) {
                 d.add(InputError(file: dt.file, line: 0, key: "status", "\(dist.name) is recognised but \(c.name) is below standard"))
             }
+        }
+        try d.throwIfAny()
+        // dataset.yaml's counts of communes, tiers, hamlets and households are those of communes.csv (checked once
+        // the tiers agree with the indicators, so that a wrong tier is reported as such).
+        let counts = dataset.tierCounts()
+        let have: [(String, Int)] = [("communes", communes.count), ("standard", counts[.standard]!), ("advanced", counts[.advanced]!),
+                                     ("model", counts[.model]!), ("hamlets", communes.reduce(0) { $0 + $1.hamlets }),
+                                     ("households", communes.reduce(0) { $0 + $1.households })]
+        for (key, n) in have {
+            guard let t = recipe.totals[key], t.value != Double(n) else { continue }
+            d.add(InputError(file: display(folder, "dataset.yaml"), line: t.line, key: "totals.\(key)",
+                             "says \(formatNumber(t.value)), but communes.csv gives \(n)"))
         }
         try d.throwIfAny()
         return dataset

@@ -72,7 +72,7 @@ public struct DatasetRecipe: Sendable {
     /// or an `assumption: …` when the table was put together for a year the report does not cover.
     public var appendixSource: String = "seed Phụ lục II"
     public var seed: UInt64
-    public var totals: [String: (value: Double, decimals: Int?, source: String)]
+    public var totals: [String: (value: Double, decimals: Int?, source: String, line: Int)]
     public var namedTiers: [NamedTier]
     public var otherStandardSource: String
     public var figures: [String: ProvinceFigure]
@@ -104,7 +104,7 @@ public struct DatasetRecipe: Sendable {
                                              "typical", "spread", "gaps", "sizes", "clearance"])
         let meta = try top.required("dataset").mapping(allowed: ["name", "province", "base_year", "communes_file",
                                                                  "appendix_ii_file", "appendix_ii_source", "imputation_seed"])
-        var totals: [String: (value: Double, decimals: Int?, source: String)] = [:]
+        var totals: [String: (value: Double, decimals: Int?, source: String, line: Int)] = [:]
         for (key, node) in try top.required("totals").openMapping() {
             let allowed = ["communes", "hamlets", "households", "standard", "advanced", "model", "average_criteria"]
             guard allowed.contains(key) else {
@@ -112,7 +112,7 @@ public struct DatasetRecipe: Sendable {
             }
             let m = try node.mapping(allowed: ["value", "decimals", "source"])
             totals[key] = (try m.required("value").double(in: 0...1e9), try m.optional("decimals")?.int(in: 0...6),
-                           try m.required("source").nonEmptyString())
+                           try m.required("source").nonEmptyString(), node.line)
         }
         for key in ["communes", "hamlets", "households", "standard", "advanced", "model", "average_criteria"] where totals[key] == nil {
             throw try top.required("totals").error("missing total '\(key)'")

@@ -138,12 +138,14 @@ public struct Synthesis {
         // Files.
         var cw = CSVWriter(header: Imputation.communeColumns)
         let hamletsKey = NormalKey("hamlets"), householdsKey = NormalKey("households")
+        var hamletTotal = 0, householdTotal = 0
         for c in 0..<N {
             let d = districtOf[c], p = provinceOf[d]
             let hamlets = max(3, min(20, Int((7.3 * (1 + 0.3 * normal(c, hamletsKey))).rounded())))
             let households = max(300, Int((Double(hamlets) * 406 * (1 + 0.15 * normal(c, householdsKey))).rounded()))
             cw.row([String(100_000 + c), "Xã \(c + 1)", String(1_000 + d), "Huyện \(p + 1)-\(d + 1)", "huyện", tier[c].id,
                     "synthetic: national shares of June 2023 (DOMAIN.md §4)", String(households), String(hamlets)])
+            hamletTotal += hamlets; householdTotal += households
         }
         var iw = CSVWriter(header: Imputation.indicatorColumns)
         let ids = inds.map(\.id)
@@ -176,8 +178,8 @@ public struct Synthesis {
           imputation_seed: \(seed)
         totals:
           communes: {value: \(N), source: "synthetic"}
-          hamlets: {value: 0, source: "synthetic: not reproduced"}
-          households: {value: 0, source: "synthetic: not reproduced"}
+          hamlets: {value: \(hamletTotal), source: "synthetic: the sum over communes.csv"}
+          households: {value: \(householdTotal), source: "synthetic: the sum over communes.csv"}
           standard: {value: \(stdCount), source: "synthetic: 6,022 of 8,177 communes (DOMAIN.md §4, June 2023)"}
           advanced: {value: \(advCount), source: "synthetic: 1,331 of 8,177 (DOMAIN.md §4)"}
           model: {value: \(modelCount), source: "synthetic: 176 of 8,177 (DOMAIN.md §4)"}
