@@ -66,9 +66,18 @@ extension AllocationReport {
             for a in study.amounts(r.plan) {
                 let c = study.model.dataset.communes[a.commune]
                 plans.add([.number(Double(a.year), .year), .text(r.policy), .text(c.name), .text(c.code), .number(Double(inds[a.indicator].criterion), .year),
-                           .text(inds[a.indicator].id), .text(study.model.sourceIDs[a.source]), .number(a.amount, .integer)])
+                           .text(inds[a.indicator].name(L.lang)), .text(study.model.catalogue.sources[a.source].name(L.lang)), .number(a.amount, .integer)])
             }
         }
-        return Workbook(sheets: [policies, plans])
+        guard let lc = leastCost else { return Workbook(sheets: [policies, plans]) }
+        // The least money that reaches the target, by year and source, as least-cost.csv has it.
+        var least = Workbook.Sheet(name: "least-cost", header: [L[.year], L[.fundingSource], L[.available], L[.needed], L[.extraNeeded]])
+        for (t, y) in years.enumerated() {
+            for (s, src) in study.model.catalogue.sources.enumerated() {
+                least.add([.number(Double(y), .year), .text(src.name(L.lang)), .number(study.problem.available[s][t], .integer),
+                           .number(lc.result.money[s][t], .integer), .number(lc.result.extra[s][t], .integer)])
+            }
+        }
+        return Workbook(sheets: [policies, plans, least])
     }
 }

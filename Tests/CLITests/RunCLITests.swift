@@ -279,6 +279,33 @@ final class RunCLITests: XCTestCase {
 
     // MARK: allocate
 
+    /// The workbook has the least-cost table when a target is asked for, and Vietnamese labels (not ids) by default.
+    func testAllocateWorkbookHasTheLeastCostSheetInTheReportsLanguage() throws {
+        let tmp = try tempFolder()
+        let out = tmp.appendingPathComponent("lc")
+        let r = try ntm(["allocate", Self.planPath, "--draws", "20", "--target", "standard:+5", "--by", "2024", "--policies", "optimal",
+                         "--format", "xlsx,csv", "--out", out.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let script = """
+        import json, re, zipfile
+        z = zipfile.ZipFile(\(String(reflecting: out.appendingPathComponent("allocation.xlsx").path)))
+        names = [n for n in re.findall(r'<sheet name="([^"]+)"', z.read("xl/workbook.xml").decode())]
+        strings = z.read("xl/sharedStrings.xml").decode()
+        rows = len(re.findall(r"<row ", z.read("xl/worksheets/sheet3.xml").decode())) if len(names) > 2 else 0
+        print(json.dumps({"sheets": names, "ids": "central_development" in strings or "road_field_passable" in strings,
+                          "vi": "Vốn lồng ghép" in strings, "rows": rows}, ensure_ascii=False))
+        """
+        let p = try CLI.exec("/usr/bin/env", ["python3", "-c", script], cwd: nil, scratch: tmp)
+        XCTAssertEqual(p.status, 0, p.stderr)
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(p.stdout.utf8)) as? [String: Any], p.stdout)
+        XCTAssertEqual(json["sheets"] as? [String], ["policies", "plans", "least-cost"])
+        XCTAssertEqual(json["ids"] as? Bool, false, "labels, not ids, in the workbook")
+        XCTAssertEqual(json["vi"] as? Bool, true, "Vietnamese source names")
+        // One row per year and source, as least-cost.csv has them, below the header.
+        let csvRows = try read(out, "least-cost.csv").split(separator: "\n").count
+        XCTAssertEqual(json["rows"] as? Int, csvRows)
+    }
+
     func testAllocateComparesEveryPolicyWithTheOptimum() throws {
         let tmp = try tempFolder()
         let sc = try scenario("extends: \(Self.planPath)\ndraws: 30\n", "alloc.yaml", in: tmp)
