@@ -126,17 +126,19 @@ public struct AllocationStudy: Sendable {
     /// The least money that reaches `target` (communes added at each tier since the base year) by `year`, with
     /// at least `confidence` probability in the Monte Carlo engine: the expected-value programme is solved for
     /// the target, the plan evaluated, and the target it aims at raised one commune at a time (at the tiers
-    /// that fell short) until the probability is reached or `maxRaise` is spent.
+    /// that fell short) until the probability is reached or `maxRaise` is spent (`raisesSpent`: the search stopped
+    /// there, short of the probability, and a plan aiming higher might still reach it).
     public func leastCost(target: [Tier: Int], year: Int, confidence: Double, threads: Int, maxRaise: Int = 15,
-                          timeLimitSeconds: Double = 30) throws -> (result: PackageProblem.LeastCost, probability: Double, aimed: [Tier: Int])? {
+                          timeLimitSeconds: Double = 30) throws
+        -> (result: PackageProblem.LeastCost, probability: Double, aimed: [Tier: Int], raisesSpent: Int?)? {
         guard let t = model.years.firstIndex(of: year) else {
             throw InputError(file: "--by", line: 0, key: "--by", "\(year) is not a projected year of the scenario (\(model.years.map(String.init).joined(separator: ", ")))")
         }
         let base = model.dataset.communes.map(\.tier)
         let baseCount = { (tier: Tier) in base.filter { $0 >= tier }.count }
         var aim = target
-        var last: (PackageProblem.LeastCost, Double, [Tier: Int])?
-        for _ in 0...maxRaise {
+        var last: (PackageProblem.LeastCost, Double, [Tier: Int], Int?)?
+        for raise in 0...maxRaise {
             let required = aim.map { (year: t, tier: $0.key.rawValue, count: baseCount($0.key) + $0.value) }
             guard let r = problem.leastCost(required: required, tierEnd: tierEnd, timeLimitSeconds: timeLimitSeconds) else { return last }
             let mc = evaluate(r.plan, threads: threads)
@@ -148,8 +150,8 @@ public struct AllocationStudy: Sendable {
                 if ok { hits += 1 }
             }
             let p = Double(hits) / Double(max(1, mc.perDraw[t + 1].count))
-            last = (r, p, aim)
-            if p >= confidence || !r.reachable { break }
+            last = (r, p, aim, raise == maxRaise ? maxRaise : nil)
+            if p >= confidence || !r.reachable { last?.3 = nil; break }
             for (tier, misses) in short where misses > 0 { aim[tier, default: 0] += 1 }
         }
         return last

@@ -28,7 +28,11 @@ public struct AllocationReport {
         public var result: PackageProblem.LeastCost
         public var probability: Double
         public var aimed: [Tier: Int]
-        public init(target: [Tier: Int], year: Int, confidence: Double, result: PackageProblem.LeastCost, probability: Double, aimed: [Tier: Int]) {
+        /// Set when the search stopped after this many raises of the aim, short of the probability.
+        public var raisesSpent: Int?
+        public init(target: [Tier: Int], year: Int, confidence: Double, result: PackageProblem.LeastCost, probability: Double, aimed: [Tier: Int],
+                    raisesSpent: Int? = nil) {
+            self.raisesSpent = raisesSpent
             self.target = target
             self.year = year
             self.confidence = confidence
@@ -135,8 +139,9 @@ public struct AllocationReport {
         let L = labels
         let tiers = [Tier.standard, .advanced, .model].compactMap { t in lc.target[t].map { "\(L.tier(t)) +\($0)" } }.joined(separator: ", ")
         var s = "## " + L.fill(.leastCostTitle, tiers, String(lc.year)) + "\n\n"
-        let key: Labels.Key = !lc.result.reachable ? .leastCostShort : lc.probability >= lc.confidence ? .leastCostReached : .leastCostUnsure
-        s += L.fill(key, L.number(100 * lc.probability, decimals: 0), L.number(100 * lc.confidence, decimals: 0)) + "\n\n"
+        let key: Labels.Key = !lc.result.reachable ? .leastCostShort : lc.probability >= lc.confidence ? .leastCostReached
+            : lc.raisesSpent != nil ? .leastCostRaiseLimit : .leastCostUnsure
+        s += L.fill(key, L.number(100 * lc.probability, decimals: 0), L.number(100 * lc.confidence, decimals: 0), String(lc.raisesSpent ?? 0)) + "\n\n"
         var t = MarkdownTable([L[.year], L[.fundingSource], L[.available], L[.needed], L[.extraNeeded]], rightAligned: [2, 3, 4])
         for (ti, y) in study.model.years.enumerated() {
             for (si, src) in study.model.catalogue.sources.enumerated() where lc.result.money[si][ti] > 0.5 || lc.result.extra[si][ti] > 0.5 {

@@ -142,6 +142,9 @@ extension Labels.Key {
     static let leastCostUnsure = Labels.Key(
         "Phương án rẻ nhất đạt mục tiêu trong mô hình kỳ vọng; trong mô phỏng Monte Carlo nó đạt với xác suất {1} % (yêu cầu {2} %), và không có phương án khả thi nào nhắm cao hơn.",
         "The cheapest plan that reaches the target in the expected-value model; in the Monte Carlo engine it reaches it with probability {1} % (asked: {2} %), and no feasible plan aims higher.")
+    static let leastCostRaiseLimit = Labels.Key(
+        "Phương án rẻ nhất đạt mục tiêu trong mô hình kỳ vọng; trong mô phỏng Monte Carlo nó đạt với xác suất {1} % (yêu cầu {2} %). Việc tìm kiếm dừng sau {3} lần nâng mức nhắm (giới hạn của nó), nên một phương án nhắm cao hơn vẫn có thể đạt.",
+        "The cheapest plan that reaches the target in the expected-value model; in the Monte Carlo engine it reaches it with probability {1} % (asked: {2} %). The search stopped after raising the aim {3} times (its limit), so a plan aiming higher may still reach it.")
     static let extraNeeded = Labels.Key("Cần thêm", "Extra")
     static let leastCostNote = Labels.Key("Số tiền cho các gói (triệu đồng), sau phần duy tu; chi tiết theo nguồn trong least-cost.csv.",
                                           "Money for packages (million VND), after upkeep; by source in least-cost.csv.")

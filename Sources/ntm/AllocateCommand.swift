@@ -93,7 +93,7 @@ struct Allocate: ParsableCommand {
                 }
                 if let found = try study.leastCost(target: t, year: year, confidence: confidence, threads: options.threads, timeLimitSeconds: timeLimit) {
                     report.leastCost = .init(target: t, year: year, confidence: confidence, result: found.result,
-                                             probability: found.probability, aimed: found.aimed)
+                                             probability: found.probability, aimed: found.aimed, raisesSpent: found.raisesSpent)
                 }
             }
             let folder = out ?? "notebooks-out/\(sc.name)-allocation"

@@ -279,6 +279,19 @@ final class RunCLITests: XCTestCase {
 
     // MARK: allocate
 
+    /// A least-cost search that spends its raises of the aim says so, instead of claiming no plan aims higher
+    /// (proposals of the same scenario do aim higher and reach more).
+    func testLeastCostSaysWhenItsSearchStoppedAtItsLimit() throws {
+        let tmp = try tempFolder()
+        let out = tmp.appendingPathComponent("limit")
+        let r = try ntm(["allocate", Self.planPath, "--draws", "100", "--target", "advanced:+9", "--by", "2024", "--confidence", "0.8",
+                         "--policies", "optimal", "--format", "md", "--out", out.path, "--lang", "en"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let md = try read(out, "allocation.md")
+        XCTAssertTrue(md.contains("The search stopped after raising the aim 15 times"), md)
+        XCTAssertFalse(md.contains("no feasible plan aims higher"), md)
+    }
+
     /// The workbook has the least-cost table when a target is asked for, and Vietnamese labels (not ids) by default.
     func testAllocateWorkbookHasTheLeastCostSheetInTheReportsLanguage() throws {
         let tmp = try tempFolder()
