@@ -66,11 +66,15 @@ public struct ObservedOutcomes: Sendable {
             let m = try n.mapping(allowed: ["recognised", "not_recognised", "source"])
             func list(_ key: String) throws -> [(code: String, name: String)] {
                 guard let l = m[key] else { return [] }
+                var seen: [String: String] = [:]
                 return try l.sequence().map { item in
                     let s = try item.nonEmptyString()
                     let r = district ? dataset.names.district(s) : dataset.names.commune(s)
                     switch r {
-                    case .success(let code): return (code, s)
+                    case .success(let code):
+                        if let first = seen[code] { throw item.error("'\(s)' is listed twice (first as '\(first)')") }
+                        seen[code] = s
+                        return (code, s)
                     case .failure(let f): throw item.error("\(district ? "district" : "commune") \(f.description)")
                     }
                 }
@@ -109,7 +113,18 @@ public struct ObservedOutcomes: Sendable {
                 }
             }
             if let c = m["communes"] {
-                for (tk, tv) in try c.mapping(allowed: tierKeys).entries { year.communes[Tier(id: tk)!] = try names(tv, district: false) }
+                var nodes: [Tier: YAMLNode] = [:]
+                for (tk, tv) in try c.mapping(allowed: tierKeys).entries {
+                    year.communes[Tier(id: tk)!] = try names(tv, district: false)
+                    nodes[Tier(id: tk)!] = tv
+                }
+                // Tiers nest: a commune recognised at a tier in the year was not refused a lower one that year.
+                for high in Tier.graded { for low in Tier.graded where low < high {
+                    guard let up = year.communes[high], let down = year.communes[low], let node = nodes[high] else { continue }
+                    if let c = up.recognised.first(where: { r in down.notRecognised.contains { $0.code == r.code } }) {
+                        throw node.error("'\(c.name)' is recognised at \(high.id) but listed as not recognised at \(low.id): tiers nest")
+                    }
+                }}
             }
             if let d = m["districts"] { year.districts = try names(d, district: true) }
             years.append(year)

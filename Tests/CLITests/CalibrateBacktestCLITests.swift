@@ -97,4 +97,36 @@ final class CalibrateBacktestCLITests: XCTestCase {
             XCTAssertFalse(FileManager.default.fileExists(atPath: out.path), "nothing is written")
         }
     }
+
+    /// An observed file that contradicts itself: a name listed twice, or a commune recognised at model and
+    /// refused advanced in the same year.
+    func testObservedFileThatContradictsItselfIsRefused() throws {
+        let tmp = try cliTempFolder("ntm-backtest-contradiction")
+        let cases: [(text: String, line: Int, key: String, words: String)] = [
+            ("""
+            observed: {name: twice}
+            years:
+              2023:
+                districts: {not_recognised: ["Cù Lao Dung", "Cù Lao Dung"], source: "made up"}
+            """, 4, "years.2023.districts.not_recognised[1]", "listed twice"),
+            ("""
+            observed: {name: nest}
+            years:
+              2023:
+                communes:
+                  advanced: {not_recognised: ["Long Đức"], source: "made up"}
+                  model: {recognised: ["Long Đức"], source: "made up"}
+            """, 6, "years.2023.communes.model", "tiers nest"),
+        ]
+        for (i, c) in cases.enumerated() {
+            let bad = tmp.appendingPathComponent("observed-\(i).yaml")
+            try c.text.write(to: bad, atomically: true, encoding: .utf8)
+            let out = tmp.appendingPathComponent("never-\(i)")
+            let r = try ntm(["backtest", bad.path, Self.backtestPath, "--draws", "5", "--out", out.path], scratch: tmp)
+            XCTAssertEqual(r.status, 2, r.stderr)
+            XCTAssertTrue(r.stderr.hasPrefix("error: \(bad.path):\(c.line): \(c.key):"), r.stderr)
+            XCTAssertTrue(r.stderr.contains(c.words), r.stderr)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out.path), "nothing is written")
+        }
+    }
 }
