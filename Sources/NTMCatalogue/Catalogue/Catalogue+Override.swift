@@ -44,10 +44,10 @@ extension Catalogue {
         case ("unit_cost", 3): try check(0.000001...1e9); ind.unitCost = Sourced(value, source: source)
         case ("trend", 3):
             if ind.trend.value.isRelative { try check(-1...10); ind.trend = Sourced(.relative(value), source: source) }
-            else { ind.trend = Sourced(.points(value), source: source) }
+            else { try check(-(ind.range.upperBound - ind.range.lowerBound)...(ind.range.upperBound - ind.range.lowerBound)); ind.trend = Sourced(.points(value), source: source) }
         case ("decay", 3): try check(0...1); ind.decay = Sourced(value, source: source)
         case ("noise", 3):
-            try check(0...(ind.noise.value.isRelative ? 1 : 1e9))
+            try check(0...(ind.noise.value.isRelative ? 1 : ind.range.upperBound - ind.range.lowerBound))
             ind.noise = Sourced(ind.noise.value.isRelative ? .relative(value) : .points(value), source: source)
         case ("threshold", 4), ("threshold", 5):
             guard let tier = Tier(id: parts[3]), tier != .below else { throw unknown() }

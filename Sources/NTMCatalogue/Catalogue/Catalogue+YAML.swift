@@ -85,12 +85,13 @@ extension Catalogue {
         return Sourced(try m.required("value").double(in: range), source: try m.required("source").nonEmptyString())
     }
 
-    static func rate(_ node: YAMLNode, relativeRange: ClosedRange<Double> = -1...10) throws -> Sourced<Rate> {
+    /// - Parameter pointsRange: the points a year may move (a year's move can at most cross the indicator's range).
+    static func rate(_ node: YAMLNode, relativeRange: ClosedRange<Double> = -1...10, pointsRange: ClosedRange<Double>) throws -> Sourced<Rate> {
         let m = try node.mapping(allowed: ["relative", "points", "source"])
         let source = try m.required("source").nonEmptyString()
         switch (m["relative"], m["points"]) {
         case (let r?, nil): return Sourced(.relative(try r.double(in: relativeRange)), source: source)
-        case (nil, let p?): return Sourced(.points(try p.double()), source: source)
+        case (nil, let p?): return Sourced(.points(try p.double(in: pointsRange)), source: source)
         default: throw node.error("give exactly one of 'relative' (a share a year) or 'points' (a year)")
         }
     }
@@ -172,7 +173,8 @@ extension Catalogue {
             if funding.isEmpty { throw fn.error("list at least one funding source, or leave the key out") }
         }
         let trendNode = try m.required("trend")
-        let trend = try rate(trendNode)
+        let width = range.upperBound - range.lowerBound
+        let trend = try rate(trendNode, pointsRange: -width...width)
         if try m.required("kind").oneOf(IndicatorKind.self) == .infrastructure,
            (direction == .higher ? trend.value.value : -trend.value.value) > 0 {
             throw trendNode.error("an infrastructure indicator improves only when paid for: its trend cannot be an improvement")
@@ -187,7 +189,7 @@ extension Catalogue {
             unitCost: try sourced(m.required("unit_cost"), in: 0.000001...1e9),
             trend: trend,
             decay: Sourced(try dm.required("relative").double(in: 0...1), source: try dm.required("source").nonEmptyString()),
-            noise: try rate(m.required("noise"), relativeRange: 0...1))
+            noise: try rate(m.required("noise"), relativeRange: 0...1, pointsRange: 0...width))
     }
 
     static func parseThreshold(_ node: YAMLNode, range: ClosedRange<Double>) throws -> Threshold {
