@@ -58,6 +58,7 @@ extension AllocationReport {
         }
         for r in rows {
             policies.add([.text(L[.spent]), .text(r.policy), .number(spent(r), .integer)])
+            policies.add([.text(L[.unspent]), .text(r.policy), .number(max(0, money - spent(r)), .integer)])
             policies.add([.text(L[.gapToOptimum]), .text(r.policy), .number(max(0, best - objective(r)), .integer)])
         }
         var plans = Workbook.Sheet(name: "plans", header: [L[.year], L[.policy], L[.commune], L[.communeCode], L[.criterion], L[.indicator], L[.fundingSource], L[.value]])

@@ -131,6 +131,7 @@ extension Labels.Key {
         "Each policy chooses which communes get the whole package that lifts them a tier, year by year. Objective (expected-value model, no noise): communes at standard, advanced and model, added over the years. Communes by year are Monte Carlo means on the same random numbers.")
     static let objectiveEV = Labels.Key("Mục tiêu", "Objective")
     static let spent = Labels.Key("Đã chi (triệu đồng)", "Spent (million VND)")
+    static let unspent = Labels.Key("Chưa chi (triệu đồng)", "Unspent (million VND)")
     static let gapToOptimum = Labels.Key("Cách tối ưu", "Gap to optimum")
     static let optimumProved = Labels.Key("Tối ưu (GLPK, đã chứng minh): {1}; cận trên của bài toán nới lỏng LP: {2}.", "Optimum (GLPK, proved): {1}; bound of the LP relaxation: {2}.")
     static let optimumIncumbent = Labels.Key("Nghiệm tốt nhất khi hết thời gian (GLPK): {1}; cận trên LP {2} (khoảng cách {3} %).", "Best plan when the time limit stopped GLPK: {1}; LP bound {2} (gap {3} %).")

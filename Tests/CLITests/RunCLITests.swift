@@ -330,6 +330,9 @@ final class RunCLITests: XCTestCase {
                                         + policies.map { "plan-\($0).csv" }).sorted())
         let page = try read(out, "allocation.html")
         XCTAssertFalse(page.contains("<script"), "self-contained: no scripts")
+        // The summary table has the CSV's columns, unspent money included.
+        let mdHeader = try XCTUnwrap(try read(out, "allocation.md").split(separator: "\n").first { $0.hasPrefix("| Allocation policy") })
+        XCTAssertTrue(mdHeader.contains("| Spent (million VND) | Unspent (million VND) |"), String(mdHeader))
         XCTAssertGreaterThanOrEqual(page.components(separatedBy: "<svg").count - 1, 2, "two charts")
         let lines = try read(out, "allocation.csv").split(separator: "\n").map(String.init)
         XCTAssertEqual(lines[0], "policy,objective,standard_2024,advanced_2024,model_2024,standard_2025,advanced_2025,model_2025,avg_criteria_2025,spent,unspent,gap_to_optimum")
