@@ -138,8 +138,9 @@ public struct AllocationStudy: Sendable {
         let baseCount = { (tier: Tier) in base.filter { $0 >= tier }.count }
         var aim = target
         var last: (PackageProblem.LeastCost, Double, [Tier: Int], Int?)?
-        for raise in 0...maxRaise {
+        for _ in 0...maxRaise {
             let required = aim.map { (year: t, tier: $0.key.rawValue, count: baseCount($0.key) + $0.value) }
+            // No feasible plan aims higher: the last one stands.
             guard let r = problem.leastCost(required: required, tierEnd: tierEnd, timeLimitSeconds: timeLimitSeconds) else { return last }
             let mc = evaluate(r.plan, threads: threads)
             var hits = 0
@@ -150,10 +151,12 @@ public struct AllocationStudy: Sendable {
                 if ok { hits += 1 }
             }
             let p = Double(hits) / Double(max(1, mc.perDraw[t + 1].count))
-            last = (r, p, aim, raise == maxRaise ? maxRaise : nil)
-            if p >= confidence || !r.reachable { last?.3 = nil; break }
+            last = (r, p, aim, nil)
+            if p >= confidence || !r.reachable { return last }
             for (tier, misses) in short where misses > 0 { aim[tier, default: 0] += 1 }
         }
+        // Every raise spent, still short of the probability.
+        last?.3 = maxRaise
         return last
     }
 

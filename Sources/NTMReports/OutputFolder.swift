@@ -73,20 +73,15 @@ public enum OutputFolder {
         if exists && !isDir.boolValue {
             throw InputError(file: folder, line: 0, key: "--out", "is a file, not a folder; choose another --out")
         }
-        // A file where a folder of the path should be: say so before anything is written.
-        var up = parent
-        while up.path != "/" && !fm.fileExists(atPath: up.path) { up = up.deletingLastPathComponent() }
-        if fm.fileExists(atPath: up.path, isDirectory: &isDir) && !isDir.boolValue {
-            throw InputError(file: folder, line: 0, key: "--out", "\(up.path) is a file, not a folder; choose another --out")
-        }
+        try checkParents(of: dest, file: folder, key: "--out")
         let ours = exists && fm.fileExists(atPath: dest.appendingPathComponent(marker).path)
         let replaced = !exists || ours || isUnderNotebooksOut(dest)
         // The command's own inputs are never lost: not with the folder replaced whole, nor under a report file.
-        let real = dest.resolvingSymlinksInPath().path
+        let real = realPath(dest.path)
         for input in inputs {
-            let p = URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath().path
+            let p = realPath(input)
             let inside = p == real || p.hasPrefix(real + "/")
-            let overwritten = files.contains { dest.appendingPathComponent($0.name).resolvingSymlinksInPath().path == p }
+            let overwritten = files.contains { realPath(dest.appendingPathComponent($0.name).path) == p }
             if inside && (replaced || overwritten) {
                 throw InputError(file: folder, line: 0, key: "--out",
                                  "holds \(input), which this command reads, and writing the report there would replace it; choose another --out")
@@ -131,9 +126,25 @@ public enum OutputFolder {
         }
     }
 
-    /// `--force` into a folder ntm did not write: its other files stay. Every report file is written first into a
-    /// hidden folder inside it, and only then are they renamed into place, after checking that none would replace
-    /// a folder: a failure leaves the folder as it was.
+    /// A path with `.`, `..` and symbolic links resolved: whether two paths name the same file.
+    public static func realPath(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+    }
+
+    /// Throws, naming `key`, when a file sits where one of `url`'s parent folders should be: checked before
+    /// anything is written.
+    public static func checkParents(of url: URL, file: String, key: String) throws {
+        let fm = FileManager.default
+        var up = url.standardizedFileURL.deletingLastPathComponent(), isDir: ObjCBool = false
+        while up.path != "/" && !fm.fileExists(atPath: up.path) { up = up.deletingLastPathComponent() }
+        if fm.fileExists(atPath: up.path, isDirectory: &isDir) && !isDir.boolValue {
+            throw InputError(file: file, line: 0, key: key, "\(up.path) is a file, not a folder; choose another \(key)")
+        }
+    }
+
+    /// Files written beside others in a folder ntm did not write (`--force`; `data impute`): its other files
+    /// stay. After checking that no file would replace a folder, every file is written into a hidden folder
+    /// inside it, and only then are they renamed into place: a failure while writing leaves the folder as it was.
     public static func writeBeside(_ files: [(name: String, content: Content)], in dest: URL) throws {
         let fm = FileManager.default
         var isDir: ObjCBool = false

@@ -111,14 +111,11 @@ extension Calibrate {
     /// anything is written.
     func checkOverridesTarget(_ dest: String, scenario sc: Scenario) throws {
         let fm = FileManager.default
-        func same(_ a: String, _ b: String) -> Bool {
-            URL(fileURLWithPath: a).standardizedFileURL.resolvingSymlinksInPath().path
-                == URL(fileURLWithPath: b).standardizedFileURL.resolvingSymlinksInPath().path
-        }
         let untouchable = [sc.chain.first].compactMap { $0 } + [observed] + [sc.datasetPath, sc.cataloguePath].compactMap { $0 }
-        if let hit = untouchable.first(where: { same($0, dest) }) {
+        if let hit = untouchable.first(where: { OutputFolder.realPath($0) == OutputFolder.realPath(dest) }) {
             throw InputError(file: dest, line: 0, key: "--write", "is \(hit), which this command reads; choose another --write")
         }
+        try OutputFolder.checkParents(of: URL(fileURLWithPath: dest), file: dest, key: "--write")
         var isDir: ObjCBool = false
         guard fm.fileExists(atPath: dest, isDirectory: &isDir) else { return }
         if isDir.boolValue { throw InputError(file: dest, line: 0, key: "--write", "is a folder; give a file path") }

@@ -71,8 +71,7 @@ struct Impute: ParsableCommand {
             let dest = out ?? folder, fm = FileManager.default
             let files: [(name: String, content: OutputFolder.Content)] = [("communes.csv", .text(result.communesCSV)),
                                                                          ("indicators.csv", .text(result.indicatorsCSV))]
-            func real(_ p: String) -> String { URL(fileURLWithPath: p).standardizedFileURL.resolvingSymlinksInPath().path }
-            if real(dest) != real(folder) && !output.force,
+            if OutputFolder.realPath(dest) != OutputFolder.realPath(folder) && !output.force,
                let there = files.first(where: { fm.fileExists(atPath: dest + "/" + $0.name) }) {
                 throw InputError(file: dest, line: 0, key: "--out",
                                  "already holds \(there.name); choose another --out, or add --force to replace it")
@@ -81,6 +80,7 @@ struct Impute: ParsableCommand {
             if fm.fileExists(atPath: dest, isDirectory: &isDir) && !isDir.boolValue {
                 throw InputError(file: dest, line: 0, key: "--out", "is a file, not a folder; choose another --out")
             }
+            try OutputFolder.checkParents(of: URL(fileURLWithPath: dest), file: dest, key: "--out")
             try fm.createDirectory(atPath: dest, withIntermediateDirectories: true)
             try OutputFolder.writeBeside(files, in: URL(fileURLWithPath: dest))
             print("\(dest)/communes.csv\n\(dest)/indicators.csv")
