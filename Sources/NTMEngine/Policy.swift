@@ -64,12 +64,12 @@ extension Policy {
         var funded = [Bool](repeating: false, count: C)
         var paid = [Double](repeating: 0, count: recordPaid ? C * K * S : 0)
         if self == .closestToStandard || decided != nil {
-            let order = decided.map { d in (0..<C).filter { d[$0] } } ?? Self.priorityOrder(n)
+            let order = decided.map { d in (0..<C).filter { d[$0] }.map { Int32($0) } } ?? Self.priorityOrder(n)
             var take = [Double](repeating: 0, count: G * S)
             // The walk reads each commune's group needs in priority order, not memory order: gather the rows in
             // that order first (independent loads the processor overlaps), so the walk reads front to back.
             let rows = [Float](unsafeUninitializedCapacity: order.count * G) { r, filled in
-                for (i, c) in order.enumerated() { for g in 0..<G { r[i * G + g] = n.groupNeed[c * G + g] } }
+                for (i, c) in order.enumerated() { for g in 0..<G { r[i * G + g] = n.groupNeed[Int(c) * G + g] } }
                 filled = order.count * G
             }
             restBudget.withUnsafeMutableBufferPointer { rb in
@@ -78,7 +78,8 @@ extension Policy {
                 var trial = [Double](repeating: 0, count: S)
                 var sourcesLeft = 0
                 for x in rb where x > 0 { sourcesLeft += 1 }
-                for (i, c) in ord.enumerated() {
+                for (i, c32) in ord.enumerated() {
+                    let c = Int(c32)
                     if sourcesLeft == 0 { break }
                     var ok = true, touched = false
                     for g in 0..<G {
@@ -115,15 +116,32 @@ extension Policy {
                 }
             }}}}}
         }
-        // Investment already paid in full, per indicator (in commune order: the rows are read front to back).
-        var fullLane = [Double](repeating: 0, count: n.stride)
-        fullLane.withUnsafeMutableBufferPointer { fl in
-            for c in 0..<C where funded[c] { for l in 0..<n.stride { fl[l] += Double(n.laneNeed[c * n.stride + l]) } }
+        // What is left is shared in proportion to the investment needs not yet funded (none under a plan). The
+        // priority policy sums them over the communes it left out (in commune order): fewer rows to read than the
+        // funded ones, and no difference of two large sums. What was paid in full is the rest of the need.
+        var rest = [Double](repeating: 0, count: K), fullK = [Double](repeating: 0, count: K)
+        /// Investment need per lane, summed over the communes `include` picks, in commune order.
+        func laneSums(_ include: (Int) -> Bool) -> [Double] {
+            var sums = [Double](repeating: 0, count: n.stride)
+            sums.withUnsafeMutableBufferPointer { sum in
+                for c in 0..<C where include(c) { for l in 0..<n.stride { sum[l] += Double(n.laneNeed[c * n.stride + l]) } }
+            }
+            return sums
         }
-        let fullK = n.lane.map { $0 < 0 ? 0 : fullLane[$0] }
-        // What is left, shared in proportion to the needs not yet funded (not under a plan).
-        var rest = [Double](repeating: 0, count: K)
-        if decided == nil { for k in 0..<K { rest[k] = max(0, n.needTotal[k] - fullK[k]) } }
+        let anyFunded = funded.contains(true)
+        if decided == nil && anyFunded {
+            let left = laneSums { !funded[$0] && n.cost[$0] > 0 }
+            for k in 0..<K where n.lane[k] >= 0 {
+                rest[k] = left[n.lane[k]]
+                fullK[k] = max(0, n.needTotal[k] - rest[k])
+            }
+        } else if anyFunded {
+            // Under a plan, only the chosen packages are paid: summed over them.
+            let full = laneSums { funded[$0] }
+            for k in 0..<K where n.lane[k] >= 0 { fullK[k] = full[n.lane[k]] }
+        } else if decided == nil {
+            rest = n.needTotal
+        }
         let before = rest
         ProportionalSharing.share(&rest, eligible: m.eligible, budget: &restBudget, original: budget, K: K, S: S)
         if recordPaid && decided == nil {
@@ -154,60 +172,70 @@ extension Policy {
     }
 
     /// Communes with something to fund, by fewest criteria missing, then cheapest package, then dataset order:
-    /// a stable radix sort on (missing, cost) — the cost's bit pattern orders like the (positive) cost, and its
-    /// sign bit is 0, so the missing count goes right above its 31 bits: 36 bits in all, three passes of 12.
-    static func priorityOrder(_ n: DrawNeeds) -> [Int] {
+    /// one word per commune holds (missing, cost, commune) — the cost's bit pattern orders like the (positive)
+    /// cost and its sign bit is 0, so the missing count (at most 128) goes right above its 31 bits, and the
+    /// commune's index below them — sorted by a radix sort on the bits above the index (the words are made in
+    /// commune order and the sort is stable, so ties stay in dataset order).
+    static func priorityOrder(_ n: DrawNeeds) -> [Int32] {
         let C = n.cost.count
+        let indexBits = max(1, Int.bitWidth - max(C - 1, 0).leadingZeroBitCount)
+        guard 8 + 31 + indexBits <= 64 else { // more than 33 million communes: a comparison sort
+            let key = { (c: Int) in (n.missing[c], n.cost[c], c) }
+            return (0..<C).filter { n.cost[$0] > 0 }.sorted { key($0) < key($1) }.map { Int32($0) }
+        }
         var count = 0
         for c in 0..<C where n.cost[c] > 0 { count += 1 }
         var keys = [UInt64](unsafeUninitializedCapacity: count) { b, filled in
             var j = 0
-            for c in 0..<C where n.cost[c] > 0 { b[j] = UInt64(n.missing[c]) << 31 | UInt64(n.cost[c].bitPattern); j += 1 }
+            for c in 0..<C where n.cost[c] > 0 {
+                b[j] = (UInt64(n.missing[c]) << 31 | UInt64(n.cost[c].bitPattern)) << UInt64(indexBits) | UInt64(c)
+                j += 1
+            }
             filled = count
         }
-        var idx = [Int32](unsafeUninitializedCapacity: count) { b, filled in
-            var j = 0
-            for c in 0..<C where n.cost[c] > 0 { b[j] = Int32(c); j += 1 }
-            filled = count
-        }
-        RadixSort.sort(&keys, &idx)
-        return idx.map(Int.init)
+        RadixSort.sort(&keys, from: indexBits)
+        let mask = UInt64(1) << UInt64(indexBits) - 1
+        return keys.map { Int32(truncatingIfNeeded: $0 & mask) }
     }
 }
 
-/// Least-significant-digit radix sort of keys with their payloads, 12 bits at a time (the 4,096 counts, 16 KB,
-/// fit in the first-level cache); stable, and it skips the digits on which all keys agree.
+/// Least-significant-digit radix sort of 64-bit keys on their bits from `from` up, 12 bits at a time (4,096
+/// counts, 16 KB, per digit); stable, so keys equal above `from` keep their order. It skips the digits on which
+/// all keys agree, and counts every digit it sorts on in one pass before the first move.
 enum RadixSort {
-    static let bits: UInt64 = 12
+    static let bits = 12
 
-    static func sort(_ keys: inout [UInt64], _ payload: inout [Int32]) {
+    static func sort(_ keys: inout [UInt64], from low: Int) {
         let n = keys.count
         guard n > 1 else { return }
-        var k2 = [UInt64](unsafeUninitializedCapacity: n) { _, filled in filled = n }
-        var p2 = [Int32](unsafeUninitializedCapacity: n) { _, filled in filled = n }
         var all: UInt64 = 0, any: UInt64 = ~0
         for k in keys { all |= k; any &= k }
-        let varying = all ^ any, radix = 1 << Int(bits), mask = UInt64(radix - 1)
-        var count = [Int32](repeating: 0, count: radix + 1)
-        var shift: UInt64 = 0
-        while shift < 64 {
-            if (varying >> shift) & mask != 0 {
-                keys.withUnsafeMutableBufferPointer { k in payload.withUnsafeMutableBufferPointer { p in
-                k2.withUnsafeMutableBufferPointer { k2 in p2.withUnsafeMutableBufferPointer { p2 in
-                count.withUnsafeMutableBufferPointer { count in
-                    for i in 0...radix { count[i] = 0 }
-                    for x in k { count[Int((x >> shift) & mask) + 1] += 1 }
-                    for i in 0..<radix { count[i + 1] += count[i] }
-                    for i in 0..<n {
-                        let b = Int((k[i] >> shift) & mask)
-                        let to = Int(count[b])
-                        k2[to] = k[i]; p2[to] = p[i]
-                        count[b] += 1
-                    }
-                }}}}}
-                swap(&keys, &k2); swap(&payload, &p2)
+        let radix = 1 << bits, mask = UInt64(radix - 1), varying = all ^ any
+        let shifts = stride(from: low, to: 64, by: bits).filter { (varying >> UInt64($0)) & mask != 0 }
+        guard !shifts.isEmpty else { return }
+        // Every digit's counts in one pass, then where each of its buckets starts.
+        var starts = [Int32](repeating: 0, count: shifts.count * radix)
+        starts.withUnsafeMutableBufferPointer { st in keys.withUnsafeBufferPointer { k in shifts.withUnsafeBufferPointer { sh in
+            let counts = st.baseAddress!
+            for x in k {
+                for d in sh.indices { counts[d * radix + Int((x >> UInt64(sh[d])) & mask)] += 1 }
             }
-            shift += bits
+            for d in sh.indices {
+                var sum: Int32 = 0
+                for b in (d * radix)..<((d + 1) * radix) { let c = counts[b]; counts[b] = sum; sum += c }
+            }
+        }}}
+        var other = [UInt64](unsafeUninitializedCapacity: n) { _, filled in filled = n }
+        for (d, shift) in shifts.enumerated() {
+            keys.withUnsafeBufferPointer { k in other.withUnsafeMutableBufferPointer { o in starts.withUnsafeMutableBufferPointer { st in
+                let next = st.baseAddress! + d * radix, s = UInt64(shift)
+                for x in k {
+                    let b = Int((x >> s) & mask)
+                    o[Int(next[b])] = x
+                    next[b] += 1
+                }
+            }}}
+            swap(&keys, &other)
         }
     }
 }
