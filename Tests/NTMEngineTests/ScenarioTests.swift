@@ -40,6 +40,24 @@ final class ScenarioTests: XCTestCase {
         XCTAssertEqual(r.funding, parent.funding)
     }
 
+    /// The national scenarios' central money comes from the central budget published for 2021–2025: 39,632 billion
+    /// VND (Decision 263/QĐ-TTg, DOMAIN.md §3), spread evenly over the five years. An earlier version scaled one
+    /// province's plan instead and spent more in two years than the whole five-year budget.
+    func testNationalScenariosSpendNoMoreCentralMoneyThanThePublishedBudget() throws {
+        let dir = try Fixture.tempFolder(self)
+        for file in ["Scenarios/national-2025.yaml", "Benchmarks/national-proportional.yaml"] {
+            // The synthetic dataset is made by `make national`; the money does not depend on it.
+            let text = try String(contentsOf: Fixture.packageRoot.appendingPathComponent(file), encoding: .utf8)
+                .split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("dataset:") }.joined(separator: "\n")
+            let s = try Scenario.load(path: try Fixture.write(text, to: (file as NSString).lastPathComponent, in: dir))
+            let years = Array(2024...s.horizon)
+            let central = years.reduce(0.0) { sum, y in sum + (s.funding["central_development"]?[y] ?? 0) + (s.funding["central_recurrent"]?[y] ?? 0) }
+            XCTAssertGreaterThan(central, 0, file)
+            XCTAssertLessThanOrEqual(central, 39_632_000 * Double(years.count) / 5 + 1, "\(file): central money over \(years) (million VND)")
+            XCTAssertTrue(s.fundingSources["central_development"]?.contains("39,632 billion") ?? false, file)
+        }
+    }
+
     func testChildFundingReplacesOnlyThatSource() throws {
         let parent = try Scenario.load(path: Fixture.planPath)
         let dir = try Fixture.tempFolder(self)
