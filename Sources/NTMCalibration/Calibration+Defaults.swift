@@ -35,20 +35,22 @@ extension CalibrationParameter {
         return out
     }
 
-    /// What the parameter moves, in words.
-    public func describe(_ lang: Language) -> String {
+    /// What the parameter moves, in words: indicators by their names in `catalogue`, kinds in the language's words.
+    public func describe(_ lang: Language, catalogue: Catalogue?) -> String {
+        let indicator = { (id: String) in catalogue?.indicator(id)?.name(lang) ?? id }
+        let kinds = { (k: [IndicatorKind]) in k.map { $0.name(lang) }.joined(separator: ", ") }
         switch (kind, lang) {
-        case (.trend(let id), .vi): "Xu hướng hằng năm của \(id)"
-        case (.trend(let id), .en): "Yearly trend of \(id)"
-        case (.unitCost(let k), .vi): "Hệ số nhân đơn giá (\(k.map(\.rawValue).joined(separator: ", ")))"
-        case (.unitCost(let k), .en): "Unit-cost multiplier (\(k.map(\.rawValue).joined(separator: ", ")))"
-        case (.noise(let k), .vi): "Hệ số nhân nhiễu (\(k.map(\.rawValue).joined(separator: ", ")))"
-        case (.noise(let k), .en): "Noise multiplier (\(k.map(\.rawValue).joined(separator: ", ")))"
-        case (.model("planning_margin"), .vi): "Biên an toàn khi lập kế hoạch (số năm nhiễu vượt ngưỡng)"
-        case (.model("planning_margin"), .en): "Planning margin past a threshold (years of noise)"
-        case (.model("recognition_probability_upper"), .vi): "Xác suất được công nhận nâng cao, kiểu mẫu khi đủ tiêu chí"
-        case (.model("recognition_probability_upper"), .en): "Probability of recognition as advanced or model once every criterion is met"
-        case (.model(let key), _): "model.\(key)"
+        case (.trend(let id), .vi): return "Xu hướng hằng năm của \(indicator(id))"
+        case (.trend(let id), .en): return "Yearly trend of \(indicator(id))"
+        case (.unitCost(let k), .vi): return "Hệ số nhân đơn giá (\(kinds(k)))"
+        case (.unitCost(let k), .en): return "Unit-cost multiplier (\(kinds(k)))"
+        case (.noise(let k), .vi): return "Hệ số nhân nhiễu (\(kinds(k)))"
+        case (.noise(let k), .en): return "Noise multiplier (\(kinds(k)))"
+        case (.model("planning_margin"), .vi): return "Biên an toàn khi lập kế hoạch (số năm nhiễu vượt ngưỡng)"
+        case (.model("planning_margin"), .en): return "Planning margin past a threshold (years of noise)"
+        case (.model("recognition_probability_upper"), .vi): return "Xác suất được công nhận nâng cao, kiểu mẫu khi đủ tiêu chí"
+        case (.model("recognition_probability_upper"), .en): return "Probability of recognition as advanced or model once every criterion is met"
+        case (.model(let key), _): return "model.\(key)"
         }
     }
 }

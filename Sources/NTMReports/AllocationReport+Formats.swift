@@ -49,7 +49,7 @@ extension AllocationReport {
     public func workbook() -> Workbook {
         let L = labels
         let years = study.model.years
-        var policies = Workbook.Sheet(name: "policies", header: [L[.measure], L[.policy], L[.value]])
+        var policies = Workbook.Sheet(name: L[.sheetPolicies], header: [L[.measure], L[.policy], L[.value]])
         for r in rows { policies.add([.text(L[.objectiveEV]), .text(r.policy), .number(objective(r), .integer)]) }
         for (yi, y) in years.enumerated() {
             for (f, tier) in [(0, Tier.standard), (1, .advanced), (2, .model)] {
@@ -61,7 +61,7 @@ extension AllocationReport {
             policies.add([.text(L[.unspent]), .text(r.policy), .number(max(0, money - spent(r)), .integer)])
             policies.add([.text(L[.gapToOptimum]), .text(r.policy), .number(max(0, best - objective(r)), .integer)])
         }
-        var plans = Workbook.Sheet(name: "plans", header: [L[.year], L[.policy], L[.commune], L[.communeCode], L[.criterion], L[.indicator], L[.fundingSource], L[.value]])
+        var plans = Workbook.Sheet(name: L[.sheetPlans], header: [L[.year], L[.policy], L[.commune], L[.communeCode], L[.criterion], L[.indicator], L[.fundingSource], L[.value]])
         let inds = study.model.catalogue.indicators
         for r in rows {
             for a in study.amounts(r.plan) {
@@ -72,7 +72,7 @@ extension AllocationReport {
         }
         guard let lc = leastCost else { return Workbook(sheets: [policies, plans]) }
         // The least money that reaches the target, by year and source, as least-cost.csv has it.
-        var least = Workbook.Sheet(name: "least-cost", header: [L[.year], L[.fundingSource], L[.available], L[.needed], L[.extraNeeded]])
+        var least = Workbook.Sheet(name: L[.sheetLeastCost], header: [L[.year], L[.fundingSource], L[.available], L[.needed], L[.extraNeeded]])
         for (t, y) in years.enumerated() {
             for (s, src) in study.model.catalogue.sources.enumerated() {
                 least.add([.number(Double(y), .year), .text(src.name(L.lang)), .number(study.problem.available[s][t], .integer),

@@ -41,7 +41,7 @@ extension BaselineReport {
 
         let byDistrict = ds.communesByDistrict()
         let rows = ds.districts.map { d in
-            SVGChart.BarRow(label: "\(d.name) (\(d.kind))", values: tierCounts((byDistrict[d.code] ?? []).map { ds.communes[$0] }))
+            SVGChart.BarRow(label: L.district(d), values: tierCounts((byDistrict[d.code] ?? []).map { ds.communes[$0] }))
         }
         let bars = SVGChart.bars(title: L[.tiersByDistrict], rows: rows, series: tiers.map { SVGChart.Legend(L.tier($0.0), $0.1) }) { L.number($0) }
         // One grader for every commune (the dataset's columns looked up once).
@@ -67,15 +67,15 @@ extension BaselineReport {
     /// Tiers by district and each commune's criteria, in long layout.
     public func workbook() -> Workbook {
         let L = labels, ds = dataset
-        var tiers = Workbook.Sheet(name: "tiers", header: [L[.measure], L[.district], L[.communes]])
+        var tiers = Workbook.Sheet(name: L[.sheetTiers], header: [L[.measure], L[.district], L[.communes]])
         for (i, tier) in [Tier.standard, .advanced, .model, .below].enumerated() {
             for d in ds.districts {
                 tiers.add([.text(L.tier(tier)), .text(d.name), .number(tierCounts(ds.communes.filter { $0.districtCode == d.code })[i], .integer)])
             }
             tiers.add([.text(L.tier(tier)), .text(L[.total]), .number(tierCounts(ds.communes)[i], .integer)])
         }
-        var communes = Workbook.Sheet(name: "communes", header: [L[.measure], L[.district], L[.commune], L[.communeCode], L[.tierLabel], L[.value]])
-        var criteria = Workbook.Sheet(name: "criteria", header: [L[.criterion], L[.district], L[.commune], L[.communeCode], L[.status]])
+        var communes = Workbook.Sheet(name: L[.sheetCommunes], header: [L[.measure], L[.district], L[.commune], L[.communeCode], L[.tierLabel], L[.value]])
+        var criteria = Workbook.Sheet(name: L[.sheetCriteria], header: [L[.criterion], L[.district], L[.commune], L[.communeCode], L[.status]])
         let met = ds.communes.indices.map { Set(ds.criteriaMet($0, catalogue: catalogue)) }
         for (k, m) in [L[.criteriaMetCount], L[.households], L[.hamlets]].enumerated() {
             for (c, cm) in ds.communes.enumerated() {

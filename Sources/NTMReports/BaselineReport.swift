@@ -46,7 +46,7 @@ public struct BaselineReport {
              String(cs.filter { $0.tier >= .model }.count), String(cs.filter { $0.tier == .below }.count)]
         }
         for d in dataset.districts {
-            t.add(["\(d.name) (\(d.kind))"] + counts(dataset.communes.filter { $0.districtCode == d.code }) + [L.districtStatus(d.status)])
+            t.add([L.district(d)] + counts(dataset.communes.filter { $0.districtCode == d.code }) + [L.districtStatus(d.status)])
         }
         t.add(["**\(L[.total])**"] + counts(dataset.communes).map { "**\($0)**" } + [""])
         s += t.text + "\n" + L[.tierNote] + "\n\n"

@@ -66,7 +66,7 @@ public struct CalibrationReport {
         s += "## " + L[.fittedParameters] + "\n\n"
         var p = MarkdownTable([L[.parameter], L[.meaning], L[.startValue], L[.fittedValue], L[.standardError]], rightAligned: [2, 3, 4])
         for (i, par) in fit.parameters.enumerated() {
-            p.add(["`\(par.id)`", par.describe(L.lang), L.number(par.start, decimals: 3),
+            p.add(["`\(par.id)`", par.describe(L.lang, catalogue: catalogue), L.number(par.start, decimals: 3),
                    L.number(fit.values[i], decimals: 3) + (fit.atBound(i) ? " (" + L[.atBound] + ")" : ""),
                    fit.standardErrors[i].map { L.number($0, decimals: 3) } ?? L[.notIdentified]])
         }

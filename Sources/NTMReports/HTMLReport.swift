@@ -325,7 +325,7 @@ extension HTMLPage {
             let labels = members.map { c in partsPlain && HTMLBytes.isPlain(ds.communes[c].name) ? pool.add(ds.communes[c].name) : nil }
             var counts = [Int](repeating: 0, count: cats.count)
             for k in cells { counts[k] += 1 }
-            o.append("<div class=\"district\"><h3>\(e(d.name)) (\(e(d.kind)))</h3><p class=\"note\">"
+            o.append("<div class=\"district\"><h3>\(e(L.district(d)))</h3><p class=\"note\">"
                 + cats.indices.map { "\(e(cats[$0].name)): \(L.number(Double(counts[$0])))" }.joined(separator: " · ")
                 + "</p><figure class=\"scroll\">")
             pool.bytes.withUnsafeBufferPointer { p in

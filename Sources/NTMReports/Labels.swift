@@ -5,6 +5,19 @@ public struct Labels: Sendable {
     public let lang: Language
     public init(_ lang: Language) { self.lang = lang }
 
+    /// A district's name with its kind (huyện, thị xã, thành phố: the dataset's words) in the report's language.
+    public func district(_ d: District) -> String { "\(d.name) (\(districtKind(d.kind)))" }
+
+    public func districtKind(_ kind: String) -> String {
+        guard lang == .en else { return kind }
+        switch kind.lowercased() {
+        case "huyện": return "district"
+        case "thị xã": return "town"
+        case "thành phố": return "city"
+        default: return kind
+        }
+    }
+
     public func tier(_ t: Tier) -> String {
         switch (t, lang) {
         case (.below, .vi): "Chưa đạt chuẩn"
@@ -222,6 +235,17 @@ extension Labels.Key {
     static let item = Labels.Key("Mục", "Item")
     static let scenario = Labels.Key("Kịch bản", "Scenario")
     static let catalogue = Labels.Key("Bộ tiêu chí", "Catalogue")
+    // Workbook sheet names (at most 31 characters, none of : \\ / ? * [ ]).
+    static let sheetTiers = Labels.Key("Mức đạt chuẩn", "tiers")
+    static let sheetFunding = Labels.Key("Nguồn vốn", "funding")
+    static let sheetCommunes = Labels.Key("Xã", "communes")
+    static let sheetDistricts = Labels.Key("Huyện", "districts")
+    static let sheetCriteria = Labels.Key("Tiêu chí", "criteria")
+    static let sheetTargets = Labels.Key("Mục tiêu", "targets")
+    static let sheetRun = Labels.Key("Thông tin", "run")
+    static let sheetPolicies = Labels.Key("Chính sách", "policies")
+    static let sheetPlans = Labels.Key("Phương án", "plans")
+    static let sheetLeastCost = Labels.Key("Chi phí thấp nhất", "least-cost")
     static let draws = Labels.Key("Số lần mô phỏng", "Draws")
     static let seed = Labels.Key("Hạt giống", "Seed")
     static let policy = Labels.Key("Chính sách phân bổ", "Allocation policy")

@@ -142,7 +142,7 @@ extension RunReport {
         let years = Array(result.years.indices.dropFirst())
         let legend = years.enumerated().map { SVGChart.Legend(String(result.years[$0.element]), colours[$0.offset % colours.count]) }
         let rows = ds.districts.indices.map { i in
-            SVGChart.BarRow(label: "\(ds.districts[i].name) (\(ds.districts[i].kind))", values: years.map { result.districts[$0][i] })
+            SVGChart.BarRow(label: L.district(ds.districts[i]), values: years.map { result.districts[$0][i] })
         }
         let svg = SVGChart.bars(title: L[.districtsChart], rows: rows, series: legend, maximum: 1) { pctText($0) }
         return "<figure>\(svg)<figcaption>\(HTMLPage.escape(L[.districtsChartNote]))</figcaption></figure>"
@@ -157,7 +157,7 @@ extension RunReport {
         func year(_ y: Int) -> C { .number(Double(y), .year) }
         let stats: [(String, (ProjectionResult.Summary) -> Double)] = [(L[.mean], { $0.mean }), ("P10", { $0.p10 }), ("P50", { $0.p50 }), ("P90", { $0.p90 })]
 
-        var tiers = Workbook.Sheet(name: "tiers", header: [L[.measure], L[.year], L[.statistic], L[.communes]])
+        var tiers = Workbook.Sheet(name: L[.sheetTiers], header: [L[.measure], L[.year], L[.statistic], L[.communes]])
         let measures = [L.tier(.standard), L.tier(.advanced), L.tier(.model), L.tier(.below), L[.averageCriteria]]
         for (f, m) in measures.enumerated() {
             for (yi, y) in result.years.enumerated() {
@@ -166,14 +166,14 @@ extension RunReport {
             }
         }
 
-        var funding = Workbook.Sheet(name: "funding", header: [L[.measure], L[.year], L[.fundingSource], "\(L[.value]) (\(L[.millionVND]))"])
+        var funding = Workbook.Sheet(name: L[.sheetFunding], header: [L[.measure], L[.year], L[.fundingSource], "\(L[.value]) (\(L[.millionVND]))"])
         for (k, m) in [L[.available], L[.needed], L[.allocated], L[.gap]].enumerated() {
             for (yi, y) in model.years.enumerated() {
                 for (si, src) in cat.sources.enumerated() { funding.add([.text(m), year(y), .text(src.name(L.lang)), .number(result.funding[yi][si][k], .integer)]) }
             }
         }
 
-        var communes = Workbook.Sheet(name: "communes", header: [L[.measure], L[.year], L[.district], L[.commune], L[.communeCode], L[.value]])
+        var communes = Workbook.Sheet(name: L[.sheetCommunes], header: [L[.measure], L[.year], L[.district], L[.commune], L[.communeCode], L[.value]])
         for (k, m) in [L[.pStandard], L[.pAdvanced], L[.pModel], L[.expectedCriteria]].enumerated() {
             for (yi, y) in result.years.enumerated() {
                 for (c, cm) in ds.communes.enumerated() {
@@ -182,7 +182,7 @@ extension RunReport {
             }
         }
 
-        var districts = Workbook.Sheet(name: "districts", header: [L[.measure], L[.year], L[.district], L[.value]])
+        var districts = Workbook.Sheet(name: L[.sheetDistricts], header: [L[.measure], L[.year], L[.district], L[.value]])
         for (yi, y) in result.years.enumerated() {
             for (i, d) in ds.districts.enumerated() { districts.add([.text(L[.pRecognised]), year(y), .text(d.name), .number(result.districts[yi][i], .share)]) }
         }
@@ -190,7 +190,7 @@ extension RunReport {
         let last = result.years.count - 1
         let grid = CriterionOutlook.grid(result, year: last)
         let status = [L[.met], L[.likely], L[.unlikely]]
-        var criteria = Workbook.Sheet(name: "criteria", header: [L[.criterion], L[.year], L[.district], L[.commune], L[.communeCode], L[.status]])
+        var criteria = Workbook.Sheet(name: L[.sheetCriteria], header: [L[.criterion], L[.year], L[.district], L[.commune], L[.communeCode], L[.status]])
         for (j, crit) in cat.criteria.enumerated() {
             for (c, cm) in ds.communes.enumerated() {
                 criteria.add([.text("\(crit.number). \(crit.name(L.lang))"), year(result.years[last]), .text(cm.district), .text(cm.name),
@@ -201,7 +201,7 @@ extension RunReport {
         var sheets = [tiers, funding, communes, districts, criteria]
         let sc = model.scenario
         if !sc.targets.isEmpty {
-            var targets = Workbook.Sheet(name: "targets", header: [L[.measure], L[.year], L[.statistic], L[.value]])
+            var targets = Workbook.Sheet(name: L[.sheetTargets], header: [L[.measure], L[.year], L[.statistic], L[.value]])
             for y in sc.targets.keys.sorted() {
                 guard let yi = result.years.firstIndex(of: y), yi > 0 else { continue }
                 for (f, tier) in [(0, Tier.standard), (1, .advanced), (2, .model)] {
@@ -219,7 +219,7 @@ extension RunReport {
             sheets.append(targets)
         }
 
-        var run = Workbook.Sheet(name: "run", header: [L[.item], L[.value]])
+        var run = Workbook.Sheet(name: L[.sheetRun], header: [L[.item], L[.value]])
         run.add([.text(L[.scenario]), .text(sc.name)])
         run.add([.text(L[.scenario]), .text(sc.file)])
         if !sc.description.isEmpty { run.add([.text(L[.scenario]), .text(sc.description)]) }

@@ -75,7 +75,7 @@ public struct RunReport {
         let rows: [(String, String)] = [
             (L[.scenario], "`\(sc.file)`" + (sc.chain.count > 1 ? " (\(L[.extends]) \(sc.chain.dropFirst().map { "`\(($0 as NSString).lastPathComponent)`" }.joined(separator: ", ")))" : "")),
             (L[.dataset], "`\(model.dataset.name)` (\(model.dataset.province), \(L[.baseYearLower]) \(model.baseYear), \(model.C) \(L[.communesLower]))"),
-            (L[.catalogue], model.catalogue.name + (sc.overrides.isEmpty ? "" : " (" + L.fill(.parametersOverridden, String(sc.overrides.count)) + ")")),
+            (L[.catalogue], model.catalogue.name(L.lang) + (sc.overrides.isEmpty ? "" : " (" + L.fill(.parametersOverridden, String(sc.overrides.count)) + ")")),
             (L[.drawsSeed], "\(sc.draws), \(sc.seed)"),
             (L[.allocationPolicy], sc.policy),
             (L[.version], "ntm \(version)"),
@@ -120,7 +120,7 @@ public struct RunReport {
         s += "## \(L[.districtsRecognised])\n\n"
         var dt = MarkdownTable([L[.district]] + result.years.map(String.init), rightAligned: Set(1...result.years.count))
         for (i, d) in model.dataset.districts.enumerated() {
-            dt.add(["\(d.name) (\(d.kind))"] + result.years.indices.map { pct(result.districts[$0][i]) })
+            dt.add([L.district(d)] + result.years.indices.map { pct(result.districts[$0][i]) })
         }
         s += dt.text + "\n"
         // Funding.

@@ -32,6 +32,22 @@ final class CalibrateBacktestCLITests: XCTestCase {
         XCTAssertEqual(v.status, 0, v.stderr)
     }
 
+    /// The Vietnamese report says what each parameter moves in Vietnamese: indicators by their names, kinds in
+    /// words (an audit found ids such as `poverty_rate` and `infrastructure` in the table's "Ý nghĩa" column).
+    func testCalibrationReportDescribesParametersInTheReportsLanguage() throws {
+        let tmp = try cliTempFolder("ntm-calibrate-vi")
+        let out = tmp.appendingPathComponent("fit")
+        let r = try ntm(["calibrate", Self.backtestPath, "--observed", Self.observedPath, "--draws", "20", "--max-evaluations", "40",
+                         "--no-write", "--out", out.path], scratch: tmp)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let md = try String(contentsOf: out.appendingPathComponent("calibration.md"), encoding: .utf8)
+        XCTAssertTrue(md.contains("Xu hướng hằng năm của Tỷ lệ hộ nghèo đa chiều (%)"), md)
+        XCTAssertTrue(md.contains("Hệ số nhân đơn giá (hạ tầng)"), md)
+        XCTAssertTrue(md.contains("Hệ số nhân nhiễu (kinh tế, hành chính)"), md)
+        XCTAssertFalse(md.contains("Xu hướng hằng năm của poverty_rate"), md)
+        XCTAssertFalse(md.contains("(infrastructure)"), md)
+    }
+
     /// `--write` never replaces the scenario being calibrated, nor a file ntm did not write (without --force),
     /// and it is checked before the fit: nothing is written.
     func testCalibrateWriteKeepsTheUsersFiles() throws {

@@ -9,7 +9,8 @@ final class ReportFormatsTests: XCTestCase {
     static let root = CLI.root
     static var planPath: String { root.appendingPathComponent("Scenarios/province-plan-2024-2025.yaml").path }
     static let allFiles = ["communes.csv", "districts.csv", "funding.csv", "report.html", "report.ipynb", "report.xlsx", "summary.md", "tiers.csv"]
-    static let sheets = ["tiers", "funding", "communes", "districts", "criteria", "targets", "run"]
+    /// The run workbook's sheets, named in the report's language (Vietnamese by default).
+    static let sheets = ["Mức đạt chuẩn", "Nguồn vốn", "Xã", "Huyện", "Tiêu chí", "Mục tiêu", "Thông tin"]
 
     struct MissingTool: Error {}
 
@@ -213,7 +214,7 @@ final class ReportFormatsTests: XCTestCase {
             XCTAssertTrue((s["filter"] as? String)?.hasPrefix("A1:") ?? false, "\(name): filter on the header row")
             XCTAssertGreaterThan(s["rows"] as? Int ?? 0, 0, name)
         }
-        let tiers = try XCTUnwrap(json["tiers"] as? [String: Any])
+        let tiers = try XCTUnwrap(json[Self.sheets[0]] as? [String: Any])
         XCTAssertEqual(tiers["header"] as? [String], ["Đại lượng", "Năm", "Thống kê", "Số xã"], "Vietnamese headers, the measure first")
         XCTAssertEqual(tiers["rows"] as? Int, 5 * 3 * 4, "5 measures × 3 years × 4 statistics")
         let tierTypes = try XCTUnwrap(tiers["first"] as? [String])
@@ -221,16 +222,16 @@ final class ReportFormatsTests: XCTestCase {
         XCTAssertTrue(["int", "float"].contains(tierTypes[3]), "the count is a number: \(tierTypes)")
         XCTAssertEqual((tiers["sample"] as? [[Any]])?.first?.compactMap { $0 as? String }, ["Đạt chuẩn NTM", "Trung bình"])
         XCTAssertTrue((tiers["formats"] as? [String] ?? []).contains("#,##0.0"), "\(tiers["formats"] ?? "")")
-        let funding = try XCTUnwrap(json["funding"] as? [String: Any])
+        let funding = try XCTUnwrap(json[Self.sheets[1]] as? [String: Any])
         XCTAssertEqual(funding["rows"] as? Int, 4 * 2 * 9, "4 measures × 2 years × 9 sources")
         let fundingTypes = try XCTUnwrap(funding["first"] as? [String])
         XCTAssertEqual(fundingTypes.prefix(3), ["str", "int", "str"])
         XCTAssertTrue(["int", "float"].contains(fundingTypes[3]), "money is a number: \(fundingTypes)")
         XCTAssertTrue((funding["formats"] as? [String] ?? []).contains("#,##0"), "VND as #,##0: \(funding["formats"] ?? "")")
-        let communes = try XCTUnwrap(json["communes"] as? [String: Any])
+        let communes = try XCTUnwrap(json[Self.sheets[2]] as? [String: Any])
         XCTAssertEqual(communes["rows"] as? Int, 4 * 3 * 80)
         XCTAssertTrue((communes["formats"] as? [String] ?? []).contains("0%"), "probabilities as percentages")
-        let criteria = try XCTUnwrap(json["criteria"] as? [String: Any])
+        let criteria = try XCTUnwrap(json[Self.sheets[4]] as? [String: Any])
         XCTAssertEqual(criteria["rows"] as? Int, 19 * 80)
     }
 
@@ -280,12 +281,12 @@ final class ReportFormatsTests: XCTestCase {
         wb = openpyxl.load_workbook(\(String(reflecting: out.appendingPathComponent("baseline.xlsx").path)))
         nbformat.validate(nbformat.read(\(String(reflecting: out.appendingPathComponent("baseline.ipynb").path)), as_version=4))
         print(json.dumps({"sheets": wb.sheetnames, "freeze": [ws.freeze_panes for ws in wb.worksheets],
-                          "total": [r[2] for r in wb["tiers"].iter_rows(min_row=2, values_only=True) if r[1] == "Toàn tỉnh"]}))
+                          "total": [r[2] for r in wb.worksheets[0].iter_rows(min_row=2, values_only=True) if r[1] == "Toàn tỉnh"]}))
         """
         let py = try python(script, needs: ["openpyxl", "nbformat"])
         XCTAssertEqual(py.status, 0, py.stderr)
         let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(py.stdout.utf8)) as? [String: Any], py.stdout)
-        XCTAssertEqual(json["sheets"] as? [String], ["tiers", "communes", "criteria"])
+        XCTAssertEqual(json["sheets"] as? [String], ["Mức đạt chuẩn", "Xã", "Tiêu chí"], "sheet names in Vietnamese by default")
         XCTAssertEqual(json["freeze"] as? [String], ["A2", "A2", "A2"])
         XCTAssertEqual(json["total"] as? [Int], [70, 20, 2, 10], "the report's 70 standard / 20 advanced / 2 model / 10 below")
     }

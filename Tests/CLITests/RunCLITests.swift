@@ -113,6 +113,12 @@ final class RunCLITests: XCTestCase {
         XCTAssertTrue(md.contains("100, 20240201"), "draws and seed")
         XCTAssertTrue(md.contains("province-plan-2024-2025.yaml"), "names what it extends")
         XCTAssertTrue(md.contains("Communes by tier and year"), "English headings")
+        // Labels in English, the catalogue's English name and the districts' kind included (an audit found them in
+        // Vietnamese); names of places stay as they are.
+        XCTAssertTrue(md.contains("National commune criteria for New Rural Development"), "the catalogue's English name")
+        XCTAssertFalse(md.contains("Bộ tiêu chí quốc gia"), "no Vietnamese catalogue name in the English report")
+        XCTAssertTrue(md.contains("Châu Thành (district)"), "the district's kind in English")
+        XCTAssertFalse(md.contains("(huyện)"), "no Vietnamese district kind in the English report")
     }
 
     func testRunWithBadScenarioExits2AndWritesNothing() throws {
@@ -311,7 +317,7 @@ final class RunCLITests: XCTestCase {
         let p = try CLI.exec("/usr/bin/env", ["python3", "-c", script], cwd: nil, scratch: tmp)
         XCTAssertEqual(p.status, 0, p.stderr)
         let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(p.stdout.utf8)) as? [String: Any], p.stdout)
-        XCTAssertEqual(json["sheets"] as? [String], ["policies", "plans", "least-cost"])
+        XCTAssertEqual(json["sheets"] as? [String], ["Chính sách", "Phương án", "Chi phí thấp nhất"], "sheet names in Vietnamese by default")
         XCTAssertEqual(json["ids"] as? Bool, false, "labels, not ids, in the workbook")
         XCTAssertEqual(json["vi"] as? Bool, true, "Vietnamese source names")
         // One row per year and source, as least-cost.csv has them, below the header.

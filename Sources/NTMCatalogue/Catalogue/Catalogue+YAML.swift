@@ -19,11 +19,12 @@ extension Catalogue {
     public static func parse(_ root: YAMLNode) throws -> Catalogue {
         var d = Diagnostics()
         let top = try root.mapping(allowed: ["catalogue", "model", "funding_sources", "criteria", "district_criteria"])
-        var name = "catalogue"
+        var name = "catalogue", nameEn: String?
         if let meta = top["catalogue"] {
             d.attempt {
                 let m = try meta.mapping(allowed: ["name_vi", "name_en", "region", "decisions"])
                 name = try m.required("name_vi").nonEmptyString()
+                nameEn = try m["name_en"]?.nonEmptyString()
             }
         }
         let model = d.attempt { try parseModel(top.required("model")) }
@@ -77,7 +78,7 @@ extension Catalogue {
             }
         }
         try d.throwIfAny()
-        return Catalogue(name: name, criteria: criteria, districtCriteria: districtCriteria, sources: sources, model: model!)
+        return Catalogue(name: name, nameEn: nameEn, criteria: criteria, districtCriteria: districtCriteria, sources: sources, model: model!)
     }
 
     static func sourced(_ node: YAMLNode, in range: ClosedRange<Double> = -1e12...1e12) throws -> Sourced<Double> {

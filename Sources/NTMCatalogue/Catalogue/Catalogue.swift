@@ -143,17 +143,24 @@ public enum Language: String, CaseIterable, Sendable { case vi, en }
 /// The criteria catalogue: criteria, their indicators and thresholds, funding sources, district criteria and
 /// the engine's parameters. Data, not code: loaded from YAML.
 public struct Catalogue: Sendable {
+    /// The catalogue's name in Vietnamese, and in English when the file gives one (`name_en`).
     public var name: String
+    public var nameEn: String?
     public var criteria: [Criterion] { didSet { indicators = criteria.flatMap(\.indicators) } }
     public var districtCriteria: [DistrictCriterion]
     public var sources: [FundingSource]
     public var model: ModelParameters
 
+    /// The name in a report's language (the Vietnamese one where the file has no English name).
+    public func name(_ lang: Language) -> String { lang == .en ? nameEn ?? name : name }
+
     /// All indicators in catalogue order (criterion by criterion), kept in step with `criteria`.
     public private(set) var indicators: [Indicator]
 
-    public init(name: String, criteria: [Criterion], districtCriteria: [DistrictCriterion], sources: [FundingSource], model: ModelParameters) {
+    public init(name: String, nameEn: String? = nil, criteria: [Criterion], districtCriteria: [DistrictCriterion], sources: [FundingSource],
+                model: ModelParameters) {
         self.name = name
+        self.nameEn = nameEn
         self.criteria = criteria
         self.districtCriteria = districtCriteria
         self.sources = sources

@@ -38,7 +38,19 @@ public enum Rate: Sendable, Equatable {
 
 public enum Direction: String, CaseIterable, Sendable { case higher, lower }
 
-public enum IndicatorKind: String, CaseIterable, Sendable { case infrastructure, economic, administrative }
+public enum IndicatorKind: String, CaseIterable, Sendable {
+    case infrastructure, economic, administrative
+
+    /// The kind in a report's language.
+    public func name(_ lang: Language) -> String {
+        switch (self, lang) {
+        case (.infrastructure, .vi): "hạ tầng"
+        case (.economic, .vi): "kinh tế"
+        case (.administrative, .vi): "hành chính"
+        case (_, .en): rawValue
+        }
+    }
+}
 
 /// What communes' values are weighted by when they add up to a province figure.
 public enum Aggregate: String, CaseIterable, Sendable { case households, hamlets, communes, sum }
