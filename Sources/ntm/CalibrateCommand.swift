@@ -39,7 +39,7 @@ struct Calibrate: ParsableCommand {
     @Option(name: .long, help: "Random seed (default: the scenario's).")
     var seed: UInt64?
 
-    @Option(name: .long, help: "Most replays the search may use.")
+    @Option(name: .long, help: "Replays the sampling and simplex stages of the search share. The coordinate scans (5 a parameter, from each of two starts) and the standard errors' curvature (about 2 a parameter pair) come on top; the report gives the total used.")
     var maxEvaluations: Int = 1_200
 
     @Option(name: .long, help: "Worker threads (default: all cores). Results do not depend on it.")
