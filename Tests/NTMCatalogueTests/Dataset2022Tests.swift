@@ -34,6 +34,20 @@ final class Dataset2022Tests: XCTestCase {
     }
 
     /// Communes recognised before 2023 keep their tier; those the report shows recognised during 2023 are below it.
+    /// End-2022 values the dataset takes from end-2023 under an assumption are never labelled as the report's:
+    /// an audit found 720 such values (9 indicators × 80 communes) marked `reported`.
+    func testValuesTakenFromAnotherYearAreNotLabelledReported() throws {
+        let (cat, ds) = try load()
+        let K = ds.indicatorIDs.count
+        for id in ["hamlets_on_grid", "commune_cultural_house", "ict_postal_internet", "ict_radio", "universal_preschool",
+                   "universal_primary_level", "health_station", "officials_qualified", "security_order"] {
+            let k = try XCTUnwrap(ds.indicatorIDs.firstIndex(of: id), id)
+            XCTAssertNotNil(cat.indicator(id))
+            let labels = Set((0..<ds.communeCount).map { ds.provenance[$0 * K + k] })
+            XCTAssertFalse(labels.contains(.reported), "\(id): \(labels)")
+        }
+    }
+
     func testNamedCommunes() throws {
         let (_, ds) = try load()
         func tier(_ name: String) -> Tier? {

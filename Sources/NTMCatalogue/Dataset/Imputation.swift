@@ -165,9 +165,13 @@ public struct Imputation {
                 }
             }
             let column = try imputeIndicator(ind, k: k, communes: communes, lo: lo, hi: hi, done: values, K: K)
+            // A figure that gives every commune's value is the report's only when its source is: one taken from
+            // another year ("assumption: …") or worked out ("derived: …") does not make the values reported.
+            let source = recipe.figures[ind.id]?.source.lowercased() ?? ""
+            let published = !source.hasPrefix("assumption") && !source.hasPrefix("derived")
             for c in 0..<n {
                 values[c * K + k] = column.values[c]
-                prov[c * K + k] = column.reported ? .reported : (hi[c] - lo[c] < 1e-9 ? .derived : .imputed)
+                prov[c * K + k] = column.reported && published ? .reported : (hi[c] - lo[c] < 1e-9 ? .derived : .imputed)
             }
         }
         let out = Output(communes: communes, indicatorIDs: ids, values: values, provenance: prov,
