@@ -84,6 +84,9 @@ public struct DatasetRecipe: Sendable {
     public var modelGaps: GapRule
     public var hamletBounds: (min: Int, max: Int, spread: Double)
     public var householdSpread: Double
+    /// The seed communes' sizes are drawn with (`sizes.seed`; default the imputation seed): another year's dataset of
+    /// the same communes gives its seed, so both years have the same communes.
+    public var sizesSeed: UInt64? = nil
     /// How far past a threshold a commune that meets it is placed, in years of the indicator's noise (one
     /// standard deviation each): 0 (the default) allows a value exactly at the threshold.
     public var clearance: Double = 0
@@ -185,7 +188,7 @@ public struct DatasetRecipe: Sendable {
             return GapRule(min: lo, max: hi, indicators: list.map { (criterion: $0.0, indicator: $0.1) },
                            source: try m.required("source").nonEmptyString())
         }
-        let sm = try top.required("sizes").mapping(allowed: ["hamlets", "households_per_hamlet_spread"])
+        let sm = try top.required("sizes").mapping(allowed: ["hamlets", "households_per_hamlet_spread", "seed"])
         let hm = try sm.required("hamlets").mapping(allowed: ["min", "max", "spread", "source"])
         _ = try hm.required("source").nonEmptyString()
         var recipe = DatasetRecipe(
@@ -202,6 +205,11 @@ public struct DatasetRecipe: Sendable {
             hamletBounds: (try hm.required("min").int(in: 1...1000), try hm.required("max").int(in: 1...1000), try hm.required("spread").double(in: 0...1)),
             householdSpread: try sourced(sm.required("households_per_hamlet_spread")).0)
         if let a = meta["appendix_ii_source"] { recipe.appendixSource = try a.nonEmptyString() }
+        if let sd = sm["seed"] {
+            let m = try sd.mapping(allowed: ["value", "source"])
+            recipe.sizesSeed = UInt64(try m.required("value").int(in: 0...Int.max))
+            _ = try m.required("source").nonEmptyString()
+        }
         if let c = top["clearance"] {
             let m = try c.mapping(allowed: ["value", "source"])
             recipe.clearance = try m.required("value").double(in: 0...10)

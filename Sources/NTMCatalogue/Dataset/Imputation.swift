@@ -48,13 +48,13 @@ public struct Imputation {
         return h
     }
 
-    func uniform(_ code: String, _ key: String, _ salt: UInt64 = 0) -> Double {
-        let h = Self.mix(recipe.seed ^ Self.mix(Self.fnv(code) ^ Self.mix(Self.fnv(key) &+ salt)))
+    func uniform(_ code: String, _ key: String, _ salt: UInt64 = 0, seed: UInt64? = nil) -> Double {
+        let h = Self.mix((seed ?? recipe.seed) ^ Self.mix(Self.fnv(code) ^ Self.mix(Self.fnv(key) &+ salt)))
         return (Double(h >> 11) + 0.5) / 9_007_199_254_740_992.0
     }
 
-    func normal(_ code: String, _ key: String) -> Double {
-        let u1 = uniform(code, key, 1), u2 = uniform(code, key, 2)
+    func normal(_ code: String, _ key: String, seed: UInt64? = nil) -> Double {
+        let u1 = uniform(code, key, 1, seed: seed), u2 = uniform(code, key, 2, seed: seed)
         return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
     }
 
@@ -179,6 +179,9 @@ public struct Imputation {
         return out
     }
 
+    /// How far a commune that misses a threshold falls short, at the least: one step of a level or count, else 2 % of
+    /// the threshold or 0.05 points (assumption: small enough that a year's progress can close it, large enough to be a
+    /// real shortfall); callers widen it by up to four more (assumption: shortfalls vary).
     static func margin(_ ind: Indicator, _ T: Double) -> Double {
         if ind.unit == "level" || ind.unit == "count" { return 1 }
         return max(0.02 * abs(T), 0.05)
@@ -234,12 +237,13 @@ public struct Imputation {
         let hamletTotal = Int(recipe.total("hamlets")!), householdTotal = Int(recipe.total("households")!)
         let b = recipe.hamletBounds
         let meanH = Double(hamletTotal) / Double(n)
-        let target = communes.map { meanH * (1 + b.spread * normal($0.code, "hamlets")) }
+        let target = communes.map { meanH * (1 + b.spread * normal($0.code, "hamlets", seed: recipe.sizesSeed)) }
         let h = try Self.wholeNumbers(target, lo: Array(repeating: b.min, count: n), hi: Array(repeating: b.max, count: n),
                                       total: hamletTotal, key: "sizes.hamlets", file: recipe.file)
         let perHamlet = Double(householdTotal) / Double(hamletTotal)
-        let hhTarget = communes.indices.map { Double(h[$0]) * perHamlet * (1 + recipe.householdSpread * normal(communes[$0].code, "households")) }
+        let hhTarget = communes.indices.map { Double(h[$0]) * perHamlet * (1 + recipe.householdSpread * normal(communes[$0].code, "households", seed: recipe.sizesSeed)) }
         let scale = Double(householdTotal) / hhTarget.reduce(0, +)
+        // assumption: at least 100 households a commune (the smallest rural commune is far larger).
         let hh = try Self.wholeNumbers(hhTarget.map { $0 * scale }, lo: Array(repeating: 100, count: n),
                                        hi: Array(repeating: 1_000_000, count: n), total: householdTotal, key: "totals.households", file: recipe.file)
         for c in 0..<n { communes[c].hamlets = h[c]; communes[c].households = hh[c] }
@@ -300,7 +304,8 @@ public struct Imputation {
             let s = Self.bisect(f, target: target, span: 2 * width + abs(target))
             return (0..<n).map { ((min(hi[$0], max(lo[$0], base[$0] + s))) * 10_000).rounded() / 10_000 }
         }
-        /// Spread of communes around the province figure, in the indicator's units.
+        /// Spread of communes around the province figure, in the indicator's units (assumption, unless `spread:` in
+        /// dataset.yaml says otherwise: 10 % of the figure, at most 5 % of the indicator's range).
         func spreadFor(_ target: Double) -> Double { recipe.spread[ind.id] ?? min(0.1 * abs(target), 0.05 * width) }
         switch figure?.kind {
         case .mean(let target, let decimals)?:
@@ -355,6 +360,7 @@ public struct Imputation {
                 for c in 0..<n { ihi[c] = min(ihi[c], Int(done[c * K + kc])) }
             }
             let mean = Double(total) / Double(n)
+            // assumption: counts per commune (markets, cooperatives…) spread ±50 % around the mean.
             let target = communes.map { max(0, mean * (1 + 0.5 * normal($0.code, ind.id))) }
             let u = try Self.wholeNumbers(target, lo: lo.map { Int($0.rounded(.up)) }, hi: ihi, total: total, key: ind.id, file: recipe.file)
             return Column(values: u.map(Double.init), reported: false)

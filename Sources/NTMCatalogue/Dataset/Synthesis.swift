@@ -17,6 +17,7 @@ public struct Synthesis {
     /// Criteria met by communes below standard: (16.7 × 8,233 − 19 × 5,360) / 2,873 = 12.4 in Oct 2021 and
     /// (17.0 × 8,227 − 19 × 5,775) / 2,452 = 12.3 in Jun 2022 (derived from DOMAIN.md §4).
     static let belowMeanCriteria = 12.3
+    /// assumption: about 700 rural districts (no national count is in DOMAIN.md); only the districts' sizes follow from it.
     static let communesPerDistrict = 8177.0 / 700
 
     public init(communes: Int, provinces: Int, seed: UInt64, catalogue: Catalogue, template: Dataset) {
@@ -66,7 +67,8 @@ public struct Synthesis {
         var districtOf = [Int](repeating: 0, count: N)
         for c in 0..<N { districtOf[c] = min(districtCount - 1, c * districtCount / N) }
         let provinceOf = (0..<districtCount).map { $0 * provinces / districtCount }
-        // Tiers by a latent development score with province and district effects, so progress clusters.
+        // Tiers by a latent development score with province and district effects, so progress clusters
+        // (assumption: effects of 0.7 and 0.5 of a commune's own spread; nothing published measures the clustering).
         let scoreKey = NormalKey("score"), provinceKey = NormalKey("province"), districtKey = NormalKey("district")
         let score = (0..<N).map { c in normal(c, scoreKey) + 0.7 * normal(provinceOf[districtOf[c]], provinceKey) + 0.5 * normal(districtOf[c], districtKey) }
         let order = (0..<N).sorted { (score[$0], $0) > (score[$1], $1) }
@@ -76,7 +78,9 @@ public struct Synthesis {
         for (rank, c) in order.enumerated() {
             tier[c] = rank < nModel ? .model : rank < nAdv ? .advanced : rank < nStd ? .standard : .below
         }
-        // Criteria missed by communes below standard: 19 − 12.3 on average, more often 2, 5, 6, 10, 11, 17.
+        // Criteria missed by communes below standard: 19 − 12.3 on average (derived, above), spread 2.5 and at most 15
+        // (assumption), and criteria 2, 5, 6, 10, 11 and 17 three times as likely as the others (assumption: the
+        // costly infrastructure and income criteria, as in Sóc Trăng's Appendix II).
         let numbers = catalogue.criteria.map(\.number)
         let often: Set<Int> = [2, 5, 6, 10, 11, 17]
         var missing = [[Int]](repeating: [], count: N)
@@ -114,6 +118,8 @@ public struct Synthesis {
                     if met { if higher { lo = max(lo, T) } else { hi = min(hi, T) } }
                 }
                 if tier[c] == .below, missing[c].contains(ind.criterion), isCarrier, let T = standardT {
+                    // assumption: short by one to four margins (`Imputation.margin`), as the province's imputation
+                    // makes it one to five: a synthetic commune's gap is a little narrower.
                     let margin = Imputation.margin(ind, T) * (1 + 3 * uniform(c, gapKey))
                     if higher { hi = min(hi, T - margin) } else { lo = max(lo, T + margin) }
                 }
@@ -141,6 +147,8 @@ public struct Synthesis {
         var hamletTotal = 0, householdTotal = 0
         for c in 0..<N {
             let d = districtOf[c], p = provinceOf[d]
+            // assumption: Sóc Trăng's 7.3 hamlets a commune (582 / 80, seed §III.1.2) and 406 households a hamlet
+            // (236,400 / 582) applied nationwide, ±30 % and ±15 %, within 3–20 hamlets and at least 300 households.
             let hamlets = max(3, min(20, Int((7.3 * (1 + 0.3 * normal(c, hamletsKey))).rounded())))
             let households = max(300, Int((Double(hamlets) * 406 * (1 + 0.15 * normal(c, householdsKey))).rounded()))
             cw.row([String(100_000 + c), "Xã \(c + 1)", String(1_000 + d), "Huyện \(p + 1)-\(d + 1)", "huyện", tier[c].id,
@@ -158,6 +166,8 @@ public struct Synthesis {
         var allStandard = [Bool](repeating: true, count: districtCount)
         for c in 0..<N where tier[c] < .standard { allStandard[districtOf[c]] = false }
         let recognisedKey = Key("district"), dcKeys = dc.map { Key("dc\($0)") }
+        // assumption: a district whose communes are all standard is recognised with probability 0.7, and each district
+        // criterion is met with probability 0.7 otherwise (no national district figures by criterion are in DOMAIN.md).
         for d in 0..<districtCount {
             let recognised = allStandard[d] && uniform(d, recognisedKey) < 0.7
             let met = recognised ? dc : dc.indices.filter { uniform(d, dcKeys[$0]) < 0.7 }.map { dc[$0] }
