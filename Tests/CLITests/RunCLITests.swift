@@ -290,7 +290,7 @@ final class RunCLITests: XCTestCase {
     func testLeastCostSaysWhenItsSearchStoppedAtItsLimit() throws {
         let tmp = try tempFolder()
         let out = tmp.appendingPathComponent("limit")
-        let r = try ntm(["allocate", Self.planPath, "--draws", "100", "--target", "advanced:+9", "--by", "2024", "--confidence", "0.99",
+        let r = try ntm(["allocate", Self.planPath, "--draws", "100", "--target", "advanced:+12", "--by", "2024", "--confidence", "1",
                          "--policies", "optimal", "--format", "md", "--out", out.path, "--lang", "en"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let md = try read(out, "allocation.md")
