@@ -42,8 +42,8 @@ public struct CalibrationReport {
     public func markdown(catalogue: Catalogue? = nil) -> String {
         let L = labels
         var s = "# " + L.fill(.calibrationTitle, String(year)) + "\n\n"
-        s += L.fill(.calibrationIntro, String(year), String(baseYear), scenario.name, observed.name, String(fit.draws), String(fit.seed),
-                    String(fit.evaluations)) + "\n\n"
+        s += L.fill(.calibrationIntro, String(year), String(baseYear), scenario.name, observed.name, L.number(Double(fit.draws)), String(fit.seed),
+                    L.number(Double(fit.evaluations))) + "\n\n"
         s += "## " + L[.fitTargets] + "\n\n"
         var t = MarkdownTable([L[.measure], L[.observed], L[.atCatalogue], L[.replayed], L[.band], L[.residual], L[.withinRounding]],
                               rightAligned: Set(1...5))

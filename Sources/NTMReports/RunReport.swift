@@ -74,9 +74,9 @@ public struct RunReport {
         s += "## \(L[.whatRan])\n\n"
         let rows: [(String, String)] = [
             (L[.scenario], "`\(sc.file)`" + (sc.chain.count > 1 ? " (\(L[.extends]) \(sc.chain.dropFirst().map { "`\(($0 as NSString).lastPathComponent)`" }.joined(separator: ", ")))" : "")),
-            (L[.dataset], "`\(model.dataset.name)` (\(model.dataset.province), \(L[.baseYearLower]) \(model.baseYear), \(model.C) \(L[.communesLower]))"),
+            (L[.dataset], "`\(model.dataset.name)` (\(model.dataset.province), \(L[.baseYearLower]) \(model.baseYear), \(L.number(Double(model.C))) \(L[.communesLower]))"),
             (L[.catalogue], model.catalogue.name(L.lang) + (sc.overrides.isEmpty ? "" : " (" + L.fill(.parametersOverridden, String(sc.overrides.count)) + ")")),
-            (L[.drawsSeed], "\(sc.draws), \(sc.seed)"),
+            (L[.drawsSeed], "\(L.number(Double(sc.draws))), \(sc.seed)"),
             (L[.allocationPolicy], sc.policy),
             (L[.version], "ntm \(version)"),
         ]

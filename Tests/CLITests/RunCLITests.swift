@@ -283,6 +283,20 @@ final class RunCLITests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
     }
 
+    /// Counts in the summary use the report's thousands separator, as the page does (an audit found "1000" in
+    /// summary.md beside "1.000" in report.html).
+    func testSummaryWritesCountsWithTheLanguagesSeparator() throws {
+        let tmp = try tempFolder()
+        let out = tmp.appendingPathComponent("sep")
+        let r = try ntm(["run", Self.planPath, "--draws", "1200", "--format", "md", "--out", out.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let md = try read(out, "summary.md")
+        XCTAssertTrue(md.contains("| 1.200, 20240201 |"), md)
+        let en = tmp.appendingPathComponent("sep-en")
+        XCTAssertEqual(try ntm(["run", Self.planPath, "--draws", "1200", "--format", "md", "--out", en.path, "--lang", "en"]).status, 0)
+        XCTAssertTrue(try read(en, "summary.md").contains("| 1,200, 20240201 |"))
+    }
+
     // MARK: allocate
 
     /// A least-cost search that spends its raises of the aim says so, instead of claiming no plan aims higher
