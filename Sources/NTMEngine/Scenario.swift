@@ -89,14 +89,14 @@ extension Scenario {
                 throw (from ?? YAMLNode(node: .scalar(.init("")), file: p, path: "extends"))
                     .error("extends '\(p)' again: the chain \(seen.map { ($0 as NSString).lastPathComponent }.joined(separator: " → ")) is circular")
             }
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else {
+            switch PathKind.of(url.path) {
+            case nil:
                 if let f = from { throw f.error("extends '\(p)', which does not exist") }
                 throw InputError(file: p, line: 0, key: "", "no such scenario file")
-            }
-            if isDir.boolValue {
+            case .folder:
                 if let f = from { throw f.error("extends '\(p)', which is a folder, not a scenario file") }
                 throw InputError(file: p, line: 0, key: "", "is a folder, not a scenario file")
+            case .file: break
             }
             seen.append(url.path)
             let node = try YAMLNode.load(path: url.path, displayName: p)
@@ -151,9 +151,8 @@ extension Scenario {
             } else {
                 datasetPath = v == "embedded" ? nil : Self.resolve(v, dir: dir)
                 if let folder = datasetPath {
-                    var isDir: ObjCBool = false
-                    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDir) else { throw n.error("folder \(folder) does not exist") }
-                    guard isDir.boolValue else { throw n.error("\(folder) is a file; give the dataset's folder") }
+                    guard let kind = PathKind.of(folder) else { throw n.error("folder \(folder) does not exist") }
+                    guard kind == .folder else { throw n.error("\(folder) is a file; give the dataset's folder") }
                     guard FileManager.default.fileExists(atPath: folder + "/dataset.yaml") else {
                         throw n.error("folder \(folder) has no dataset.yaml: it is not a dataset")
                     }
@@ -164,9 +163,8 @@ extension Scenario {
             let v = try n.nonEmptyString()
             cataloguePath = v == "embedded" ? nil : Self.resolve(v, dir: dir)
             if let file = cataloguePath {
-                var isDir: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: file, isDirectory: &isDir) else { throw n.error("file \(file) does not exist") }
-                guard !isDir.boolValue else { throw n.error("\(file) is a folder; give the catalogue's YAML file") }
+                guard let kind = PathKind.of(file) else { throw n.error("file \(file) does not exist") }
+                guard kind == .file else { throw n.error("\(file) is a folder; give the catalogue's YAML file") }
             }
         }
         if let n = m["policy"] {
@@ -213,7 +211,7 @@ extension Scenario {
                     let amount = try v.double()
                     if amount < 0 { throw v.error("money cannot be negative (\(formatNumber(amount)) million VND)") }
                     // assumption: a bound far above any real amount (the national scenario's largest source-year is
-                    // about 1.9e7 million VND), so sums and shares stay exact enough to mean something.
+                    // about 1.6e8 million VND, the integrated funds), so sums and shares stay exact enough to mean something.
                     if amount > Self.maxAmount {
                         throw v.error("\(formatNumber(amount)) million VND is out of range; at most \(formatNumber(Self.maxAmount)) for a source in a year")
                     }

@@ -68,9 +68,8 @@ public enum OutputFolder {
         let fm = FileManager.default
         let dest = URL(fileURLWithPath: folder).standardizedFileURL
         let parent = dest.deletingLastPathComponent()
-        var isDir: ObjCBool = false
-        let exists = fm.fileExists(atPath: dest.path, isDirectory: &isDir)
-        if exists && !isDir.boolValue {
+        let kind = PathKind.of(dest.path), exists = kind != nil
+        if kind == .file {
             throw InputError(file: folder, line: 0, key: "--out", "is a file, not a folder; choose another --out")
         }
         try checkParents(of: dest, file: folder, key: "--out")
@@ -135,9 +134,9 @@ public enum OutputFolder {
     /// anything is written.
     public static func checkParents(of url: URL, file: String, key: String) throws {
         let fm = FileManager.default
-        var up = url.standardizedFileURL.deletingLastPathComponent(), isDir: ObjCBool = false
+        var up = url.standardizedFileURL.deletingLastPathComponent()
         while up.path != "/" && !fm.fileExists(atPath: up.path) { up = up.deletingLastPathComponent() }
-        if fm.fileExists(atPath: up.path, isDirectory: &isDir) && !isDir.boolValue {
+        if PathKind.of(up.path) == .file {
             throw InputError(file: file, line: 0, key: key, "\(up.path) is a file, not a folder; choose another \(key)")
         }
     }
@@ -147,10 +146,9 @@ public enum OutputFolder {
     /// inside it, and only then are they renamed into place: a failure while writing leaves the folder as it was.
     public static func writeBeside(_ files: [(name: String, content: Content)], in dest: URL) throws {
         let fm = FileManager.default
-        var isDir: ObjCBool = false
         for f in files {
             let url = dest.appendingPathComponent(f.name)
-            if fm.fileExists(atPath: url.path, isDirectory: &isDir) && isDir.boolValue {
+            if PathKind.of(url.path) == .folder {
                 throw InputError(file: dest.path, line: 0, key: "--out", "\(f.name) there is a folder, which this would replace; move it or choose another --out")
             }
         }

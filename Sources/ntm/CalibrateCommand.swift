@@ -110,15 +110,13 @@ extension Calibrate {
     /// scenario being calibrated, the observed file, the dataset or catalogue, nor a folder. Checked before
     /// anything is written.
     func checkOverridesTarget(_ dest: String, scenario sc: Scenario) throws {
-        let fm = FileManager.default
         let untouchable = [sc.chain.first].compactMap { $0 } + [observed] + [sc.datasetPath, sc.cataloguePath].compactMap { $0 }
         if let hit = untouchable.first(where: { OutputFolder.realPath($0) == OutputFolder.realPath(dest) }) {
             throw InputError(file: dest, line: 0, key: "--write", "is \(hit), which this command reads; choose another --write")
         }
         try OutputFolder.checkParents(of: URL(fileURLWithPath: dest), file: dest, key: "--write")
-        var isDir: ObjCBool = false
-        guard fm.fileExists(atPath: dest, isDirectory: &isDir) else { return }
-        if isDir.boolValue { throw InputError(file: dest, line: 0, key: "--write", "is a folder; give a file path") }
+        guard let kind = PathKind.of(dest) else { return }
+        if kind == .folder { throw InputError(file: dest, line: 0, key: "--write", "is a folder; give a file path") }
         let head = (try? FileHandle(forReadingFrom: URL(fileURLWithPath: dest)).read(upToCount: 64)) ?? nil
         let ours = head.map { String(decoding: $0, as: UTF8.self).hasPrefix("# Written by `ntm calibrate`") } ?? false
         if !ours && !output.force {

@@ -76,8 +76,7 @@ struct Impute: ParsableCommand {
                 throw InputError(file: dest, line: 0, key: "--out",
                                  "already holds \(there.name); choose another --out, or add --force to replace it")
             }
-            var isDir: ObjCBool = false
-            if fm.fileExists(atPath: dest, isDirectory: &isDir) && !isDir.boolValue {
+            if PathKind.of(dest) == .file {
                 throw InputError(file: dest, line: 0, key: "--out", "is a file, not a folder; choose another --out")
             }
             try OutputFolder.checkParents(of: URL(fileURLWithPath: dest), file: dest, key: "--out")

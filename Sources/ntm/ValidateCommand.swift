@@ -29,11 +29,10 @@ struct Validate: ParsableCommand {
             var cat: Catalogue?
             collect { cat = try catalogue.map { try Catalogue.load(path: $0) } ?? Catalogue.embedded() }
             for path in paths {
-                var isDir: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+                guard let kind = PathKind.of(path) else {
                     errors.append(InputError(file: path, line: 0, key: "", "no such file or folder")); continue
                 }
-                if isDir.boolValue {
+                if kind == .folder {
                     guard let c = cat else { continue }
                     collect { _ = try DatasetLoader.load(folder: path, catalogue: c) }
                 } else {
