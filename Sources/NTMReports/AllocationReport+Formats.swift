@@ -26,10 +26,10 @@ extension AllocationReport {
     public func html(markdown md: String? = nil) -> String {
         let L = labels, e = HTMLPage.escape
         let years = study.model.years, last = years.count
-        let objectives = rows.map { SVGChart.BarRow(label: $0.policy, values: [objective($0)]) }
+        let objectives = rows.map { SVGChart.BarRow(label: L.policyName($0.policy), values: [objective($0)]) }
         let chart1 = SVGChart.bars(title: L[.objectiveEV], rows: objectives, series: [SVGChart.Legend(L[.objectiveEV], SVGChart.blue)]) { L.number($0, decimals: 0) }
         let reached = rows.map { r in
-            SVGChart.BarRow(label: r.policy, values: (0..<3).map { r.result.summary(year: last, field: $0).mean })
+            SVGChart.BarRow(label: L.policyName(r.policy), values: (0..<3).map { r.result.summary(year: last, field: $0).mean })
         }
         let chart2 = SVGChart.bars(title: "\(years.last!)", rows: reached,
                                    series: [SVGChart.Legend(L.tier(.standard), SVGChart.blue), SVGChart.Legend(L.tier(.advanced), SVGChart.green),
@@ -50,23 +50,23 @@ extension AllocationReport {
         let L = labels
         let years = study.model.years
         var policies = Workbook.Sheet(name: L[.sheetPolicies], header: [L[.measure], L[.policy], L[.value]])
-        for r in rows { policies.add([.text(L[.objectiveEV]), .text(r.policy), .number(objective(r), .integer)]) }
+        for r in rows { policies.add([.text(L[.objectiveEV]), .text(L.policy(r.policy)), .number(objective(r), .integer)]) }
         for (yi, y) in years.enumerated() {
             for (f, tier) in [(0, Tier.standard), (1, .advanced), (2, .model)] {
-                for r in rows { policies.add([.text("\(L.tier(tier)) \(y)"), .text(r.policy), .number(r.result.summary(year: yi + 1, field: f).mean, .oneDecimal)]) }
+                for r in rows { policies.add([.text("\(L.tier(tier)) \(y)"), .text(L.policy(r.policy)), .number(r.result.summary(year: yi + 1, field: f).mean, .oneDecimal)]) }
             }
         }
         for r in rows {
-            policies.add([.text(L[.spent]), .text(r.policy), .number(spent(r), .integer)])
-            policies.add([.text(L[.unspent]), .text(r.policy), .number(max(0, money - spent(r)), .integer)])
-            policies.add([.text(L[.gapToOptimum]), .text(r.policy), .number(max(0, best - objective(r)), .integer)])
+            policies.add([.text(L[.spent]), .text(L.policy(r.policy)), .number(spent(r), .integer)])
+            policies.add([.text(L[.unspent]), .text(L.policy(r.policy)), .number(max(0, money - spent(r)), .integer)])
+            policies.add([.text(L[.gapToOptimum]), .text(L.policy(r.policy)), .number(max(0, best - objective(r)), .integer)])
         }
         var plans = Workbook.Sheet(name: L[.sheetPlans], header: [L[.year], L[.policy], L[.commune], L[.communeCode], L[.criterion], L[.indicator], L[.fundingSource], L[.value]])
         let inds = study.model.catalogue.indicators
         for r in rows {
             for a in study.amounts(r.plan) {
                 let c = study.model.dataset.communes[a.commune]
-                plans.add([.number(Double(a.year), .year), .text(r.policy), .text(c.name), .text(c.code), .number(Double(inds[a.indicator].criterion), .year),
+                plans.add([.number(Double(a.year), .year), .text(L.policy(r.policy)), .text(c.name), .text(c.code), .number(Double(inds[a.indicator].criterion), .year),
                            .text(inds[a.indicator].name(L.lang)), .text(study.model.catalogue.sources[a.source].name(L.lang)), .number(a.amount, .integer)])
             }
         }

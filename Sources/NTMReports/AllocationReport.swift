@@ -101,7 +101,7 @@ public struct AllocationReport {
         var t = MarkdownTable([L[.policy], L[.objectiveEV]] + years.flatMap { y in [L.tier(.standard), L.tier(.advanced), L.tier(.model)].map { "\($0) \(y)" } }
                               + [L[.spent], L[.unspent], L[.gapToOptimum]], rightAligned: Set(1...(4 + 3 * years.count)))
         for r in rows {
-            var f = [r.policy, L.number(objective(r), decimals: 1)]
+            var f = [L.policy(r.policy), L.number(objective(r), decimals: 1)]
             for yi in years.indices { for field in 0..<3 { f.append(L.number(r.result.summary(year: yi + 1, field: field).mean, decimals: 1)) } }
             f += [L.number(spent(r)), L.number(max(0, money - spent(r))), L.number(max(0, best - objective(r)), decimals: 1)]
             t.add(f)

@@ -4,8 +4,8 @@ import NTMCatalogue
 extension Labels.Key {
     static let proposalTitle = Labels.Key("Dự thảo mục tiêu xây dựng nông thôn mới năm {1}", "Draft New Rural Development targets for {1}")
     static let proposalIntro = Labels.Key(
-        "Kịch bản `{1}`, phương án phân bổ `{2}`, {3} lần mô phỏng. Xã, tiêu chí và kinh phí đề xuất theo phương án (mô hình kỳ vọng: không nhiễu, được công nhận ngay khi đạt đủ tiêu chí); xác suất là tỷ lệ số lần mô phỏng Monte Carlo trong đó xã đạt mức đề xuất đến cuối năm. Kinh phí tính bằng triệu đồng, không kể duy tu.",
-        "Scenario `{1}`, allocation policy `{2}`, {3} draws. Communes, criteria and money as the plan proposes them (expected-value model: no noise, recognised as soon as every criterion is met); a probability is the share of Monte Carlo draws in which the commune is at its proposed tier by the end of the year. Money in million VND, upkeep excluded.")
+        "Kịch bản `{1}`, phương án phân bổ {2}, {3} lần mô phỏng. Xã, tiêu chí và kinh phí đề xuất theo phương án (mô hình kỳ vọng: không nhiễu, được công nhận ngay khi đạt đủ tiêu chí); xác suất là tỷ lệ số lần mô phỏng Monte Carlo trong đó xã đạt mức đề xuất đến cuối năm. Kinh phí tính bằng triệu đồng, không kể duy tu.",
+        "Scenario `{1}`, allocation policy {2}, {3} draws. Communes, criteria and money as the plan proposes them (expected-value model: no noise, recognised as soon as every criterion is met); a probability is the share of Monte Carlo draws in which the commune is at its proposed tier by the end of the year. Money in million VND, upkeep excluded.")
     static let proposalAgainstTargets = Labels.Key("So với mục tiêu của kịch bản", "Against the scenario's targets")
     static let proposalNoTargets = Labels.Key("Kịch bản không đặt mục tiêu cho năm {1}.", "The scenario sets no target for {1}.")
     static let proposalTargetNote = Labels.Key(
@@ -65,8 +65,8 @@ extension Labels.Key {
     static let fundingPlanTitle = Labels.Key("Kế hoạch huy động nguồn lực thực hiện Chương trình năm {1}",
                                              "Resources to mobilise for the programme, {1}")
     static let fundingPlanIntro = Labels.Key(
-        "Kịch bản `{1}`, phương án phân bổ `{2}`. \"Nguồn vốn dự kiến\": số tiền của kịch bản (mỗi số có nguồn trong tệp kịch bản). \"Kế hoạch sử dụng\": duy tu (trừ trước) cộng đầu tư cho các xã đề xuất; phần còn lại không cần cho các mục tiêu đề xuất.",
-        "Scenario `{1}`, allocation policy `{2}`. \"Expected\": the scenario's money (each amount's source is in the scenario file). \"Planned use\": upkeep (paid first) plus investment in the communes proposed; the rest is not needed for the proposed targets.")
+        "Kịch bản `{1}`, phương án phân bổ {2}. \"Nguồn vốn dự kiến\": số tiền của kịch bản (mỗi số có nguồn trong tệp kịch bản). \"Kế hoạch sử dụng\": duy tu (trừ trước) cộng đầu tư cho các xã đề xuất; phần còn lại không cần cho các mục tiêu đề xuất.",
+        "Scenario `{1}`, allocation policy {2}. \"Expected\": the scenario's money (each amount's source is in the scenario file). \"Planned use\": upkeep (paid first) plus investment in the communes proposed; the rest is not needed for the proposed targets.")
     static let unitMillion = Labels.Key("Đơn vị tính: triệu đồng", "Unit: million VND")
     static let appendixSTT = Labels.Key("STT", "No.")
     static let appendixItem = Labels.Key("Nội dung chỉ tiêu", "Item")

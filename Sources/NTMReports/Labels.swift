@@ -176,6 +176,30 @@ extension Labels {
         return s
     }
 
+    /// An allocation policy's name in the report's language (`code`: its `--policies` / scenario value; an unknown
+    /// code is shown as it is).
+    public func policyName(_ code: String) -> String {
+        switch (code, lang) {
+        case ("proportional", .vi): "Chia theo tỷ lệ nhu cầu"
+        case ("equal_per_commune", .vi): "Chia đều cho các xã"
+        case ("closest_to_standard", .vi): "Ưu tiên xã gần đạt chuẩn"
+        case ("cost_effectiveness", .vi): "Ưu tiên hiệu quả chi phí"
+        case ("optimal", .vi): "Tối ưu"
+        case ("proportional", .en): "In proportion to need"
+        case ("equal_per_commune", .en): "Equal share per commune"
+        case ("closest_to_standard", .en): "Closest to standard first"
+        case ("cost_effectiveness", .en): "Most cost-effective first"
+        case ("optimal", .en): "Optimum"
+        default: code
+        }
+    }
+
+    /// The policy's name with its code, the value the command line and scenarios take: "Tối ưu (optimal)".
+    public func policy(_ code: String) -> String {
+        let name = policyName(code)
+        return name == code ? code : "\(name) (\(code))"
+    }
+
     public func districtStatus(_ s: String) -> String {
         switch (s, lang) {
         case ("recognised", .vi): "Đã đạt chuẩn/hoàn thành nhiệm vụ NTM"

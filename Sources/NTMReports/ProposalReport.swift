@@ -35,7 +35,7 @@ public struct ProposalReport {
     public func markdown(year: Int) -> String {
         let L = labels
         var s = "# " + L.fill(.proposalTitle, String(year)) + "\n\n"
-        s += L.fill(.proposalIntro, model.scenario.name, proposal.policy, L.number(Double(model.scenario.draws))) + "\n\n"
+        s += L.fill(.proposalIntro, model.scenario.name, L.policy(proposal.policy), L.number(Double(model.scenario.draws))) + "\n\n"
         s += "## \(L[.proposalAgainstTargets])\n\n" + targetsTable(years: [year])
         s += "## \(L[.proposalCounts])\n\n"
         let t = model.years.firstIndex(of: year)!
@@ -188,7 +188,7 @@ public struct ProposalReport {
         let L = labels
         let span = proposal.years.count == 1 ? String(proposal.years[0]) : "\(proposal.years.first!)–\(proposal.years.last!)"
         var s = "# " + L.fill(.fundingPlanTitle, span) + "\n\n"
-        s += L.fill(.fundingPlanIntro, model.scenario.name, proposal.policy) + "\n\n" + "*\(L[.unitMillion])*\n\n"
+        s += L.fill(.fundingPlanIntro, model.scenario.name, L.policy(proposal.policy)) + "\n\n" + "*\(L[.unitMillion])*\n\n"
         var columns: [(header: String, value: (Int) -> Double)] = []
         for y in proposal.years {
             let t = model.years.firstIndex(of: y)!

@@ -77,7 +77,7 @@ public struct RunReport {
             (L[.dataset], "`\(model.dataset.name)` (\(model.dataset.province), \(L[.baseYearLower]) \(model.baseYear), \(L.number(Double(model.C))) \(L[.communesLower]))"),
             (L[.catalogue], model.catalogue.name(L.lang) + (sc.overrides.isEmpty ? "" : " (" + L.fill(.parametersOverridden, String(sc.overrides.count)) + ")")),
             (L[.drawsSeed], "\(L.number(Double(sc.draws))), \(sc.seed)"),
-            (L[.allocationPolicy], sc.policy),
+            (L[.allocationPolicy], L.policy(sc.policy)),
             (L[.version], "ntm \(version)"),
         ]
         var t = MarkdownTable([L[.item], L[.value]])

@@ -108,7 +108,7 @@ final class ProposeCLITests: XCTestCase {
                        ["funding-plan.csv", "funding-plan.md", "proposal-2024.csv", "proposal-2024.md"])
         let md = try read(out, "proposal-2024.md")
         XCTAssertTrue(md.contains("| No. | Commune | District | Criteria met | Criteria met (numbers) | Plan to the end of 2024: No. of criteria |"), md)
-        XCTAssertTrue(md.contains("closest_to_standard"))
+        XCTAssertTrue(md.contains("allocation policy Closest to standard first (closest_to_standard),"), "the policy by name")
         XCTAssertFalse(md.contains("Tên xã"), "no Vietnamese header in English")
         let csv = CLITests.parseCSV(try read(out, "proposal-2024.csv"))
         XCTAssertEqual(csv.header.prefix(4), ["Year", "No.", "Commune code", "Commune"])

@@ -119,6 +119,7 @@ final class RunCLITests: XCTestCase {
         XCTAssertFalse(md.contains("Bộ tiêu chí quốc gia"), "no Vietnamese catalogue name in the English report")
         XCTAssertTrue(md.contains("Châu Thành (district)"), "the district's kind in English")
         XCTAssertFalse(md.contains("(huyện)"), "no Vietnamese district kind in the English report")
+        XCTAssertTrue(md.contains("| Closest to standard first (closest_to_standard) |"), "the policy by name, with the value scenarios take")
     }
 
     func testRunWithBadScenarioExits2AndWritesNothing() throws {
@@ -326,7 +327,7 @@ final class RunCLITests: XCTestCase {
         strings = z.read("xl/sharedStrings.xml").decode()
         rows = len(re.findall(r"<row ", z.read("xl/worksheets/sheet3.xml").decode())) if len(names) > 2 else 0
         print(json.dumps({"sheets": names, "ids": "central_development" in strings or "road_field_passable" in strings,
-                          "vi": "Vốn lồng ghép" in strings, "rows": rows}, ensure_ascii=False))
+                          "vi": "Vốn lồng ghép" in strings, "rows": rows, "policy": "Tối ưu (optimal)" in strings}, ensure_ascii=False))
         """
         let p = try CLI.exec("/usr/bin/env", ["python3", "-c", script], cwd: nil, scratch: tmp)
         XCTAssertEqual(p.status, 0, p.stderr)
@@ -334,6 +335,7 @@ final class RunCLITests: XCTestCase {
         XCTAssertEqual(json["sheets"] as? [String], ["Chính sách", "Phương án", "Chi phí thấp nhất"], "sheet names in Vietnamese by default")
         XCTAssertEqual(json["ids"] as? Bool, false, "labels, not ids, in the workbook")
         XCTAssertEqual(json["vi"] as? Bool, true, "Vietnamese source names")
+        XCTAssertEqual(json["policy"] as? Bool, true, "the policy's Vietnamese name (an audit found its code)")
         // One row per year and source, as least-cost.csv has them, below the header.
         let csvRows = try read(out, "least-cost.csv").split(separator: "\n").count
         XCTAssertEqual(json["rows"] as? Int, csvRows)
@@ -366,6 +368,12 @@ final class RunCLITests: XCTestCase {
         for p in policies { XCTAssertLessThanOrEqual(objective[p] ?? .infinity, objective["optimal"] ?? -1, p) }
         XCTAssertEqual(try read(out, "plan-optimal.csv").split(separator: "\n").first.map(String.init), "year,gso_code,commune,criterion,indicator,source,amount")
         XCTAssertTrue(try read(out, "allocation.md").contains("Optimum"))
+        // Each policy by name in the tables, its code beside it; the CSV keeps the codes (above).
+        let md = try read(out, "allocation.md")
+        for (p, name) in zip(policies, ["In proportion to need", "Equal share per commune", "Closest to standard first",
+                                        "Most cost-effective first", "Optimum"]) {
+            XCTAssertTrue(md.contains("| \(name) (\(p)) |"), "\(p) in allocation.md")
+        }
         let bad = try ntm(["allocate", sc, "--policies", "optimal,magic", "--out", tmp.appendingPathComponent("b").path])
         XCTAssertEqual(bad.status, 64, bad.stderr)
     }
