@@ -11,6 +11,10 @@ extension CalibrationParameter {
     /// one per indicator: one year of province figures cannot tell more apart. Noise multipliers may reach 0.
     /// Margin and noise trade off: with half a year's noise as margin, any noise at all takes a closed gap away
     /// about three times in ten.
+    ///
+    /// Each has a prior centred on the catalogue's value (`prior`, with its reason): one year's nine figures
+    /// for nine parameters leave the objective flat or rugged along several of them, and without priors the
+    /// search stopped wherever the ruggedness caught it (a worse fit of the data than the one found with them).
     public static func defaults(catalogue: Catalogue) -> [CalibrationParameter] {
         var out: [CalibrationParameter] = []
         for id in ["poverty_rate", "near_poverty_rate", "model_field_excellence"] {
@@ -20,18 +24,23 @@ extension CalibrationParameter {
             // point trends up to six times the catalogue's.
             let range: ClosedRange<Double> = ind.trend.value.isRelative ? (v < 0 ? -0.7...0 : 0...0.7)
                 : (v >= 0 ? 0...(6 * v + 5) : (6 * v - 5)...0)
-            out.append(CalibrationParameter(id: "trend.\(id)", kind: .trend(id), start: v, lower: range.lowerBound, upper: range.upperBound))
+            out.append(CalibrationParameter(id: "trend.\(id)", kind: .trend(id), start: v, lower: range.lowerBound, upper: range.upperBound,
+                                            prior: .init(spread: max(0.05, 0.5 * abs(v)), reason: Prior.trend)))
         }
-        out.append(CalibrationParameter(id: "unit_cost.infrastructure", kind: .unitCost([.infrastructure]), start: 1, lower: 0.2, upper: 5))
+        out.append(CalibrationParameter(id: "unit_cost.infrastructure", kind: .unitCost([.infrastructure]), start: 1, lower: 0.2, upper: 5,
+                                        prior: .init(spread: log(2), reason: Prior.unitCost)))
         out.append(CalibrationParameter(id: "unit_cost.economic_administrative", kind: .unitCost([.economic, .administrative]),
-                                        start: 1, lower: 0.2, upper: 5))
-        out.append(CalibrationParameter(id: "noise.infrastructure", kind: .noise([.infrastructure]), start: 1, lower: 0, upper: 2))
-        out.append(CalibrationParameter(id: "noise.economic_administrative", kind: .noise([.economic, .administrative]), start: 1, lower: 0, upper: 2))
+                                        start: 1, lower: 0.2, upper: 5, prior: .init(spread: log(2), reason: Prior.unitCost)))
+        out.append(CalibrationParameter(id: "noise.infrastructure", kind: .noise([.infrastructure]), start: 1, lower: 0, upper: 2,
+                                        prior: .init(spread: 0.5, reason: Prior.noise)))
+        out.append(CalibrationParameter(id: "noise.economic_administrative", kind: .noise([.economic, .administrative]), start: 1, lower: 0, upper: 2,
+                                        prior: .init(spread: 0.5, reason: Prior.noise)))
         out.append(CalibrationParameter(id: "planning_margin", kind: .model("planning_margin"),
-                                        start: catalogue.model.planningMargin.value, lower: 0, upper: 3))
+                                        start: catalogue.model.planningMargin.value, lower: 0, upper: 3,
+                                        prior: .init(spread: 0.5, reason: Prior.margin)))
         let upper = catalogue.model.upperRecognitionProbability ?? catalogue.model.recognitionProbability
         out.append(CalibrationParameter(id: "recognition_probability_upper", kind: .model("recognition_probability_upper"),
-                                        start: upper.value, lower: 0.2, upper: 1))
+                                        start: upper.value, lower: 0.2, upper: 1, prior: .init(spread: 0.2, reason: Prior.recognition)))
         return out
     }
 
@@ -55,6 +64,14 @@ extension CalibrationParameter {
     }
 }
 
+extension CalibrationParameter.Prior {
+    static let trend = "assumption: the catalogue's trends are judgements from the report's figures; half the catalogue's yearly trend either way (at least 0.05)"
+    static let unitCost = "assumption: the catalogue's unit costs are derived from the report's spending or judged (each one's source says which), to within about a factor of two"
+    static let noise = "assumption: the catalogue's yearly noise is a judgement; half of it either way"
+    static let margin = "assumption: the catalogue's margin (half a year's noise) is a judgement; half a year's noise either way"
+    static let recognition = "assumption: the catalogue's 0.9 is a judgement; 0.2 either way"
+}
+
 extension CalibrationFit {
     /// "value ± standard error", or "value (not identified)".
     public func formatted(_ i: Int) -> String {
@@ -71,12 +88,15 @@ extension CalibrationFit {
         # Written by `ntm calibrate` (do not edit by hand; run it again): the dynamics fitted so that replaying \(year)
         # from the base dataset of \(scenario) with \(year)'s actual resources reproduces \(observed)
         # (\(draws) draws, seed \(seed), objective \(formatNumber(startObjective, decimals: 2)) at the catalogue's values,
-        # \(formatNumber(objective, decimals: 2)) fitted). The scenarios in this folder extend this file.
+        # \(formatNumber(objective, decimals: 2)) fitted\(parameters.contains { $0.prior != nil } ? ", plus \(formatNumber(priorTerm, decimals: 2)) from the priors that draw each parameter toward the catalogue's value" : "")).
+        # The scenarios in this folder extend this file.
         # One year of province figures identifies these parameters only weakly: see calibration.md beside the fit.
         #
         """
         s += "\n"
-        for (i, p) in parameters.enumerated() { s += "#   \(p.id) = \(formatted(i))\n" }
+        for (i, p) in parameters.enumerated() {
+            s += "#   \(p.id) = \(formatted(i))" + (p.prior.map { " (prior: catalogue \(formatNumber(p.start, decimals: 4)), spread \(formatNumber($0.spread, decimals: 3))\(p.logScale ? " in ln" : ""))" } ?? "") + "\n"
+        }
         s += """
         scenario:
           name: calibrated-\(year)

@@ -20,14 +20,36 @@ public struct CalibrationParameter: Sendable {
     public var start: Double
     public var lower: Double
     public var upper: Double
+    /// What is believed before the data, if anything: the fit draws the parameter toward `start` (the catalogue's
+    /// value) by adding ((value − start) / spread)² to the objective, both on the search scale (see `logScale`).
+    public var prior: Prior?
 
-    public init(id: String, kind: Kind, start: Double, lower: Double, upper: Double) {
-        self.id = id; self.kind = kind; self.start = start; self.lower = lower; self.upper = upper
+    /// A prior's spread on the search scale (a multiplier's is in natural-log units: ln 2 is "within a factor of
+    /// two"), and why it is that wide.
+    public struct Prior: Sendable {
+        public var spread: Double
+        public var reason: String
+        public init(spread: Double, reason: String) { self.spread = spread; self.reason = reason }
+    }
+
+    public init(id: String, kind: Kind, start: Double, lower: Double, upper: Double, prior: Prior? = nil) {
+        self.id = id; self.kind = kind; self.start = start; self.lower = lower; self.upper = upper; self.prior = prior
+    }
+
+    /// The prior's term at value `v` (0 without a prior, and at the catalogue's value).
+    public func penalty(_ v: Double) -> Double { penalty(search: toSearch(v)) }
+
+    /// The prior's term at search coordinate `u`. The search may step past the range (the engine then gets the
+    /// range's end): the term keeps growing there, so the prior also has a curvature at the range's ends.
+    func penalty(search u: Double) -> Double {
+        guard let prior, prior.spread > 0 else { return 0 }
+        let r = (u - toSearch(start)) / prior.spread
+        return r * r
     }
 
     /// Unit-cost multipliers are searched on a log scale (a factor of 2 up is as far as a factor of 2 down);
     /// trends and noise multipliers on a linear one.
-    var logScale: Bool { if case .unitCost = kind { true } else { false } }
+    public var logScale: Bool { if case .unitCost = kind { true } else { false } }
     func toSearch(_ v: Double) -> Double { logScale ? log(v) : v }
     func fromSearch(_ u: Double) -> Double { min(upper, max(lower, logScale ? exp(u) : u)) }
 }
@@ -77,6 +99,12 @@ public struct Replayed: Sendable {
 /// Every replay uses the same seed and draws (common random numbers), so the objective is a deterministic
 /// function of the parameters; the search samples the parameters' ranges (Halton points), scans coordinates
 /// from the best sample, then refines with Nelder–Mead (unit-cost multipliers on a log scale).
+///
+/// Parameters with a `prior` are drawn toward the catalogue's values: the search minimises the objective plus
+/// each prior's term (a maximum a posteriori fit, the priors read as normal on the search scale), so a parameter
+/// the year's figures say little about stays near what the catalogue assumed instead of wandering to wherever a
+/// rugged objective happens to be lowest, and the curvature includes the priors. `CalibrationFit` keeps the two
+/// parts apart: `objective` is the misfit to the data alone.
 public struct Calibration: Sendable {
     public let catalogue: Catalogue
     public let dataset: Dataset
@@ -200,6 +228,11 @@ public struct Calibration: Sendable {
 
     public var start: [Double] { parameters.map(\.start) }
 
+    /// The priors' terms at parameter values `theta` (see `CalibrationParameter.prior`).
+    public func prior(_ theta: [Double]) -> Double {
+        zip(parameters, theta).reduce(0) { $0 + $1.0.penalty($1.1) }
+    }
+
     /// Fits the parameters: Nelder–Mead from `start`, then the curvature of the objective at the optimum for
     /// standard errors.
     public func fit(maxEvaluations: Int = 1_200, samples: Int = 100,
@@ -209,7 +242,8 @@ public struct Calibration: Sendable {
         let f: ([Double]) -> Double = { u in
             evaluations += 1
             let theta = zip(parameters, u).map { $0.fromSearch($1) }
-            do { return objective(replayed(try replay(theta, threads: threads))) } catch {
+            let pull = zip(parameters, u).reduce(0) { $0 + $1.0.penalty(search: $1.1) }
+            do { return objective(replayed(try replay(theta, threads: threads))) + pull } catch {
                 if firstError == nil { firstError = error }
                 return .infinity
             }
@@ -281,6 +315,7 @@ public struct Calibration: Sendable {
         let result = try replay(theta, threads: threads)
         return CalibrationFit(parameters: parameters, targets: targets, values: theta, standardErrors: sd, jointErrors: cov != nil,
                               curvature: H, replayed: replayed(result), objective: objective(replayed(result)),
+                              priorTerm: zip(parameters, best.point).reduce(0) { $0 + $1.0.penalty(search: $1.1) },
                               startObjective: try objective(start), evaluations: evaluations,
                               overrides: overrides(theta), draws: scenario.draws, seed: scenario.seed)
     }
@@ -327,7 +362,9 @@ public struct CalibrationFit: Sendable {
     public var jointErrors: Bool
     public var curvature: [[Double]]
     public var replayed: [Replayed]
+    /// The misfit to the data at the fitted values (the priors' part is `priorTerm`; the search minimised the sum).
     public var objective: Double
+    public var priorTerm: Double
     public var startObjective: Double
     public var evaluations: Int
     public var overrides: [(path: String, value: Double, parameter: Int)]

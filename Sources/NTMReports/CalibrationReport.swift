@@ -63,12 +63,16 @@ public struct CalibrationReport {
             s += L.fill(.notReproduced, missed.map { targetName(fit.targets[$0], catalogue: catalogue) }.joined(separator: ", ")) + "\n\n"
         }
         s += L.fill(.objectiveLine, L.number(fit.startObjective, decimals: 2), L.number(fit.objective, decimals: 2)) + "\n\n"
+        let withPriors = fit.parameters.contains { $0.prior != nil }
+        if withPriors { s += L.fill(.priorLine, L.number(fit.priorTerm, decimals: 2)) + "\n\n" }
         s += "## " + L[.fittedParameters] + "\n\n"
-        var p = MarkdownTable([L[.parameter], L[.meaning], L[.startValue], L[.fittedValue], L[.standardError]], rightAligned: [2, 3, 4])
+        var p = MarkdownTable([L[.parameter], L[.meaning], L[.startValue]] + (withPriors ? [L[.priorSpread]] : []) + [L[.fittedValue], L[.standardError]],
+                              rightAligned: withPriors ? [2, 3, 4, 5] : [2, 3, 4])
         for (i, par) in fit.parameters.enumerated() {
-            p.add(["`\(par.id)`", par.describe(L.lang, catalogue: catalogue), L.number(par.start, decimals: 3),
-                   L.number(fit.values[i], decimals: 3) + (fit.atBound(i) ? " (" + L[.atBound] + ")" : ""),
-                   fit.standardErrors[i].map { L.number($0, decimals: 3) } ?? L[.notIdentified]])
+            p.add(["`\(par.id)`", par.describe(L.lang, catalogue: catalogue), L.number(par.start, decimals: 3)]
+                  + (withPriors ? [par.prior.map { L.number($0.spread, decimals: 3) + (par.logScale ? " (ln)" : "") } ?? "—"] : [])
+                  + [L.number(fit.values[i], decimals: 3) + (fit.atBound(i) ? " (" + L[.atBound] + ")" : ""),
+                     fit.standardErrors[i].map { L.number($0, decimals: 3) } ?? L[.notIdentified]])
         }
         s += p.text + "\n"
         s += L.fill(.identificationNote, String(fit.targets.count), String(fit.parameters.count),
@@ -76,6 +80,10 @@ public struct CalibrationReport {
         s += L.fill(.calibrationWritten, overridesFile) + "\n\n"
         s += "## " + L[.sources] + "\n\n"
         for target in fit.targets { s += "- \(targetName(target, catalogue: catalogue)): \(target.source)\n" }
+        if withPriors {
+            s += "\n## " + L[.priors] + "\n\n"
+            for par in fit.parameters { if let prior = par.prior { s += "- `\(par.id)`: \(prior.reason)\n" } }
+        }
         return s
     }
 
@@ -91,10 +99,12 @@ public struct CalibrationReport {
     }
 
     public func parametersCSV() -> String {
-        var w = CSVWriter(header: ["parameter", "start", "lower", "upper", "fitted", "standard_error", "identified", "at_bound"])
+        var w = CSVWriter(header: ["parameter", "start", "lower", "upper", "fitted", "standard_error", "identified", "at_bound",
+                                   "prior_spread", "prior_term", "prior_source"])
         for (i, par) in fit.parameters.enumerated() {
             w.row([par.id, formatNumber(par.start), formatNumber(par.lower), formatNumber(par.upper), formatNumber(fit.values[i]),
-                   fit.standardErrors[i].map { formatNumber($0) } ?? "", fit.standardErrors[i] == nil ? "no" : "yes", fit.atBound(i) ? "yes" : "no"])
+                   fit.standardErrors[i].map { formatNumber($0) } ?? "", fit.standardErrors[i] == nil ? "no" : "yes", fit.atBound(i) ? "yes" : "no",
+                   par.prior.map { formatNumber($0.spread) } ?? "", formatNumber(par.penalty(fit.values[i])), par.prior?.reason ?? ""])
         }
         return w.text
     }

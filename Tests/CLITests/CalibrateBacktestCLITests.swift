@@ -16,8 +16,17 @@ final class CalibrateBacktestCLITests: XCTestCase {
                          "--write", overrides.path, "--out", out.path, "--lang", "en"], scratch: tmp)
         XCTAssertEqual(r.status, 0, r.stderr)
         let md = try String(contentsOf: out.appendingPathComponent("calibration.md"), encoding: .utf8)
-        for words in ["Observed and replayed", "Residual", "Fitted parameters", "Standard error", "weakly"] {
+        for words in ["Observed and replayed", "Residual", "Fitted parameters", "Standard error", "weakly", "Prior spread", "## Priors"] {
             XCTAssertTrue(md.contains(words), "calibration.md should say '\(words)'")
+        }
+        // Every parameter's prior is listed with its reason, and the CSV gives each one's spread and term.
+        let params = CLITests.parseCSV(try String(contentsOf: out.appendingPathComponent("parameters.csv"), encoding: .utf8))
+        XCTAssertEqual(params.rows.count, 9)
+        for row in params.rows {
+            XCTAssertGreaterThan(Double(row["prior_spread"] ?? "") ?? 0, 0, "\(row["parameter"] ?? "?") has a prior")
+            XCTAssertGreaterThanOrEqual(Double(row["prior_term"] ?? "") ?? -1, 0)
+            XCTAssertTrue((row["prior_source"] ?? "").hasPrefix("assumption: "), "the prior's reason")
+            XCTAssertTrue(md.contains("- `\(row["parameter"] ?? "?")`: assumption: "), "calibration.md lists the prior of \(row["parameter"] ?? "?")")
         }
         let residuals = try String(contentsOf: out.appendingPathComponent("residuals.csv"), encoding: .utf8)
         XCTAssertTrue(residuals.hasPrefix("target,observed,catalogue_mean,replayed_mean"))

@@ -83,6 +83,32 @@ final class CalibrationTests: XCTestCase {
         XCTAssertEqual(fit.overrides.map(\.path), ["model.planning_margin", "model.recognition_probability_upper"])
     }
 
+    /// A prior draws a parameter the targets cannot see toward the catalogue's value (without one it goes
+    /// wherever the search stops), and leaves one the targets pin down where the data put it; the fit reports the
+    /// data's misfit and the priors' term apart.
+    func testPriorHoldsAParameterTheDataDoNotIdentify() throws {
+        let (base, truth) = try setUpCalibration()
+        // The tiers' recognition probability moves nothing these targets (poverty, roads, criteria) measure.
+        func calibration(prior: Bool) throws -> Calibration {
+            let extra = CalibrationParameter(id: "recognition_probability_upper", kind: .model("recognition_probability_upper"),
+                                             start: 0.9, lower: 0.2, upper: 1,
+                                             prior: prior ? .init(spread: 0.2, reason: "assumption: test") : nil)
+            return try Calibration(catalogue: base.catalogue, dataset: base.dataset, scenario: base.scenario,
+                                   parameters: base.parameters + [extra], targets: base.targets)
+        }
+        let withPrior = try calibration(prior: true)
+        XCTAssertEqual(withPrior.prior([-0.25, 1, 0.9]), 0, "no pull at the catalogue's values")
+        XCTAssertEqual(withPrior.prior([-0.25, 1, 0.5]), 4, accuracy: 1e-9, "two spreads away: 2²")
+        let fit = try withPrior.fit(maxEvaluations: 150, samples: 20, threads: 2)
+        XCTAssertEqual(fit.values[2], 0.9, accuracy: 0.1, "held within half a spread of the catalogue's value")
+        XCTAssertEqual(fit.values[0], truth[0], accuracy: 0.02, "the identified trend is still recovered")
+        XCTAssertEqual(fit.priorTerm, withPrior.prior(fit.values), accuracy: 1e-12)
+        XCTAssertEqual(fit.objective, try withPrior.objective(fit.values, draws: nil), accuracy: 1e-9, "objective: the data's misfit alone")
+        let free = try calibration(prior: false).fit(maxEvaluations: 150, samples: 20, threads: 2)
+        XCTAssertNil(free.standardErrors[2], "without a prior the data say nothing about it")
+        XCTAssertNotNil(fit.standardErrors[2], "with one, its curvature is the prior's")
+    }
+
     func testObjectiveIsDeterministicAndZeroAtTheTruth() throws {
         let (calibration, truth) = try setUpCalibration()
         XCTAssertEqual(try calibration.objective(truth), 0, accuracy: 1e-9)
