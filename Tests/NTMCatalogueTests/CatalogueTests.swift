@@ -51,6 +51,42 @@ final class CatalogueTests: XCTestCase {
         }
     }
 
+    /// Every source in the catalogue, named by where it is.
+    private func allSources(_ cat: Catalogue) -> [(place: String, source: String)] {
+        var out: [(String, String)] = []
+        for ind in cat.indicators {
+            out += [("\(ind.id).unit_cost", ind.unitCost.source), ("\(ind.id).trend", ind.trend.source),
+                    ("\(ind.id).decay", ind.decay.source), ("\(ind.id).noise", ind.noise.source)]
+            for (tier, th) in ind.thresholds { out.append(("\(ind.id).thresholds.\(tier.id)", th.source)) }
+        }
+        out += cat.sources.map { ("funding source \($0.id)", $0.source) }
+        out += cat.districtCriteria.map { ("district criterion \($0.number)", $0.source) }
+        let m = cat.model
+        out += [("model.max_steps_per_year", m.maxStepsPerYear.source), ("model.recognition_probability", m.recognitionProbability.source),
+                ("model.maintenance_share", m.maintenanceShare.source), ("model.headroom_share", m.headroomShare.source),
+                ("model.district_criterion_completion", m.districtCriterionCompletion.source),
+                ("model.lapse_revokes_recognition", m.lapseRevokesRecognition.source), ("model.planning_margin", m.planningMargin.source)]
+        if let u = m.upperRecognitionProbability { out.append(("model.recognition_probability_upper", u.source)) }
+        return out
+    }
+
+    /// An assumption is never presented bare: each clause of a source that is an assumption (the whole source, or a
+    /// part after `;`) says why, after `assumption:`.
+    func testEveryAssumptionSaysWhy() throws {
+        let cat = try Catalogue.embedded()
+        var assumptions = 0
+        for (place, source) in allSources(cat) {
+            for clause in source.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) })
+            where clause.lowercased().hasPrefix("assumption") {
+                assumptions += 1
+                let reason = clause.dropFirst("assumption".count)
+                XCTAssertTrue(reason.hasPrefix(":") && !reason.dropFirst().trimmingCharacters(in: .whitespaces).isEmpty,
+                              "\(place): an assumption without its reason: '\(source)'")
+            }
+        }
+        XCTAssertGreaterThan(assumptions, 100, "the catalogue's assumptions were found")
+    }
+
     func testTiersNestEveryYear() throws {
         let cat = try Catalogue.embedded()
         var compared = 0
