@@ -55,7 +55,7 @@ final class CatalogueTests: XCTestCase {
     private func allSources(_ cat: Catalogue) -> [(place: String, source: String)] {
         var out: [(String, String)] = []
         for ind in cat.indicators {
-            out += [("\(ind.id).unit_cost", ind.unitCost.source), ("\(ind.id).trend", ind.trend.source),
+            out += [("\(ind.id).range", ind.rangeSource), ("\(ind.id).unit_cost", ind.unitCost.source), ("\(ind.id).trend", ind.trend.source),
                     ("\(ind.id).decay", ind.decay.source), ("\(ind.id).noise", ind.noise.source)]
             for (tier, th) in ind.thresholds { out.append(("\(ind.id).thresholds.\(tier.id)", th.source)) }
         }
@@ -85,6 +85,22 @@ final class CatalogueTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(assumptions, 100, "the catalogue's assumptions were found")
+    }
+
+    /// A range bounds the values and sets where spending saturates: only a percentage's [0, 100] is true by definition.
+    func testEveryNonPercentageRangeHasASource() throws {
+        let cat = try Catalogue.embedded()
+        var others: [String: ClosedRange<Double>] = [:]
+        for ind in cat.indicators {
+            if ind.unit == "percent" && ind.range == 0...100 { continue }
+            others[ind.id] = ind.range
+            XCTAssertFalse(ind.rangeSource.trimmingCharacters(in: .whitespaces).isEmpty, "\(ind.id).range has no source")
+            XCTAssertNotEqual(ind.rangeSource, Indicator.percentRangeSource, "\(ind.id).range \(ind.range) is not a percentage's")
+        }
+        XCTAssertEqual(others, ["rural_markets": 0...10, "rural_markets_permanent": 0...10, "income_per_capita": 0...500,
+                                "cooperatives": 0...20, "ocop_products": 0...30, "output_per_hectare": 0...2000,
+                                "agriculture_growth": -50...50, "universal_primary_level": 0...3, "lower_secondary_level": 0...3],
+                       "the ranges that need a source, with their bounds as before")
     }
 
     func testTiersNestEveryYear() throws {
@@ -206,6 +222,60 @@ final class CatalogueTests: XCTestCase {
         let (path, errors) = try loadBroken(text, "threshold without source")
         XCTAssertEqual(errors.count, 1, "\(errors)")
         expectError(errors, path: path, line: line, keyContains: "thresholds.standard", messageContains: "source")
+    }
+
+    /// The embedded catalogue's line `range: {min: …, max: …, source: …}` of indicator `id`.
+    private func rangeLine(of id: String, in text: String) throws -> String {
+        let lines = text.components(separatedBy: "\n")
+        let idLine = try XCTUnwrap(Support.lineOf("id: \(id)", in: text))
+        let i = try XCTUnwrap(lines.indices.first { $0 >= idLine && lines[$0].contains("range:") })
+        return lines[i].trimmingCharacters(in: .whitespaces)
+    }
+
+    func testRangeWithoutSourceIsRejected() throws {
+        // Income (million VND) and agricultural growth (a percent, but not a share) need a source; so does a
+        // percentage whose range is not [0, 100].
+        for (id, plain) in [("income_per_capita", "range: [0, 500]"), ("agriculture_growth", "range: [-50, 50]"),
+                            ("planning_approved", "range: [0, 90]")] {
+            let text = try embeddedText()
+            let old = id == "planning_approved" ? "range: [0, 100]" : try rangeLine(of: id, in: text)
+            let (broken, line) = Support.replaceFirst(old, with: plain, in: text)
+            let (path, errors) = try loadBroken(broken, "\(id): \(plain)")
+            XCTAssertEqual(errors.count, 1, "\(id): \(errors)")
+            let e = expectError(errors, path: path, line: line, keyContains: "indicators", messageContains: "needs its source")
+            XCTAssertTrue(e?.key.hasSuffix(".range") ?? false, "\(id): the key is the range: \(String(describing: e))")
+            XCTAssertTrue(e?.message.contains("{min: ") ?? false, "\(id): the message shows the form to write: \(String(describing: e))")
+        }
+    }
+
+    func testRangeMappingKeepsItsBoundsAndSource() throws {
+        let cat = try Catalogue.embedded()
+        let income = try XCTUnwrap(cat.indicator("income_per_capita"))
+        XCTAssertEqual(income.range, 0...500)
+        XCTAssertTrue(income.rangeSource.hasPrefix("assumption: "), income.rangeSource)
+        XCTAssertEqual(cat.indicator("agriculture_growth")?.range, -50...50)
+        XCTAssertEqual(cat.indicator("planning_approved")?.rangeSource, Indicator.percentRangeSource, "a plain [0, 100] percentage")
+
+        // A percentage may give its range as a mapping too; the source given is kept.
+        let (text, _) = Support.replaceFirst("range: [0, 100]", with: "range: {min: 0, max: 100, source: \"test: a share\"}",
+                                             in: try embeddedText())
+        let dir = try Support.tempFolder(self)
+        let path = dir.appendingPathComponent("catalogue.yaml").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let planning = try XCTUnwrap(Catalogue.load(path: path).indicator("planning_approved"))
+        XCTAssertEqual(planning.range, 0...100)
+        XCTAssertEqual(planning.rangeSource, "test: a share")
+    }
+
+    func testRangeMappingWithoutSourceOrWithMinAboveMaxIsRejected() throws {
+        for (range, message) in [("{min: 0, max: 500}", "missing required key 'source'"),
+                                 ("{min: 500, max: 0, source: \"test: reversed\"}", "min < max")] {
+            let text = try embeddedText()
+            let (broken, line) = Support.replaceFirst(try rangeLine(of: "income_per_capita", in: text), with: "range: \(range)", in: text)
+            let (path, errors) = try loadBroken(broken, range)
+            XCTAssertEqual(errors.count, 1, "\(range): \(errors)")
+            expectError(errors, path: path, line: line, keyContains: ".range", messageContains: message)
+        }
     }
 
     /// road_hamlet_hardened: standard 80, advanced 95 (higher is better); the advanced value made 70.
