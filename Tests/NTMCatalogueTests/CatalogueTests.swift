@@ -224,6 +224,64 @@ final class CatalogueTests: XCTestCase {
         expectError(errors, path: path, line: line, keyContains: "thresholds.standard", messageContains: "source")
     }
 
+    /// A bare "assumption" (any case, with or without its colon) is refused wherever a source is read: a unit cost,
+    /// a trend, a decay, a threshold, a range, a funding source and a model parameter.
+    func testBareAssumptionIsRejected() throws {
+        let text = try embeddedText()
+        let cases: [(old: String, bare: String, key: String)] = [
+            ("\"assumption: a commune general plan costs about 800 million VND\"", "\"assumption\"", "criteria[0].indicators[0].unit_cost.source"),
+            ("\"assumption: plans are completed only when paid for\"", "\"Assumption:\"", "criteria[0].indicators[0].trend.source"),
+            ("\"assumption: an approved plan does not decay\"", "\" assumption : \"", "criteria[0].indicators[0].decay.source"),
+            ("\"assumption: Decision 318 criterion 1 is met only when the plan is approved and published\"", "ASSUMPTION",
+             "criteria[0].indicators[0].thresholds.standard.source"),
+            ("\"\(try XCTUnwrap(Catalogue.embedded().indicator("income_per_capita")).rangeSource)\"", "\"assumption:\"",
+             "criteria[9].indicators[0].range.source"),
+            // (a source no indicator lists by name: a funding source that fails is left out, and each list naming it errs too)
+            ("\"seed Phụ lục III; assumption: development-investment capital pays for works only (Law on Public Investment)\"",
+             "\"assumption\"", "funding_sources[0].source"),
+            ("\"assumption: recognition is a legal status that is kept while a commune works to restore a criterion it lost (0 = kept, 1 = revoked at once)\"",
+             "\"assumption\"", "model.lapse_revokes_recognition.source"),
+        ]
+        for c in cases {
+            let (broken, line) = Support.replaceFirst(c.old, with: c.bare, in: text)
+            let (path, errors) = try loadBroken(broken, "\(c.key): \(c.bare)")
+            XCTAssertEqual(errors.count, 1, "\(c.key): \(errors)")
+            let e = expectError(errors, path: path, line: line, keyContains: c.key,
+                                messageContains: "an assumption needs its reason: write \"assumption: <why>\"")
+            XCTAssertEqual(e?.key, c.key, "\(String(describing: e))")
+        }
+    }
+
+    /// What `source()` takes and refuses: only an assumption with nothing after it is refused.
+    func testSourceTextNeedsTheReasonOfAnAssumption() throws {
+        let yaml = """
+            a: "assumption"
+            b: "assumption:"
+            c: "  Assumption :  "
+            d: "assumption: floods"
+            e: "seed §III.1.2"
+            f: "seed §III.1.3; assumption: held constant"
+            g: ""
+            """
+        let root = try YAMLNode.parse(yaml, file: "sources.yaml")
+        let m = try root.mapping(allowed: ["a", "b", "c", "d", "e", "f", "g"])
+        for (key, line) in [("a", 1), ("b", 2), ("c", 3)] {
+            XCTAssertThrowsError(try m.required(key).source(), key) { error in
+                let e = error as? InputError
+                XCTAssertEqual(e?.file, "sources.yaml")
+                XCTAssertEqual(e?.line, line)
+                XCTAssertEqual(e?.key, key)
+                XCTAssertEqual(e?.message, "an assumption needs its reason: write \"assumption: <why>\"")
+            }
+        }
+        XCTAssertEqual(try m.required("d").source(), "assumption: floods")
+        XCTAssertEqual(try m.required("e").source(), "seed §III.1.2")
+        XCTAssertEqual(try m.required("f").source(), "seed §III.1.3; assumption: held constant")
+        XCTAssertThrowsError(try m.required("g").source(), "an empty source") { error in
+            XCTAssertEqual((error as? InputError)?.message, "must not be empty")
+        }
+    }
+
     /// The embedded catalogue's line `range: {min: …, max: …, source: …}` of indicator `id`.
     private func rangeLine(of id: String, in text: String) throws -> String {
         let lines = text.components(separatedBy: "\n")
