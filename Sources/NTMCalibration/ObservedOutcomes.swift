@@ -60,7 +60,7 @@ public struct ObservedOutcomes: Sendable {
             let v = try m.required("value").double(in: range)
             let scale = try m.optional("scale")?.double(in: 1e-9...1e9)
             return Figure(value: v, decimals: try m.optional("decimals")?.int(in: 0...6) ?? 0, scale: scale,
-                          source: try m.required("source").nonEmptyString(), location: n.location)
+                          source: try m.required("source").source(), location: n.location)
         }
         func names(_ n: YAMLNode, district: Bool) throws -> Names {
             let m = try n.mapping(allowed: ["recognised", "not_recognised", "source"])
@@ -83,7 +83,7 @@ public struct ObservedOutcomes: Sendable {
             if let both = yes.first(where: { y in no.contains { $0.code == y.code } }) {
                 throw n.error("'\(both.name)' is listed as both recognised and not recognised")
             }
-            return Names(recognised: yes, notRecognised: no, source: try m.required("source").nonEmptyString())
+            return Names(recognised: yes, notRecognised: no, source: try m.required("source").source())
         }
         let communes = Double(dataset.communeCount)
         for (key, node) in try top.required("years").openMapping() {

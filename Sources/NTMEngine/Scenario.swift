@@ -181,7 +181,7 @@ extension Scenario {
             allocation.location = n.location
             if let o = am["objective"] {
                 let om = try o.mapping(allowed: ["standard", "advanced", "model", "below_15", "source"])
-                _ = try om.required("source").nonEmptyString()
+                _ = try om.required("source").source()
                 if let v = om["standard"] { allocation.standard = try v.double(in: 0...1000) }
                 if let v = om["advanced"] { allocation.advanced = try v.double(in: 0...1000) }
                 if let v = om["model"] { allocation.model = try v.double(in: 0...1000) }
@@ -189,14 +189,14 @@ extension Scenario {
             }
             if let c = am["absorption_cap"] {
                 let cm = try c.mapping(allowed: ["value", "source"])
-                _ = try cm.required("source").nonEmptyString()
+                _ = try cm.required("source").source()
                 let v = try cm.required("value").double()
                 if v <= 0 { throw try cm.required("value").error("the cap must be positive (million VND a commune a year)") }
                 allocation.absorptionCap = v
             }
             if let c = am["co_financing"] {
                 let cm = try c.mapping(allowed: ["local", "central", "ratio", "source"])
-                _ = try cm.required("source").nonEmptyString()
+                _ = try cm.required("source").source()
                 allocation.coFinancing = (try cm.required("local").stringList(), try cm.required("central").stringList(),
                                           try cm.required("ratio").double(in: 0...100))
             }
@@ -206,7 +206,7 @@ extension Scenario {
                 var byYear = funding[sourceID] ?? [:]
                 var src: String?
                 for (k, v) in try node.openMapping() {
-                    if k == "source" { src = try v.nonEmptyString(); continue }
+                    if k == "source" { src = try v.source(); continue }
                     guard let year = Int(k), (2000...2100).contains(year) else { throw v.error("'\(k)' is not a year (or 'source')") }
                     let amount = try v.double()
                     if amount < 0 { throw v.error("money cannot be negative (\(formatNumber(amount)) million VND)") }
@@ -226,7 +226,7 @@ extension Scenario {
         }
         if let n = m["targets"] {
             for (k, v) in try n.openMapping() {
-                if k == "source" { targetSource = try v.nonEmptyString(); continue }
+                if k == "source" { targetSource = try v.source(); continue }
                 guard let year = Int(k), (2000...2100).contains(year) else { throw v.error("'\(k)' is not a year (or 'source')") }
                 var t: [Tier: Int] = [:]
                 for (tk, tv) in try v.mapping(allowed: ["standard", "advanced", "model"]).entries {
@@ -261,7 +261,7 @@ extension Scenario {
                 if case .funding = effect { if fs == nil { throw sn.error("a funding_scale shock needs funding_source") } }
                 else if inds.isEmpty && kinds.isEmpty { throw sn.error("a trend or points shock needs indicators or kinds") }
                 shocks.append(Shock(year: year, indicators: inds, kinds: kinds, fundingSource: fs, effect: effect,
-                                    source: try sm.required("source").nonEmptyString()))
+                                    source: try sm.required("source").source()))
                 shockLocations.append(sn.location)
             }
         }
@@ -269,7 +269,7 @@ extension Scenario {
             for (path, node) in try n.openMapping() {
                 let om = try node.mapping(allowed: ["value", "source"])
                 overrides.removeAll { $0.path == path }
-                overrides.append((path, try om.required("value").double(), try om.required("source").nonEmptyString(), try om.required("value").location))
+                overrides.append((path, try om.required("value").double(), try om.required("source").source(), try om.required("value").location))
             }
         }
     }

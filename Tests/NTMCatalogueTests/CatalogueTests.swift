@@ -51,6 +51,58 @@ final class CatalogueTests: XCTestCase {
         }
     }
 
+    /// Every source in the catalogue, named by where it is.
+    private func allSources(_ cat: Catalogue) -> [(place: String, source: String)] {
+        var out: [(String, String)] = []
+        for ind in cat.indicators {
+            out += [("\(ind.id).range", ind.rangeSource), ("\(ind.id).unit_cost", ind.unitCost.source), ("\(ind.id).trend", ind.trend.source),
+                    ("\(ind.id).decay", ind.decay.source), ("\(ind.id).noise", ind.noise.source)]
+            for (tier, th) in ind.thresholds { out.append(("\(ind.id).thresholds.\(tier.id)", th.source)) }
+        }
+        out += cat.sources.map { ("funding source \($0.id)", $0.source) }
+        out += cat.districtCriteria.map { ("district criterion \($0.number)", $0.source) }
+        let m = cat.model
+        out += [("model.max_steps_per_year", m.maxStepsPerYear.source), ("model.recognition_probability", m.recognitionProbability.source),
+                ("model.maintenance_share", m.maintenanceShare.source), ("model.headroom_share", m.headroomShare.source),
+                ("model.district_criterion_completion", m.districtCriterionCompletion.source),
+                ("model.lapse_revokes_recognition", m.lapseRevokesRecognition.source), ("model.planning_margin", m.planningMargin.source)]
+        if let u = m.upperRecognitionProbability { out.append(("model.recognition_probability_upper", u.source)) }
+        return out
+    }
+
+    /// An assumption is never presented bare: each clause of a source that is an assumption (the whole source, or a
+    /// part after `;`) says why, after `assumption:`.
+    func testEveryAssumptionSaysWhy() throws {
+        let cat = try Catalogue.embedded()
+        var assumptions = 0
+        for (place, source) in allSources(cat) {
+            for clause in source.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) })
+            where clause.lowercased().hasPrefix("assumption") {
+                assumptions += 1
+                let reason = clause.dropFirst("assumption".count)
+                XCTAssertTrue(reason.hasPrefix(":") && !reason.dropFirst().trimmingCharacters(in: .whitespaces).isEmpty,
+                              "\(place): an assumption without its reason: '\(source)'")
+            }
+        }
+        XCTAssertGreaterThan(assumptions, 100, "the catalogue's assumptions were found")
+    }
+
+    /// A range bounds the values and sets where spending saturates: only a percentage's [0, 100] is true by definition.
+    func testEveryNonPercentageRangeHasASource() throws {
+        let cat = try Catalogue.embedded()
+        var others: [String: ClosedRange<Double>] = [:]
+        for ind in cat.indicators {
+            if ind.unit == "percent" && ind.range == 0...100 { continue }
+            others[ind.id] = ind.range
+            XCTAssertFalse(ind.rangeSource.trimmingCharacters(in: .whitespaces).isEmpty, "\(ind.id).range has no source")
+            XCTAssertNotEqual(ind.rangeSource, Indicator.percentRangeSource, "\(ind.id).range \(ind.range) is not a percentage's")
+        }
+        XCTAssertEqual(others, ["rural_markets": 0...10, "rural_markets_permanent": 0...10, "income_per_capita": 0...500,
+                                "cooperatives": 0...20, "ocop_products": 0...30, "output_per_hectare": 0...2000,
+                                "agriculture_growth": -50...50, "universal_primary_level": 0...3, "lower_secondary_level": 0...3],
+                       "the ranges that need a source, with their bounds as before")
+    }
+
     func testTiersNestEveryYear() throws {
         let cat = try Catalogue.embedded()
         var compared = 0
@@ -170,6 +222,118 @@ final class CatalogueTests: XCTestCase {
         let (path, errors) = try loadBroken(text, "threshold without source")
         XCTAssertEqual(errors.count, 1, "\(errors)")
         expectError(errors, path: path, line: line, keyContains: "thresholds.standard", messageContains: "source")
+    }
+
+    /// A bare "assumption" (any case, with or without its colon) is refused wherever a source is read: a unit cost,
+    /// a trend, a decay, a threshold, a range, a funding source and a model parameter.
+    func testBareAssumptionIsRejected() throws {
+        let text = try embeddedText()
+        let cases: [(old: String, bare: String, key: String)] = [
+            ("\"assumption: a commune general plan costs about 800 million VND\"", "\"assumption\"", "criteria[0].indicators[0].unit_cost.source"),
+            ("\"assumption: plans are completed only when paid for\"", "\"Assumption:\"", "criteria[0].indicators[0].trend.source"),
+            ("\"assumption: an approved plan does not decay\"", "\" assumption : \"", "criteria[0].indicators[0].decay.source"),
+            ("\"assumption: Decision 318 criterion 1 is met only when the plan is approved and published\"", "ASSUMPTION",
+             "criteria[0].indicators[0].thresholds.standard.source"),
+            ("\"\(try XCTUnwrap(Catalogue.embedded().indicator("income_per_capita")).rangeSource)\"", "\"assumption:\"",
+             "criteria[9].indicators[0].range.source"),
+            // (a source no indicator lists by name: a funding source that fails is left out, and each list naming it errs too)
+            ("\"seed Phụ lục III; assumption: development-investment capital pays for works only (Law on Public Investment)\"",
+             "\"assumption\"", "funding_sources[0].source"),
+            ("\"assumption: recognition is a legal status that is kept while a commune works to restore a criterion it lost (0 = kept, 1 = revoked at once)\"",
+             "\"assumption\"", "model.lapse_revokes_recognition.source"),
+        ]
+        for c in cases {
+            let (broken, line) = Support.replaceFirst(c.old, with: c.bare, in: text)
+            let (path, errors) = try loadBroken(broken, "\(c.key): \(c.bare)")
+            XCTAssertEqual(errors.count, 1, "\(c.key): \(errors)")
+            let e = expectError(errors, path: path, line: line, keyContains: c.key,
+                                messageContains: "an assumption needs its reason: write \"assumption: <why>\"")
+            XCTAssertEqual(e?.key, c.key, "\(String(describing: e))")
+        }
+    }
+
+    /// What `source()` takes and refuses: only an assumption with nothing after it is refused.
+    func testSourceTextNeedsTheReasonOfAnAssumption() throws {
+        let yaml = """
+            a: "assumption"
+            b: "assumption:"
+            c: "  Assumption :  "
+            d: "assumption: floods"
+            e: "seed §III.1.2"
+            f: "seed §III.1.3; assumption: held constant"
+            g: ""
+            """
+        let root = try YAMLNode.parse(yaml, file: "sources.yaml")
+        let m = try root.mapping(allowed: ["a", "b", "c", "d", "e", "f", "g"])
+        for (key, line) in [("a", 1), ("b", 2), ("c", 3)] {
+            XCTAssertThrowsError(try m.required(key).source(), key) { error in
+                let e = error as? InputError
+                XCTAssertEqual(e?.file, "sources.yaml")
+                XCTAssertEqual(e?.line, line)
+                XCTAssertEqual(e?.key, key)
+                XCTAssertEqual(e?.message, "an assumption needs its reason: write \"assumption: <why>\"")
+            }
+        }
+        XCTAssertEqual(try m.required("d").source(), "assumption: floods")
+        XCTAssertEqual(try m.required("e").source(), "seed §III.1.2")
+        XCTAssertEqual(try m.required("f").source(), "seed §III.1.3; assumption: held constant")
+        XCTAssertThrowsError(try m.required("g").source(), "an empty source") { error in
+            XCTAssertEqual((error as? InputError)?.message, "must not be empty")
+        }
+    }
+
+    /// The embedded catalogue's line `range: {min: …, max: …, source: …}` of indicator `id`.
+    private func rangeLine(of id: String, in text: String) throws -> String {
+        let lines = text.components(separatedBy: "\n")
+        let idLine = try XCTUnwrap(Support.lineOf("id: \(id)", in: text))
+        let i = try XCTUnwrap(lines.indices.first { $0 >= idLine && lines[$0].contains("range:") })
+        return lines[i].trimmingCharacters(in: .whitespaces)
+    }
+
+    func testRangeWithoutSourceIsRejected() throws {
+        // Income (million VND) and agricultural growth (a percent, but not a share) need a source; so does a
+        // percentage whose range is not [0, 100].
+        for (id, plain) in [("income_per_capita", "range: [0, 500]"), ("agriculture_growth", "range: [-50, 50]"),
+                            ("planning_approved", "range: [0, 90]")] {
+            let text = try embeddedText()
+            let old = id == "planning_approved" ? "range: [0, 100]" : try rangeLine(of: id, in: text)
+            let (broken, line) = Support.replaceFirst(old, with: plain, in: text)
+            let (path, errors) = try loadBroken(broken, "\(id): \(plain)")
+            XCTAssertEqual(errors.count, 1, "\(id): \(errors)")
+            let e = expectError(errors, path: path, line: line, keyContains: "indicators", messageContains: "needs its source")
+            XCTAssertTrue(e?.key.hasSuffix(".range") ?? false, "\(id): the key is the range: \(String(describing: e))")
+            XCTAssertTrue(e?.message.contains("{min: ") ?? false, "\(id): the message shows the form to write: \(String(describing: e))")
+        }
+    }
+
+    func testRangeMappingKeepsItsBoundsAndSource() throws {
+        let cat = try Catalogue.embedded()
+        let income = try XCTUnwrap(cat.indicator("income_per_capita"))
+        XCTAssertEqual(income.range, 0...500)
+        XCTAssertTrue(income.rangeSource.hasPrefix("assumption: "), income.rangeSource)
+        XCTAssertEqual(cat.indicator("agriculture_growth")?.range, -50...50)
+        XCTAssertEqual(cat.indicator("planning_approved")?.rangeSource, Indicator.percentRangeSource, "a plain [0, 100] percentage")
+
+        // A percentage may give its range as a mapping too; the source given is kept.
+        let (text, _) = Support.replaceFirst("range: [0, 100]", with: "range: {min: 0, max: 100, source: \"test: a share\"}",
+                                             in: try embeddedText())
+        let dir = try Support.tempFolder(self)
+        let path = dir.appendingPathComponent("catalogue.yaml").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let planning = try XCTUnwrap(Catalogue.load(path: path).indicator("planning_approved"))
+        XCTAssertEqual(planning.range, 0...100)
+        XCTAssertEqual(planning.rangeSource, "test: a share")
+    }
+
+    func testRangeMappingWithoutSourceOrWithMinAboveMaxIsRejected() throws {
+        for (range, message) in [("{min: 0, max: 500}", "missing required key 'source'"),
+                                 ("{min: 500, max: 0, source: \"test: reversed\"}", "min < max")] {
+            let text = try embeddedText()
+            let (broken, line) = Support.replaceFirst(try rangeLine(of: "income_per_capita", in: text), with: "range: \(range)", in: text)
+            let (path, errors) = try loadBroken(broken, range)
+            XCTAssertEqual(errors.count, 1, "\(range): \(errors)")
+            expectError(errors, path: path, line: line, keyContains: ".range", messageContains: message)
+        }
     }
 
     /// road_hamlet_hardened: standard 80, advanced 95 (higher is better); the advanced value made 70.

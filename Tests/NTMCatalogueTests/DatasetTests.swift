@@ -295,6 +295,21 @@ final class DatasetTests: XCTestCase {
                     messageContains: ["did you mean 'imputation_seed'"])
     }
 
+    /// A bare "assumption" as the source of a total, of a named tier or of a spread in dataset.yaml is refused.
+    func testBareAssumptionInRecipeIsRejected() throws {
+        for (old, new, key) in [("  hamlets: {value: 582, source: \"", "  hamlets: {value: 582, source: \"assumption\"} #", "totals.hamlets.source"),
+                                ("since: 2023, source: \"assumption: the second model commune", "since: 2023, source: \"Assumption:\"} # ",
+                                 "tiers.model[1].source")] {
+            let folder = try copyDataset()
+            let (text, line) = Support.replaceFirst(old, with: new, in: try read(folder, "dataset.yaml"))
+            try write(text, folder, "dataset.yaml")
+            let errors = try loadErrors(folder, key)
+            XCTAssertEqual(errors.count, 1, "\(errors)")
+            expectError(errors, file: "dataset.yaml", line: line, key: key,
+                        messageContains: ["an assumption needs its reason: write \"assumption: <why>\""])
+        }
+    }
+
     /// Values spelt other ways load as `Double(_:)` reads them, bit for bit; a spelling it does not read is
     /// an error naming its line.
     func testIndicatorValuesAreReadAsDoubleReadsThem() throws {

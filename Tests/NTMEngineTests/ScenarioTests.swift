@@ -229,6 +229,33 @@ final class ScenarioTests: XCTestCase {
             """, lineOf: "  province:", key: "funding.province", message: ["source"])
     }
 
+    /// A source that is only "assumption" (with or without its colon) says nothing: funding, targets, shocks and
+    /// overrides refuse it.
+    func testBareAssumptionSourceIsRejected() throws {
+        let reason = ["an assumption needs its reason: write \"assumption: <why>\""]
+        try checkError("bare assumption in funding", """
+            extends: \(Fixture.planPath)
+            funding:
+              province: {2024: 10, 2025: 20, source: "assumption"}
+            """, lineOf: "  province:", key: "funding.province.source", message: reason)
+        try checkError("bare assumption in targets", """
+            extends: \(Fixture.planPath)
+            targets:
+              2025: {standard: 3}
+              source: "Assumption:"
+            """, lineOf: "  source:", key: "targets.source", message: reason)
+        try checkError("bare assumption in a shock", """
+            extends: \(Fixture.planPath)
+            shocks:
+              - {year: 2024, indicators: [income_per_capita], trend: -0.02, source: "assumption"}
+            """, lineOf: "  - {year", key: "shocks[0].source", message: reason)
+        try checkError("bare assumption in an override", """
+            extends: \(Fixture.planPath)
+            overrides:
+              "indicator.income_per_capita.trend": {value: 0.05, source: " assumption: "}
+            """, lineOf: "income_per_capita.trend", key: "overrides.indicator.income_per_capita.trend.source", message: reason)
+    }
+
     func testUnknownPolicy() throws {
         try checkError("unknown policy", "extends: \(Fixture.planPath)\n\npolicy: closest_to_standrd\n", lineOf: "policy",
                        key: "policy", message: ["unknown policy", "did you mean 'closest_to_standard'", "proportional"])

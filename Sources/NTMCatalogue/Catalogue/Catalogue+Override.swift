@@ -12,7 +12,8 @@ extension Catalogue {
     /// Sets one parameter by path, as a scenario's `overrides:` asks:
     /// `model.<key>`, `indicator.<id>.unit_cost|trend|decay|noise` (a number, in the form the catalogue gives:
     /// relative or points), `indicator.<id>.threshold.<tier>` (all years) or `indicator.<id>.threshold.<tier>.<year>`.
-    /// The value's `source` records where the override comes from.
+    /// The value's `source` records where the override comes from (a scenario's is checked as it is read, by
+    /// `YAMLNode.source()`).
     public mutating func override(_ path: String, value: Double, source: String, at node: Location) throws {
         let parts = path.split(separator: ".").map(String.init)
         func unknown() -> InputError {

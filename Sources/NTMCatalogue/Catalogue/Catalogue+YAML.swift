@@ -73,7 +73,7 @@ extension Catalogue {
                     districtCriteria.append(DistrictCriterion(
                         number: try m.required("number").int(in: 1...99), vi: try m.required("vi").nonEmptyString(),
                         en: try m.required("en").nonEmptyString(), group: try m.required("group").nonEmptyString(),
-                        source: try m.required("source").nonEmptyString()))
+                        source: try m.required("source").source()))
                 }
             }
         }
@@ -83,13 +83,13 @@ extension Catalogue {
 
     static func sourced(_ node: YAMLNode, in range: ClosedRange<Double> = -1e12...1e12) throws -> Sourced<Double> {
         let m = try node.mapping(allowed: ["value", "source"])
-        return Sourced(try m.required("value").double(in: range), source: try m.required("source").nonEmptyString())
+        return Sourced(try m.required("value").double(in: range), source: try m.required("source").source())
     }
 
     /// - Parameter pointsRange: the points a year may move (a year's move can at most cross the indicator's range).
     static func rate(_ node: YAMLNode, relativeRange: ClosedRange<Double> = -1...10, pointsRange: ClosedRange<Double>) throws -> Sourced<Rate> {
         let m = try node.mapping(allowed: ["relative", "points", "source"])
-        let source = try m.required("source").nonEmptyString()
+        let source = try m.required("source").source()
         switch (m["relative"], m["points"]) {
         case (let r?, nil): return Sourced(.relative(try r.double(in: relativeRange)), source: source)
         case (nil, let p?): return Sourced(.points(try p.double(in: pointsRange)), source: source)
@@ -117,7 +117,7 @@ extension Catalogue {
         return FundingSource(id: try m.required("id").nonEmptyString(), family: try m.required("family").nonEmptyString(),
                              vi: try m.required("vi").nonEmptyString(), en: try m.required("en").nonEmptyString(),
                              paysFor: Set(kinds), maintenance: try m.required("maintenance").bool(),
-                             source: try m.required("source").nonEmptyString())
+                             source: try m.required("source").source())
     }
 
     static func parseCriterion(_ node: YAMLNode, sourceIDs: [String], diagnostics d: inout Diagnostics,
@@ -147,10 +147,8 @@ extension Catalogue {
     static func parseIndicator(_ node: YAMLNode, criterion: Int, sourceIDs: [String]) throws -> Indicator {
         let m = try node.mapping(allowed: indicatorKeys)
         let id = try m.required("id").nonEmptyString()
-        let rangeNode = try m.required("range")
-        let bounds = try rangeNode.sequence().map { try $0.double() }
-        guard bounds.count == 2, bounds[0] < bounds[1] else { throw rangeNode.error("expected [min, max] with min < max") }
-        let range = bounds[0]...bounds[1]
+        let unit = try m.required("unit").nonEmptyString()
+        let (range, rangeSource) = try parseRange(m.required("range"), unit: unit)
         let direction = try m.required("direction").oneOf(Direction.self)
         var thresholds: [Tier: Threshold] = [:]
         if let tn = m["thresholds"] {
@@ -184,18 +182,41 @@ extension Catalogue {
         let dm = try decay.mapping(allowed: ["relative", "source"])
         return Indicator(
             id: id, criterion: criterion, vi: try m.required("vi").nonEmptyString(), en: try m.required("en").nonEmptyString(),
-            unit: try m.required("unit").nonEmptyString(), direction: direction, kind: try m.required("kind").oneOf(IndicatorKind.self),
-            range: range, aggregate: try m.required("aggregate").oneOf(Aggregate.self), size: try m.required("size").oneOf(SizeBasis.self),
+            unit: unit, direction: direction, kind: try m.required("kind").oneOf(IndicatorKind.self),
+            range: range, rangeSource: rangeSource, aggregate: try m.required("aggregate").oneOf(Aggregate.self), size: try m.required("size").oneOf(SizeBasis.self),
             thresholds: thresholds, funding: funding,
             unitCost: try sourced(m.required("unit_cost"), in: 0.000001...1e9),
             trend: trend,
-            decay: Sourced(try dm.required("relative").double(in: 0...1), source: try dm.required("source").nonEmptyString()),
+            decay: Sourced(try dm.required("relative").double(in: 0...1), source: try dm.required("source").source()),
             noise: try rate(m.required("noise"), relativeRange: 0...1, pointsRange: 0...width))
+    }
+
+    /// `range:` as `{min: …, max: …, source: "…"}`, or as a plain `[min, max]` when it needs no source: only a
+    /// percentage's [0, 100] does not (it bounds values and is where spending saturates, so any other range is a
+    /// choice that must say where it comes from).
+    static func parseRange(_ node: YAMLNode, unit: String) throws -> (ClosedRange<Double>, source: String) {
+        switch node.node {
+        case .mapping:
+            let m = try node.mapping(allowed: ["min", "max", "source"])
+            let lo = try m.required("min").double(), hi = try m.required("max").double()
+            guard lo < hi else { throw node.error("expected min < max, found min \(formatNumber(lo)) and max \(formatNumber(hi))") }
+            return (lo...hi, try m.required("source").source())
+        case .sequence:
+            let bounds = try node.sequence().map { try $0.double() }
+            guard bounds.count == 2, bounds[0] < bounds[1] else { throw node.error("expected [min, max] with min < max") }
+            guard unit == "percent", bounds == [0, 100] else {
+                let (lo, hi) = (formatNumber(bounds[0]), formatNumber(bounds[1]))
+                throw node.error("range [\(lo), \(hi)] needs its source (only a percentage's [0, 100] goes without one): write {min: \(lo), max: \(hi), source: \"…\"}")
+            }
+            return (bounds[0]...bounds[1], Indicator.percentRangeSource)
+        default:
+            throw node.error("expected [min, max] or {min: …, max: …, source: \"…\"}")
+        }
     }
 
     static func parseThreshold(_ node: YAMLNode, range: ClosedRange<Double>) throws -> Threshold {
         let m = try node.mapping(allowed: ["value", "by_year", "source"])
-        let source = try m.required("source").nonEmptyString()
+        let source = try m.required("source").source()
         switch (m["value"], m["by_year"]) {
         case (let v?, nil):
             return Threshold(value: try v.double(in: range), source: source)

@@ -44,7 +44,10 @@ public struct Indicator: Sendable {
     public var unit: String
     public var direction: Direction
     public var kind: IndicatorKind
+    /// The values it can take; its upper end (lower, when lower is better) is also where spending saturates.
     public var range: ClosedRange<Double>
+    /// Where the range comes from: `percentRangeSource` for a percentage's 0–100, else the catalogue's `source:`.
+    public var rangeSource: String
     public var aggregate: Aggregate
     public var size: SizeBasis
     /// Thresholds by tier; a tier missing here does not grade this indicator.
@@ -57,6 +60,9 @@ public struct Indicator: Sendable {
     public var noise: Sourced<Rate>
 
     public var isGraded: Bool { !thresholds.isEmpty }
+
+    /// The source of a percentage's range [0, 100], the one range a catalogue may give without a source.
+    public static let percentRangeSource = "definition: a percentage runs from 0 to 100"
 
     public func name(_ lang: Language) -> String { lang == .vi ? vi : en }
 

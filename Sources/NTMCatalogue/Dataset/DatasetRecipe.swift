@@ -99,7 +99,7 @@ public struct DatasetRecipe: Sendable {
 
     static func sourced(_ n: YAMLNode) throws -> (Double, String) {
         let m = try n.mapping(allowed: ["value", "source"])
-        return (try m.required("value").double(), try m.required("source").nonEmptyString())
+        return (try m.required("value").double(), try m.required("source").source())
     }
 
     public static func parse(_ root: YAMLNode) throws -> DatasetRecipe {
@@ -115,7 +115,7 @@ public struct DatasetRecipe: Sendable {
             }
             let m = try node.mapping(allowed: ["value", "decimals", "source"])
             totals[key] = (try m.required("value").double(in: 0...1e9), try m.optional("decimals")?.int(in: 0...6),
-                           try m.required("source").nonEmptyString(), node.line)
+                           try m.required("source").source(), node.line)
         }
         for key in ["communes", "hamlets", "households", "standard", "advanced", "model", "average_criteria"] where totals[key] == nil {
             throw try top.required("totals").error("missing total '\(key)'")
@@ -129,14 +129,14 @@ public struct DatasetRecipe: Sendable {
                 let m = try n.mapping(allowed: ["commune", "since", "source"])
                 named.append(NamedTier(commune: try m.required("commune").nonEmptyString(), tier: tier,
                                        since: try m.optional("since")?.int(in: 1990...2100),
-                                       source: try m.required("source").nonEmptyString(), line: n.line))
+                                       source: try m.required("source").source(), line: n.line))
             }
         }
         // Province figures.
         var figures: [String: ProvinceFigure] = [:]
         for (id, node) in try top.required("province_figures").openMapping() {
             let m = try node.mapping(allowed: ["mean", "decimals", "count", "of", "communes_at", "total", "at_most", "source"])
-            let source = try m.required("source").nonEmptyString()
+            let source = try m.required("source").source()
             let kind: FigureKind
             if let mean = m["mean"] {
                 kind = .mean(try mean.double(), decimals: try m.required("decimals").int(in: 0...6))
@@ -160,7 +160,7 @@ public struct DatasetRecipe: Sendable {
             for n in try rl.sequence() {
                 let m = try n.mapping(allowed: ["vi", "en", "value", "source"])
                 references.append(ReferenceFigure(vi: try m.required("vi").nonEmptyString(), en: try m.required("en").nonEmptyString(),
-                                                  value: try m.required("value").double(), source: try m.required("source").nonEmptyString()))
+                                                  value: try m.required("value").double(), source: try m.required("source").source()))
             }
         }
         var typical: [String: Typical] = [:]
@@ -168,7 +168,7 @@ public struct DatasetRecipe: Sendable {
             for (id, node) in try tn.openMapping() {
                 let m = try node.mapping(allowed: ["mean", "spread", "source"])
                 typical[id] = Typical(mean: try m.required("mean").double(), spread: try m.required("spread").double(in: 0...1),
-                                      source: try m.required("source").nonEmptyString())
+                                      source: try m.required("source").source())
             }
         }
         var spread: [String: Double] = [:]
@@ -186,34 +186,34 @@ public struct DatasetRecipe: Sendable {
             let lo = ranged ? try m.required("min").int(in: 0...19) : 0
             let hi = ranged ? try m.required("max").int(in: lo...19) : 0
             return GapRule(min: lo, max: hi, indicators: list.map { (criterion: $0.0, indicator: $0.1) },
-                           source: try m.required("source").nonEmptyString())
+                           source: try m.required("source").source())
         }
         let sm = try top.required("sizes").mapping(allowed: ["hamlets", "households_per_hamlet_spread", "seed"])
         let hm = try sm.required("hamlets").mapping(allowed: ["min", "max", "spread", "source"])
-        _ = try hm.required("source").nonEmptyString()
+        _ = try hm.required("source").source()
         var recipe = DatasetRecipe(
             file: root.file, name: try meta.required("name").nonEmptyString(), province: try meta.required("province").nonEmptyString(),
             baseYear: try meta.required("base_year").int(in: 1990...2100), communesFile: try meta.required("communes_file").nonEmptyString(),
             appendixFile: try meta.required("appendix_ii_file").nonEmptyString(),
             seed: UInt64(try meta.required("imputation_seed").int(in: 0...Int.max)),
             totals: totals, namedTiers: named,
-            otherStandardSource: try tm.required("other_standard_source").nonEmptyString(),
+            otherStandardSource: try tm.required("other_standard_source").source(),
             figures: figures, references: references, typical: typical, spread: spread,
             belowGaps: try gapRule(gm.required("below_standard"), ranged: false),
             advancedGaps: try gapRule(gm.required("advanced"), ranged: true),
             modelGaps: try gapRule(gm.required("model"), ranged: true),
             hamletBounds: (try hm.required("min").int(in: 1...1000), try hm.required("max").int(in: 1...1000), try hm.required("spread").double(in: 0...1)),
             householdSpread: try sourced(sm.required("households_per_hamlet_spread")).0)
-        if let a = meta["appendix_ii_source"] { recipe.appendixSource = try a.nonEmptyString() }
+        if let a = meta["appendix_ii_source"] { recipe.appendixSource = try a.source() }
         if let sd = sm["seed"] {
             let m = try sd.mapping(allowed: ["value", "source"])
             recipe.sizesSeed = UInt64(try m.required("value").int(in: 0...Int.max))
-            _ = try m.required("source").nonEmptyString()
+            _ = try m.required("source").source()
         }
         if let c = top["clearance"] {
             let m = try c.mapping(allowed: ["value", "source"])
             recipe.clearance = try m.required("value").double(in: 0...10)
-            _ = try m.required("source").nonEmptyString()
+            _ = try m.required("source").source()
         }
         return recipe
     }

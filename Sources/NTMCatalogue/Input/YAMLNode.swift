@@ -139,6 +139,21 @@ public struct YAMLNode {
         return s
     }
 
+    /// The text of a `source:`, where a number comes from (`seed §…`, a decision's number, `assumption: <why>`…): not
+    /// empty, and an assumption says why. Every loader reads its sources through here, so none takes a bare one.
+    public func source() throws -> String {
+        let s = try nonEmptyString()
+        if Self.isBareAssumption(s) { throw error("an assumption needs its reason: write \"assumption: <why>\"") }
+        return s
+    }
+
+    /// Whether `s` is only the word `assumption`, in any case, with or without a colon, with nothing after it.
+    static func isBareAssumption(_ s: String) -> Bool {
+        var t = s.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        if t.hasSuffix(":") { t = t.dropLast().trimmingCharacters(in: .whitespaces) }
+        return t == "assumption"
+    }
+
     public func double() throws -> Double {
         guard case .scalar(let s) = node else { throw error("expected a number, found \(found)") }
         let text = s.string.replacingOccurrences(of: "_", with: "")
