@@ -6,8 +6,9 @@ struct Baseline: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write the dataset's base year as the province reports it: tiers by district, the communes below standard, province indicators.",
         discussion: """
-        Writes baseline.md and baseline-communes.csv to --out (default notebooks-out/baseline), and with --format \
-        also baseline.html, baseline.xlsx and baseline.ipynb.
+        Writes baseline.md, baseline-communes.csv and baseline.html to --out (default notebooks-out/baseline). \
+        --format chooses the files: md (baseline.md), csv (baseline-communes.csv), html (baseline.html), xlsx \
+        (baseline.xlsx), ipynb (baseline.ipynb).
         """)
 
     @OptionGroup var data: DataOptions

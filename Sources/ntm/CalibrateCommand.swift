@@ -10,12 +10,13 @@ let defaultObserved = "Scenarios/observed/soc-trang-2023.yaml"
 
 struct Calibrate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Fit trend rates, unit-cost multipliers and noise so that replaying a year reproduces what was observed.",
+        abstract: "Fit the dynamics (trends, unit costs, noise, planning margin, recognition) so that replaying a year reproduces what was observed.",
         discussion: """
         Replays the scenario (default \(defaultBacktestScenario): 2023 from the end-2022 dataset with 2023's actual \
-        resources) and searches seven parameter groups (the poverty and near-poverty trends, the yearly progress toward a \
-        model commune's stand-out field, a unit-cost multiplier \
-        for infrastructure and one for the other kinds, a noise multiplier for each of the two) so that the replay's tier \
+        resources) and searches nine parameters (the poverty and near-poverty trends, the yearly progress toward a \
+        model commune's stand-out field, a unit-cost multiplier for infrastructure and one for the other kinds, a noise \
+        multiplier for each of the two, the planning margin past a threshold, and the probability that a commune \
+        meeting every criterion of advanced or model is recognised that year) so that the replay's tier \
         counts, average criteria and province indicators come closest to --observed. Overrides of these \
         parameters already in the scenario are ignored: the fit starts from the catalogue. Writes the fitted \
         overrides, each with `source: calibrated …`, to --write (default Scenarios/calibrated-<year>.yaml, which \

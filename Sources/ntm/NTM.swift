@@ -10,7 +10,8 @@ struct NTM: ParsableCommand {
         abstract: "Simulation and forecasting for the New Rural Development programme (nông thôn mới).",
         discussion: """
         Exit codes: 0 success; 2 bad input (a catalogue, dataset or scenario file: the message names the file, \
-        line and key); 64 a wrong command line; 1 an internal failure.
+        line and key); 64 a wrong command line; 1 an internal failure; 130 interrupted (Ctrl-C: any half-written \
+        output is removed).
         """,
         version: ntmVersion,
         subcommands: [Run.self, Compare.self, Allocate.self, Propose.self, Calibrate.self, BacktestCommand.self, Baseline.self,

@@ -5,7 +5,7 @@ import NTMEngine
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check catalogue files and dataset folders; write nothing.",
+        abstract: "Check catalogue files, dataset folders and scenario files; write nothing.",
         discussion: """
         A path that is a folder is read as a dataset (checked against --catalogue or the embedded catalogue); \
         a YAML file with 'criteria:' as a catalogue; any other YAML file as a scenario (with what it extends, \
@@ -13,7 +13,7 @@ struct Validate: ParsableCommand {
         when anything is wrong.
         """)
 
-    @Argument(help: "Catalogue files or dataset folders.")
+    @Argument(help: "Catalogue files, dataset folders or scenario files.")
     var paths: [String]
 
     @Option(name: .long, help: "The catalogue datasets are checked against (default: the embedded one).")

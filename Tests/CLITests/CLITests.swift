@@ -101,6 +101,39 @@ final class CLITests: XCTestCase {
         XCTAssertFalse(md.contains("Appendix II layout"), "no English headings by default")
     }
 
+    // MARK: help
+
+    /// The help says what the commands do, as the README does: the interrupt status among the exit codes, the
+    /// nine parameters `ntm calibrate` fits (it once said seven groups and left out the planning margin and
+    /// upper-tier recognition), that `ntm validate` reads scenarios too, and that `ntm baseline` writes
+    /// baseline.html without being asked.
+    func testHelpSaysWhatTheCommandsDo() throws {
+        func help(_ args: [String]) throws -> (raw: String, flat: String) {
+            let r = try ntm(args + ["--help"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            return (r.stdout, r.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " "))
+        }
+        let top = try help([]).flat
+        XCTAssertTrue(top.contains("130 interrupted"), top)
+
+        let calibrate = try help(["calibrate"]).flat
+        XCTAssertFalse(calibrate.contains("seven"), calibrate)
+        XCTAssertTrue(calibrate.contains("nine parameters"), calibrate)
+        for what in ["planning margin", "recognised"] { XCTAssertTrue(calibrate.contains(what), "names the \(what): \(calibrate)") }
+
+        let validate = try help(["validate"]).raw
+        let overview = validate.components(separatedBy: "\n\n").first ?? ""
+        XCTAssertTrue(overview.contains("scenario"), overview)
+
+        let baseline = try help(["baseline"]).flat
+        let beforeFormat = baseline.components(separatedBy: "--format").first ?? ""
+        XCTAssertTrue(beforeFormat.contains("baseline.html"), "baseline.html is written by default: \(baseline)")
+        let out = try tempFolder().appendingPathComponent("b")
+        let r = try ntm(["baseline", "--out", out.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("baseline.html").path))
+    }
+
     // MARK: validate
 
     func testValidateEmbeddedFiles() throws {
