@@ -89,7 +89,7 @@ extension CalibrationFit {
         # from the base dataset of \(scenario) with \(year)'s actual resources reproduces \(observed)
         # (\(draws) draws, seed \(seed), objective \(formatNumber(startObjective, decimals: 2)) at the catalogue's values,
         # \(formatNumber(objective, decimals: 2)) fitted\(parameters.contains { $0.prior != nil } ? ", plus \(formatNumber(priorTerm, decimals: 2)) from the priors that draw each parameter toward the catalogue's value" : "")).
-        # The scenarios in this folder extend this file.
+        # Scenarios that extend this file run with these dynamics.
         # One year of province figures identifies these parameters only weakly: see calibration.md beside the fit.
         #
         """
