@@ -109,8 +109,9 @@ public struct RunReport {
                     let added = result.perDraw[yi].indices.map { result.perDraw[yi][$0][f] - result.perDraw[yi - 1][$0][f] }.sorted()
                     let p = Double(added.filter { $0 >= Double(want) }.count) / Double(added.count)
                     let mean = added.reduce(0, +) / Double(added.count)
+                    // The band with one decimal, as the tier table and the workbook give it (72,9 standard is +2,9).
                     tg.add([String(year), L.tier(tier), "+\(want)",
-                            "+\(L.number(mean, decimals: 1)) (\(L.number(ProjectionResult.quantile(added, 0.1), decimals: 0))–\(L.number(ProjectionResult.quantile(added, 0.9), decimals: 0)))", pct(p)])
+                            "+\(L.number(mean, decimals: 1)) (\(L.number(ProjectionResult.quantile(added, 0.1), decimals: 1))–\(L.number(ProjectionResult.quantile(added, 0.9), decimals: 1)))", pct(p)])
                 }
             }
             s += tg.text + "\n"

@@ -298,6 +298,36 @@ final class RunCLITests: XCTestCase {
         XCTAssertTrue(try read(en, "summary.md").contains("| 1,200, 20240201 |"))
     }
 
+    /// The band of communes added, in the targets table, is the tier table's band less the base year's count, to
+    /// the same decimal (an audit found "+3,8 (3–5)" for standard in 2024 beside a tier band of 72,9–75 from 70,
+    /// and 2.9 in the workbook).
+    func testTargetBandsAgreeWithTheTierTable() throws {
+        let tmp = try tempFolder()
+        let out = tmp.appendingPathComponent("bands")
+        let r = try ntm(["run", Self.planPath, "--format", "md,csv", "--out", out.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let tiers = CLITests.parseCSV(try read(out, "tiers.csv")).rows
+        func value(_ year: String, _ stat: String, _ col: String) throws -> Double {
+            try XCTUnwrap(Double(tiers.first { $0["year"] == year && $0["stat"] == stat }?[col] ?? ""), "\(year) \(stat) \(col)")
+        }
+        // One decimal, trailing zeros dropped, Vietnamese decimal comma (the numbers here are below 1,000).
+        func vi(_ v: Double) -> String {
+            var s = String(format: "%.1f", v)
+            if s.hasSuffix(".0") { s.removeLast(2) }
+            return s.replacingOccurrences(of: ".", with: ",")
+        }
+        let md = try read(out, "summary.md")
+        var checked = 0
+        for (col, name) in [("standard", "Đạt chuẩn NTM"), ("advanced", "NTM nâng cao"), ("model", "NTM kiểu mẫu")] {
+            let line = try XCTUnwrap(md.split(separator: "\n").first { $0.hasPrefix("| 2024 | \(name) | +") }, "target row of \(name)")
+            let base = try value("2023", "mean", col)
+            let band = "(\(vi(try value("2024", "p10", col) - base))–\(vi(try value("2024", "p90", col) - base)))"
+            XCTAssertTrue(line.contains(band), "\(line) should show the band \(band)")
+            checked += 1
+        }
+        XCTAssertEqual(checked, 3)
+    }
+
     // MARK: allocate
 
     /// A least-cost search that spends its raises of the aim says so, instead of claiming no plan aims higher
