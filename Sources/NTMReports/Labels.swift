@@ -120,7 +120,8 @@ extension Labels.Key {
     static let districtsRecognised = Labels.Key("Huyện được công nhận đạt chuẩn (xác suất)", "Districts recognised (probability)")
     static let fundingTitle = Labels.Key("Nguồn vốn: có sẵn, cần, đã phân bổ (triệu đồng, trung bình)", "Funding: available, needed, allocated (million VND, mean)")
     static let fundingNote = Labels.Key("\"Cần\" là chi phí để mỗi xã đạt mức kế tiếp cộng duy tu, phần do nguồn này chi trả; \"Thiếu\" là phần chưa có tiền.", "\"Needed\" is what it costs each commune to reach its next tier plus upkeep, the part this source would pay; \"Gap\" is the part left unfunded.")
-    static let moversTitle = Labels.Key("Các xã có khả năng lên mức cao nhất đến năm {1}", "Communes most likely to move up by {1}")
+    // "lên mức cao nhất" would read "reach the highest tier"; the table is each commune's next tier.
+    static let moversTitle = Labels.Key("Các xã có xác suất lên mức kế tiếp cao nhất đến năm {1}", "Communes most likely to move up a tier by {1}")
     static let now = Labels.Key("Hiện nay", "Now")
     static let movesTo = Labels.Key("Lên mức", "Moves to")
     static let probability = Labels.Key("Xác suất", "Probability")

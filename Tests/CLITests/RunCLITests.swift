@@ -328,6 +328,20 @@ final class RunCLITests: XCTestCase {
         XCTAssertEqual(checked, 3)
     }
 
+    /// The movers' heading says what the table holds: each commune's next tier, not "the highest tier" (an audit
+    /// found "Các xã có khả năng lên mức cao nhất", read as "communes able to reach the top tier", above a table
+    /// of communes moving from below standard to standard).
+    func testMoversHeadingNamesTheNextTier() throws {
+        let tmp = try tempFolder()
+        let out = tmp.appendingPathComponent("movers")
+        let r = try ntm(["run", Self.planPath, "--draws", "100", "--format", "md", "--out", out.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let md = try read(out, "summary.md")
+        let heading = try XCTUnwrap(md.split(separator: "\n").first { $0.hasPrefix("## Các xã có") }, md)
+        XCTAssertEqual(heading, "## Các xã có xác suất lên mức kế tiếp cao nhất đến năm 2025")
+        XCTAssertTrue(md.contains("| Chưa đạt chuẩn | Đạt chuẩn NTM |"), "the table holds communes moving to standard")
+    }
+
     // MARK: allocate
 
     /// A least-cost search that spends its raises of the aim says so, instead of claiming no plan aims higher
