@@ -141,9 +141,10 @@ extension Labels.Key {
     // Allocation.
     static let allocationTitle = Labels.Key("So sánh phương án phân bổ", "Allocation policies compared")
     static let allocationIntro = Labels.Key(
-        "Mỗi phương án chọn xã được cấp đủ kinh phí để lên mức kế tiếp trong từng năm. Mục tiêu (mô hình kỳ vọng, không nhiễu): tổng số xã đạt chuẩn, nâng cao, kiểu mẫu cộng qua các năm. Số xã theo năm là trung bình Monte Carlo trên cùng bộ số ngẫu nhiên.",
+        "Mỗi phương án chọn xã được cấp đủ kinh phí để lên mức kế tiếp trong từng năm. Hàm mục tiêu (mô hình kỳ vọng, không nhiễu): tổng số xã đạt chuẩn, nâng cao, kiểu mẫu cộng qua các năm. Số xã theo năm là trung bình Monte Carlo trên cùng bộ số ngẫu nhiên.",
         "Each policy chooses which communes get the whole package that lifts them a tier, year by year. Objective (expected-value model, no noise): communes at standard, advanced and model, added over the years. Communes by year are Monte Carlo means on the same random numbers.")
-    static let objectiveEV = Labels.Key("Mục tiêu", "Objective")
+    // Not "Mục tiêu", which the reports use for the scenario's targets ("Mục tiêu (thêm)", "đạt mục tiêu").
+    static let objectiveEV = Labels.Key("Hàm mục tiêu", "Objective")
     static let spent = Labels.Key("Đã chi (triệu đồng)", "Spent (million VND)")
     static let unspent = Labels.Key("Chưa chi (triệu đồng)", "Unspent (million VND)")
     static let gapToOptimum = Labels.Key("Cách tối ưu", "Gap to optimum")

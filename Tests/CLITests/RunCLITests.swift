@@ -344,6 +344,21 @@ final class RunCLITests: XCTestCase {
 
     // MARK: allocate
 
+    /// In Vietnamese the allocation objective is "Hàm mục tiêu", not "Mục tiêu", the word the same report uses for
+    /// the target whose least cost it gives (an audit found a column "Mục tiêu" of 330 above "Kinh phí ít nhất để
+    /// đạt mục tiêu Đạt chuẩn NTM +5 …").
+    func testAllocateNamesTheObjectiveApartFromTheTarget() throws {
+        let tmp = try tempFolder()
+        let out = tmp.appendingPathComponent("objective")
+        let r = try ntm(["allocate", Self.planPath, "--draws", "20", "--target", "standard:+5", "--by", "2024", "--policies", "optimal",
+                         "--format", "md", "--out", out.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let md = try read(out, "allocation.md")
+        XCTAssertTrue(md.contains("| Chính sách phân bổ | Hàm mục tiêu |"), md)
+        XCTAssertFalse(md.contains("| Mục tiêu |"), md)
+        XCTAssertTrue(md.contains("Hàm mục tiêu (mô hình kỳ vọng, không nhiễu)"), md)
+    }
+
     /// A least-cost search that spends its raises of the aim says so, instead of claiming no plan aims higher
     /// (proposals of the same scenario do aim higher and reach more).
     func testLeastCostSaysWhenItsSearchStoppedAtItsLimit() throws {
