@@ -41,9 +41,11 @@ public struct BaselineReport {
         s += "\n\n## \(L[.tiersByDistrict])\n\n"
         var t = MarkdownTable([L[.district], L[.communes], L.tier(.standard), L.tier(.advanced), L.tier(.model), L.tier(.below), L[.status]],
                               rightAligned: [1, 2, 3, 4, 5])
+        // Counts with the language's thousands separator (a national dataset has 8.177 communes).
+        func count(_ n: Int) -> String { L.number(Double(n)) }
         func counts(_ cs: [Commune]) -> [String] {
-            [String(cs.count), String(cs.filter { $0.tier >= .standard }.count), String(cs.filter { $0.tier >= .advanced }.count),
-             String(cs.filter { $0.tier >= .model }.count), String(cs.filter { $0.tier == .below }.count)]
+            [count(cs.count), count(cs.filter { $0.tier >= .standard }.count), count(cs.filter { $0.tier >= .advanced }.count),
+             count(cs.filter { $0.tier >= .model }.count), count(cs.filter { $0.tier == .below }.count)]
         }
         for d in dataset.districts {
             t.add([L.district(d)] + counts(dataset.communes.filter { $0.districtCode == d.code }) + [L.districtStatus(d.status)])
@@ -80,7 +82,8 @@ public struct BaselineReport {
             case .communesAt(let count, let value, _):
                 let k = dataset.column(ind.id)!
                 let at = dataset.communes.indices.filter { abs(dataset.value(commune: $0, indicator: k) - value) < 1e-9 }.count
-                reported = "\(count)/\(dataset.communeCount) @ \(L.number(value))"; have = "\(at)/\(dataset.communeCount) @ \(L.number(value))"
+                reported = "\(L.number(Double(count)))/\(L.number(Double(dataset.communeCount))) @ \(L.number(value))"
+                have = "\(L.number(Double(at)))/\(L.number(Double(dataset.communeCount))) @ \(L.number(value))"
             case .total(let total, _):
                 reported = L.number(Double(total)); have = L.number(v)
             }
@@ -101,12 +104,12 @@ public struct BaselineReport {
         s += dt.text + "\n"
         s += "## \(L[.provenanceTitle])\n\n"
         var pv = MarkdownTable([L[.provenance], L[.values]], rightAligned: [1])
-        for p in Provenance.allCases { pv.add([L.provenance(p), String(dataset.provenance.filter { $0 == p }.count)]) }
+        for p in Provenance.allCases { pv.add([L.provenance(p), count(dataset.provenance.filter { $0 == p }.count)]) }
         s += pv.text + "\n"
         let checks = dataset.factChecks(catalogue: catalogue)
         let failing = checks.filter { !$0.holds }
         s += "## \(L[.factsTitle])\n\n"
-        s += L.fill(.factsMatch, String(checks.count - failing.count), String(checks.count)) + "\n"
+        s += L.fill(.factsMatch, count(checks.count - failing.count), count(checks.count)) + "\n"
         for f in failing { s += "- \(f.key): \(L[.reportValue]) \(f.reported), \(L[.datasetValue]) \(f.dataset)\n" }
         return s
     }

@@ -134,6 +134,27 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("baseline.html").path))
     }
 
+    /// Counts in baseline.md use the language's thousands separator, as the run's summary does (an audit found
+    /// "2128" imputed values in both languages).
+    func testBaselineCountsUseTheLanguagesSeparator() throws {
+        let tmp = try tempFolder()
+        for (lang, sep, heading) in [("vi", ".", "## Nguồn gốc giá trị chỉ tiêu của các xã"), ("en", ",", "## Where commune indicator values come from")] {
+            let out = tmp.appendingPathComponent("bl-\(lang)")
+            let r = try ntm(["baseline", "--lang", lang, "--out", out.path])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let md = try String(contentsOf: out.appendingPathComponent("baseline.md"), encoding: .utf8)
+            let section = try XCTUnwrap(md.components(separatedBy: heading).dropFirst().first, "\(lang): provenance section")
+            let cells = section.split(separator: "\n").filter { $0.hasPrefix("| ") && !$0.hasPrefix("|---") }.dropFirst()
+                .compactMap { $0.split(separator: "|").last.map { $0.trimmingCharacters(in: .whitespaces) } }
+            XCTAssertEqual(cells.count, 3, "\(lang): reported, derived, imputed")
+            XCTAssertEqual(cells.reduce(0) { $0 + (Int($1.replacingOccurrences(of: sep, with: "")) ?? -100_000) }, 80 * 41,
+                           "\(lang): one value per commune and indicator: \(cells)")
+            for c in cells where c.replacingOccurrences(of: sep, with: "").count > 3 {
+                XCTAssertTrue(c.contains(sep), "\(lang): \(c) should be written with '\(sep)' between thousands")
+            }
+        }
+    }
+
     // MARK: validate
 
     func testValidateEmbeddedFiles() throws {
