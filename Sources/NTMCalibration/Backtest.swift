@@ -67,6 +67,9 @@ public struct Backtest: Sendable {
         public var probability: Double
         /// 1 for the commune the forecast thought most likely (ties share the best rank).
         public var rank: Int
+        /// The worst rank of the communes tied with it (`rank` when none is): a commune given 0 % with 76 others
+        /// ranks 4 and lastRank 80, and the report says "4–80", not a flattering 4.
+        public var lastRank: Int
         public var of: Int
         public var evidence: Evidence
     }
@@ -115,6 +118,9 @@ public struct Backtest: Sendable {
 
     /// Rank of item `i` when `p` is sorted from most to least likely: 1 + the number strictly more likely.
     public static func rank(of i: Int, in p: [Double]) -> Int { 1 + p.filter { $0 > p[i] }.count }
+
+    /// The worst rank item `i` shares with the items tied with it: the number at least as likely.
+    public static func lastRank(of i: Int, in p: [Double]) -> Int { p.filter { $0 >= p[i] }.count }
 
     /// Whether `observed` lies in the band [p10, p90].
     public static func inside(_ observed: Double, p10: Double, p90: Double) -> Bool { observed >= p10 - 1e-9 && observed <= p90 + 1e-9 }
@@ -193,7 +199,8 @@ public struct Backtest: Sendable {
                     ps.append(p[i]); os.append(reached)
                     if reached {
                         ranks.append(Rank(year: y.year, tier: tier, name: ds.communes[c].name, probability: p[i],
-                                          rank: Self.rank(of: i, in: p), of: atRisk.count, evidence: how))
+                                          rank: Self.rank(of: i, in: p), lastRank: Self.lastRank(of: i, in: p), of: atRisk.count,
+                                          evidence: how))
                     }
                 }
                 scores.append(TierScore(year: y.year, tier: tier, atRisk: atRisk.count, known: ps.count, reached: os.filter { $0 }.count,

@@ -74,6 +74,9 @@ extension Labels.Key {
         "Các xã chưa đạt mức ở năm gốc được xếp theo xác suất dự báo, từ cao xuống thấp (1 = dự báo chắc nhất). Một dự báo tốt xếp các xã thực tế được công nhận ở gần đầu.",
         "The communes below a tier in the base year are ranked by their forecast probability, highest first (1 = the forecast's surest). A good forecast ranks the communes actually recognised near the top.")
     static let rank = Labels.Key("Thứ hạng", "Rank")
+    static let ranksTiedNote = Labels.Key(
+        "Các xã có cùng xác suất cùng chia một khoảng thứ hạng (chẳng hạn \"4–80\": xã được dự báo 0 % cùng với mọi xã khác được dự báo 0 %); một khoảng rộng nghĩa là dự báo không phân biệt được xã này.",
+        "Communes with the same probability share a range of ranks (\"4–80\", say: a commune given 0 % along with every other commune given 0 %); a wide range means the forecast did not single this commune out.")
     static let evidence = Labels.Key("Căn cứ", "Evidence")
     static let evidenceNamed = Labels.Key("nêu tên", "named")
     static let evidenceDeduced = Labels.Key("suy ra từ số lượng", "deduced from the count")

@@ -100,6 +100,39 @@ final class CalibrateBacktestCLITests: XCTestCase {
         XCTAssertTrue(vi.stdout.contains("Điểm Brier"))
     }
 
+    /// Communes tied on a probability share a range of ranks, and every column has a header (an audit found An
+    /// Thạnh 1, given 0 % with 76 other communes, ranked "4 / 80", and the year columns headed by nothing).
+    func testBacktestShowsTiedRanksAsARangeAndHeadsEveryColumn() throws {
+        let tmp = try cliTempFolder("ntm-backtest-ranks")
+        let out = tmp.appendingPathComponent("bt")
+        let r = try ntm(["backtest", Self.observedPath, Self.backtestPath, "--draws", "100", "--out", out.path], scratch: tmp)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let md = try String(contentsOf: out.appendingPathComponent("backtest.md"), encoding: .utf8)
+        let lines = md.split(separator: "\n").map(String.init)
+        for (i, line) in lines.enumerated() where i + 1 < lines.count && lines[i + 1].hasPrefix("|---") {
+            XCTAssertFalse(line.contains("|  |"), "a table header with an empty column: \(line)")
+        }
+        let csv = CLITests.parseCSV(try String(contentsOf: out.appendingPathComponent("backtest.csv"), encoding: .utf8))
+        XCTAssertTrue(csv.header.contains("rank_last"), "backtest.csv gives the worst rank of a tie: \(csv.header)")
+        let ranks = csv.rows.filter { $0["table"] == "rank" }
+        XCTAssertFalse(ranks.isEmpty)
+        var zero = 0
+        for row in ranks {
+            let name = row["name"] ?? "?", of = row["of"] ?? "?"
+            let best = Int(row["rank"] ?? "") ?? -1, last = Int(row["rank_last"] ?? "") ?? -1
+            XCTAssertGreaterThanOrEqual(last, best, name)
+            let cell = last > best ? "| \(best)–\(last) / \(of) |" : "| \(best) / \(of) |"
+            let line = lines.first { $0.contains("| \(name) |") && $0.contains(" / \(of) |") }
+            XCTAssertTrue(line?.contains(cell) ?? false, "\(name) should be ranked \(cell): \(line ?? "no row")")
+            // Nothing ranks below a 0 % forecast: it ties with every commune given 0 %, down to the last place.
+            if Double(row["forecast"] ?? "") == 0 {
+                zero += 1
+                XCTAssertEqual(String(last), of, "\(name), given 0 %, shares the last rank")
+            }
+        }
+        XCTAssertGreaterThan(zero, 0, "the shipped backtest has a recognised commune given 0 % (An Thạnh 1 at model)")
+    }
+
     func testBadObservedFileIsOneLineNamingFileLineAndKeyAndWritesNothing() throws {
         let tmp = try cliTempFolder("ntm-backtest-bad")
         let bad = tmp.appendingPathComponent("observed.yaml")

@@ -29,6 +29,14 @@ final class BacktestMetricsTests: XCTestCase {
         XCTAssertEqual(Backtest.rank(of: 3, in: p), 1)
         XCTAssertEqual(Backtest.rank(of: 2, in: p), 3)
         XCTAssertEqual(Backtest.rank(of: 4, in: p), 5)
+        // The worst rank of a tie: the two at 0.9 share ranks 1–2; an untied item's range is its rank.
+        XCTAssertEqual(Backtest.lastRank(of: 1, in: p), 2)
+        XCTAssertEqual(Backtest.lastRank(of: 3, in: p), 2)
+        XCTAssertEqual(Backtest.lastRank(of: 2, in: p), 3)
+        XCTAssertEqual(Backtest.lastRank(of: 4, in: p), 5)
+        let zeros = [0.6, 0, 0, 0]
+        XCTAssertEqual(Backtest.rank(of: 1, in: zeros), 2)
+        XCTAssertEqual(Backtest.lastRank(of: 1, in: zeros), 4, "a 0 % forecast shares the last place with every other 0 %")
     }
 
     func testBands() {
