@@ -13,6 +13,8 @@ extension Labels.Key {
     static let jointProbability = Labels.Key("Xác suất đạt cùng lúc mọi mục tiêu năm {1}: {2} %.", "Probability of reaching every target of {1} at once: {2} %.")
     static let seeFundingPlan = Labels.Key("Kinh phí ít nhất để đạt mục tiêu, theo nguồn: xem funding-plan.md.",
                                            "The least money that would reach the targets, by source: see funding-plan.md.")
+    static let seeBelow = Labels.Key("Kinh phí ít nhất để đạt mục tiêu, theo nguồn: xem bên dưới.",
+                                     "The least money that would reach the targets, by source: see below.")
     static let proposalCounts = Labels.Key("Số xã đề xuất", "Communes proposed")
     static let proposedInYear = Labels.Key("Đề xuất đạt trong năm", "Proposed in the year")
     static let cumulativeEnd = Labels.Key("Lũy kế cuối năm (phương án)", "Total at year end (plan)")

@@ -86,7 +86,9 @@ public struct ProposalReport {
         return t.text + "\n" + L[.fundedShareNote] + (lost ? " " + L[.lostNote] : "") + "\n\n"
     }
 
-    func targetsTable(years: [Int]) -> String {
+    /// The targets of `years` against the plan; `inFundingPlan` for funding-plan.md itself, where the least money
+    /// that would close a shortfall follows below rather than in another file.
+    func targetsTable(years: [Int], inFundingPlan: Bool = false) -> String {
         let L = labels
         let checks = proposal.targets.filter { years.contains($0.year) }
         guard !checks.isEmpty else { return years.map { L.fill(.proposalNoTargets, String($0)) }.joined(separator: " ") + "\n\n" }
@@ -98,7 +100,7 @@ public struct ProposalReport {
         }
         var note = L.fill(.proposalTargetNote, L.number(100 * proposal.confidence, decimals: 0))
         for y in years { if let p = proposal.targetProbability[y] { note += " " + L.fill(.jointProbability, String(y), L.number(100 * p, decimals: 0)) } }
-        if checks.contains(where: { !$0.met }) { note += " " + L[.seeFundingPlan] }
+        if checks.contains(where: { !$0.met }) { note += " " + L[inFundingPlan ? .seeBelow : .seeFundingPlan] }
         return t.text + "\n" + note + "\n\n"
     }
 
@@ -204,7 +206,7 @@ public struct ProposalReport {
             split.append((L.fill(.packagesIn, String(y)), { proposal.packages[$0][t] }))
         }
         s += appendixIII(split) + "\n"
-        s += "## \(L[.proposalAgainstTargets])\n\n" + targetsTable(years: proposal.years)
+        s += "## \(L[.proposalAgainstTargets])\n\n" + targetsTable(years: proposal.years, inFundingPlan: true)
         if proposal.shortfalls.isEmpty && proposal.targets.contains(where: { !$0.met }) == false && !proposal.targets.isEmpty {
             s += L.fill(.allTargetsMet, L.number(100 * proposal.confidence, decimals: 0)) + "\n\n"
         }

@@ -115,6 +115,19 @@ final class ProposeCLITests: XCTestCase {
         XCTAssertTrue(try read(out, "funding-plan.md").contains("| I | **CENTRAL BUDGET** |"))
     }
 
+    /// funding-plan.md points to the least money below it, not to itself (an audit found "see funding-plan.md"
+    /// inside funding-plan.md); a year's page points to funding-plan.md.
+    func testFundingPlanDoesNotSendTheReaderToItself() throws {
+        let out = try tempFolder().appendingPathComponent("self")
+        let r = try ntm(["propose", "--years", "2024", "--draws", "100", "--out", out.path])
+        XCTAssertEqual(r.status, 0, "stderr: \(r.stderr)")
+        let plan = try read(out, "funding-plan.md")
+        XCTAssertTrue(plan.contains("**Thiếu**"), "the shipped plan misses a 2024 target, so the note is there")
+        XCTAssertFalse(plan.contains("funding-plan.md"), "funding-plan.md names itself")
+        XCTAssertTrue(plan.contains("Kinh phí ít nhất để đạt mục tiêu, theo nguồn: xem bên dưới."), plan)
+        XCTAssertTrue(try read(out, "proposal-2024.md").contains("xem funding-plan.md"))
+    }
+
     /// A bad scenario, year, policy or format: a clear message, a non-zero exit, nothing written.
     func testBadInputWritesNothing() throws {
         let tmp = try tempFolder()
