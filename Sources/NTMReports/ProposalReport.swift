@@ -236,9 +236,12 @@ public struct ProposalReport {
     /// One row per year and Appendix III line; with a shortfall, the least-cost plan and the extra money beside.
     public func fundingCSV() -> String {
         let L = labels
-        var header = [L[.year], L[.appendixSTT], L[.appendixItem], "id", L[.expectedMoney], L[.upkeep], L[.packages], L[.plannedUse], L[.unused]]
+        // The money columns say their unit, as proposal-<year>.csv's "Kinh phí (triệu đồng)" does: the file has no other place for it.
+        let unit = " (\(L[.millionVND]))"
+        var header = [L[.year], L[.appendixSTT], L[.appendixItem], "id"]
+            + [L[.expectedMoney], L[.upkeep], L[.packages], L[.plannedUse], L[.unused]].map { $0 + unit }
         for sf in proposal.shortfalls {
-            header += [L.fill(.leastCostFor, String(sf.year)), L.fill(.extraFor, String(sf.year))]
+            header += [L.fill(.leastCostFor, String(sf.year)) + unit, L.fill(.extraFor, String(sf.year)) + unit]
         }
         var w = CSVWriter(header: header)
         for y in proposal.years {

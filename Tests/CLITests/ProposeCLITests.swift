@@ -71,14 +71,17 @@ final class ProposeCLITests: XCTestCase {
         }
 
         // funding-plan.csv: sub-sources add up to their family, families to the total, and no plan exceeds its source.
+        // Every money column states its unit (an audit found none anywhere in the file).
         let plan = CLITests.parseCSV(try read(out, "funding-plan.csv"))
-        XCTAssertEqual(plan.header.prefix(9), ["Năm", "STT", "Nội dung chỉ tiêu", "id", "Nguồn vốn dự kiến", "Duy tu",
-                                               "Đầu tư cho các xã đề xuất", "Kế hoạch sử dụng", "Chưa sử dụng"])
+        let u = " (triệu đồng)"
+        XCTAssertEqual(plan.header.prefix(9), ["Năm", "STT", "Nội dung chỉ tiêu", "id", "Nguồn vốn dự kiến" + u, "Duy tu" + u,
+                                               "Đầu tư cho các xã đề xuất" + u, "Kế hoạch sử dụng" + u, "Chưa sử dụng" + u])
+        XCTAssertTrue(plan.header.dropFirst(4).allSatisfy { $0.hasSuffix(u) }, "\(plan.header)")
         for year in ["2024", "2025"] {
             let rows = plan.rows.filter { $0["Năm"] == year }
             XCTAssertEqual(rows.map { $0["STT"] ?? "" }, ["", "I", "1", "2", "II", "1", "2", "III", "IV", "V", "VI", "1", "2"], "Appendix III order")
             func value(_ id: String, _ col: String) -> Double { Double(rows.first { $0["id"] == id }?[col] ?? "") ?? .nan }
-            for col in ["Nguồn vốn dự kiến", "Duy tu", "Đầu tư cho các xã đề xuất", "Kế hoạch sử dụng"] {
+            for col in ["Nguồn vốn dự kiến", "Duy tu", "Đầu tư cho các xã đề xuất", "Kế hoạch sử dụng"].map({ $0 + u }) {
                 XCTAssertEqual(value("central", col), value("central_development", col) + value("central_recurrent", col), accuracy: 0.2, col)
                 XCTAssertEqual(value("local", col), value("province", col) + value("district", col), accuracy: 0.2, col)
                 XCTAssertEqual(value("people", col), value("people_cash", col) + value("people_in_kind", col), accuracy: 0.2, col)
@@ -86,12 +89,12 @@ final class ProposeCLITests: XCTestCase {
                 XCTAssertEqual(value("total", col), families, accuracy: 0.5, col)
             }
             for row in rows {
-                let have = Double(row["Nguồn vốn dự kiến"] ?? "") ?? .nan, use = Double(row["Kế hoạch sử dụng"] ?? "") ?? .nan
+                let have = Double(row["Nguồn vốn dự kiến" + u] ?? "") ?? .nan, use = Double(row["Kế hoạch sử dụng" + u] ?? "") ?? .nan
                 XCTAssertLessThanOrEqual(use, have + 0.1, "\(year) \(row["id"] ?? ""): the plan exceeds what the source has")
-                XCTAssertEqual(use, (Double(row["Duy tu"] ?? "") ?? .nan) + (Double(row["Đầu tư cho các xã đề xuất"] ?? "") ?? .nan), accuracy: 0.2)
+                XCTAssertEqual(use, (Double(row["Duy tu" + u] ?? "") ?? .nan) + (Double(row["Đầu tư cho các xã đề xuất" + u] ?? "") ?? .nan), accuracy: 0.2)
             }
         }
-        XCTAssertEqual(plan.rows.first { $0["Năm"] == "2024" && $0["id"] == "central_development" }?["Nguồn vốn dự kiến"], "169946",
+        XCTAssertEqual(plan.rows.first { $0["Năm"] == "2024" && $0["id"] == "central_development" }?["Nguồn vốn dự kiến" + u], "169946",
                        "2024 from Appendix III")
         let funding = try read(out, "funding-plan.md")
         XCTAssertTrue(funding.contains("| STT | Nội dung chỉ tiêu |"), funding)
