@@ -72,7 +72,7 @@ extension AllocationReport {
         }
         guard let lc = leastCost else { return Workbook(sheets: [policies, plans]) }
         // The least money that reaches the target, by year and source, as least-cost.csv has it.
-        var least = Workbook.Sheet(name: L[.sheetLeastCost], header: [L[.year], L[.fundingSource], L[.available], L[.needed], L[.extraNeeded]])
+        var least = Workbook.Sheet(name: L[.sheetLeastCost], header: [L[.year], L[.fundingSource], L[.availableAfterUpkeep], L[.needed], L[.extraNeeded]])
         for (t, y) in years.enumerated() {
             for (s, src) in study.model.catalogue.sources.enumerated() {
                 least.add([.number(Double(y), .year), .text(src.name(L.lang)), .number(study.problem.available[s][t], .integer),

@@ -125,7 +125,8 @@ public struct AllocationReport {
     }
 
     public func leastCostCSV(_ lc: LeastCostAnswer) -> String {
-        var w = CSVWriter(header: ["year", "source", "available", "needed", "extra"])
+        // What each source has left after upkeep, not the scenario's money that funding.csv calls "available".
+        var w = CSVWriter(header: ["year", "source", "available_after_upkeep", "needed", "extra"])
         for (t, y) in study.model.years.enumerated() {
             for (s, id) in study.model.sourceIDs.enumerated() {
                 w.row([String(y), id, formatNumber(study.problem.available[s][t], decimals: 1),
@@ -142,7 +143,7 @@ public struct AllocationReport {
         let key: Labels.Key = !lc.result.reachable ? .leastCostShort : lc.probability >= lc.confidence ? .leastCostReached
             : lc.raisesSpent != nil ? .leastCostRaiseLimit : .leastCostUnsure
         s += L.fill(key, L.number(100 * lc.probability, decimals: 0), L.number(100 * lc.confidence, decimals: 0), String(lc.raisesSpent ?? 0)) + "\n\n"
-        var t = MarkdownTable([L[.year], L[.fundingSource], L[.available], L[.needed], L[.extraNeeded]], rightAligned: [2, 3, 4])
+        var t = MarkdownTable([L[.year], L[.fundingSource], L[.availableAfterUpkeep], L[.needed], L[.extraNeeded]], rightAligned: [2, 3, 4])
         for (ti, y) in study.model.years.enumerated() {
             for (si, src) in study.model.catalogue.sources.enumerated() where lc.result.money[si][ti] > 0.5 || lc.result.extra[si][ti] > 0.5 {
                 t.add([String(y), src.name(L.lang), L.number(study.problem.available[si][ti]), L.number(lc.result.money[si][ti]), L.number(lc.result.extra[si][ti])])

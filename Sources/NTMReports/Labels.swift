@@ -162,6 +162,8 @@ extension Labels.Key {
         "Phương án rẻ nhất đạt mục tiêu trong mô hình kỳ vọng; trong mô phỏng Monte Carlo nó đạt với xác suất {1} % (yêu cầu {2} %). Việc tìm kiếm dừng sau {3} lần nâng mức nhắm (giới hạn của nó), nên một phương án nhắm cao hơn vẫn có thể đạt.",
         "The cheapest plan that reaches the target in the expected-value model; in the Monte Carlo engine it reaches it with probability {1} % (asked: {2} %). The search stopped after raising the aim {3} times (its limit), so a plan aiming higher may still reach it.")
     static let extraNeeded = Labels.Key("Cần thêm", "Extra")
+    // The least-cost table's money is what each source has once upkeep is paid: not the run's "Có sẵn".
+    static let availableAfterUpkeep = Labels.Key("Có sẵn sau duy tu", "Available after upkeep")
     static let leastCostNote = Labels.Key("Số tiền cho các gói (triệu đồng), sau phần duy tu; chi tiết theo nguồn trong least-cost.csv.",
                                           "Money for packages (million VND), after upkeep; by source in least-cost.csv.")
     static let optimumFailed = Labels.Key("GLPK không giải được bài toán.", "GLPK did not solve the programme.")

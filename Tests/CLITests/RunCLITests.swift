@@ -359,6 +359,23 @@ final class RunCLITests: XCTestCase {
         XCTAssertTrue(md.contains("Hàm mục tiêu (mô hình kỳ vọng, không nhiễu)"), md)
     }
 
+    /// The least-cost table's money is what each source has after upkeep, and says so: "Có sẵn" in the run's
+    /// funding table is the scenario's money (an audit found "Có sẵn 155.650" for the province's 2024 budget here
+    /// beside "Có sẵn 185.253" in summary.md).
+    func testLeastCostTableSaysItsMoneyIsAfterUpkeep() throws {
+        let tmp = try tempFolder()
+        let out = tmp.appendingPathComponent("after-upkeep")
+        let r = try ntm(["allocate", Self.planPath, "--draws", "20", "--target", "standard:+5", "--by", "2024", "--policies", "optimal",
+                         "--format", "md,csv", "--out", out.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let md = try read(out, "allocation.md")
+        XCTAssertTrue(md.contains("| Năm | Nguồn vốn | Có sẵn sau duy tu | Cần | Cần thêm |"), md)
+        let csv = CLITests.parseCSV(try read(out, "least-cost.csv"))
+        XCTAssertEqual(csv.header, ["year", "source", "available_after_upkeep", "needed", "extra"])
+        let province = try XCTUnwrap(Double(csv.rows.first { $0["year"] == "2024" && $0["source"] == "province" }?["available_after_upkeep"] ?? ""))
+        XCTAssertLessThan(province, 185_253, "the province's 2024 money less its upkeep")
+    }
+
     /// A least-cost search that spends its raises of the aim says so, instead of claiming no plan aims higher
     /// (proposals of the same scenario do aim higher and reach more).
     func testLeastCostSaysWhenItsSearchStoppedAtItsLimit() throws {
