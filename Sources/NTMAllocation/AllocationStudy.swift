@@ -184,9 +184,11 @@ public struct AllocationStudy: Sendable {
     }
 
     /// The deterministic engine: no noise, one draw, recognition certain once the criteria are met; with
-    /// `funding`, instead of the scenario's money.
+    /// `funding`, instead of the scenario's money. Communes still aim past each threshold by the planning margin
+    /// the noise gives (as in the Monte Carlo engine), so a package costs what the engine spends on it.
     static func expectedValue(_ model: Model, funding: [String: [Int: Double]]?, decisions: [[Bool]], record: Bool) throws -> ProjectionResult {
         var sc = model.scenario
+        sc.marginNoiseScale = sc.marginNoiseScale ?? sc.noiseScale
         sc.noiseScale = 0
         sc.draws = 1
         if let f = funding { sc.funding = f }

@@ -200,7 +200,8 @@ public struct Model: Sendable {
         margin = inds.map { ind in
             let n = ind.noise.value
             let typical = abs(dataset.provinceValue(ind) ?? 0)
-            return Float(catalogue.model.planningMargin.value) * Float(n.isRelative ? n.value * typical : n.value) * ns
+            return Float(catalogue.model.planningMargin.value) * Float(n.isRelative ? n.value * typical : n.value)
+                * Float(scenario.marginNoiseScale ?? scenario.noiseScale)
         }
         var el = [Float](repeating: 0, count: K * S), em = [Float](repeating: 0, count: K * S)
         for (k, ind) in inds.enumerated() {

@@ -33,6 +33,10 @@ public struct Scenario: Sendable {
     public var recognitionCap: [Tier: Int]
     /// Scales every indicator's noise (1 = as the catalogue says, 0 = none).
     public var noiseScale: Double
+    /// The noise scale the planning margin is worked out with, when not `noiseScale` (not read from files):
+    /// the expected-value model has no noise, yet its communes aim past a threshold as the Monte Carlo engine's
+    /// do, so that a package costs what the engine will spend on it.
+    public var marginNoiseScale: Double?
     /// The files read, the scenario's own first, then what it extends.
     public var chain: [String]
     /// Every file and folder the scenario reads: its chain, and its dataset folder and catalogue when given.

@@ -120,6 +120,23 @@ final class ProposeCLITests: XCTestCase {
 
     /// funding-plan.md points to the least money below it, not to itself (an audit found "see funding-plan.md"
     /// inside funding-plan.md); a year's page points to funding-plan.md.
+    /// In the plan's first year every draw starts from the same values, so the Monte Carlo engine spends on a
+    /// proposed commune exactly the package the plan costed: the expected-value model aims past thresholds by the
+    /// same planning margin (an audit found 283 % of the cost paid to one commune and 0 % to seven proposed ones,
+    /// whose packages had been costed without the margin).
+    func testFirstYearPackagesCostWhatTheEngineSpends() throws {
+        let out = try tempFolder().appendingPathComponent("cost")
+        let r = try ntm(["propose", "--years", "2024", "--draws", "50", "--lang", "en", "--out", out.path])
+        XCTAssertEqual(r.status, 0, "stderr: \(r.stderr)")
+        let csv = CLITests.parseCSV(try read(out, "proposal-2024.csv"))
+        let proposed = csv.rows.filter { $0["Proposed"] == "1" && Double($0["Cost (million VND)"] ?? "") ?? 0 > 0 }
+        XCTAssertGreaterThan(proposed.count, 10)
+        for row in proposed {
+            let share = try XCTUnwrap(Double(row["Funded (draws)"] ?? ""), "\(row["Commune"] ?? "?")")
+            XCTAssertEqual(share, 1, accuracy: 1e-3, "\(row["Commune"] ?? "?") is paid its package")
+        }
+    }
+
     func testFundingPlanDoesNotSendTheReaderToItself() throws {
         let out = try tempFolder().appendingPathComponent("self")
         let r = try ntm(["propose", "--years", "2024", "--draws", "100", "--out", out.path])
