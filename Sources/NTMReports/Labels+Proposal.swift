@@ -42,8 +42,8 @@ extension Labels.Key {
     static let cost = Labels.Key("Kinh phí (triệu đồng)", "Cost (million VND)")
     static let fundedShare = Labels.Key("Kinh phí được cấp (mô phỏng)", "Funded (draws)")
     static let fundedShareNote = Labels.Key(
-        "\"Kinh phí được cấp (mô phỏng)\": số tiền trung bình xã nhận được trong mô phỏng Monte Carlo so với kinh phí đề xuất; trên 100 % khi giá trị chỉ tiêu biến động làm chi phí cao hơn dự kiến; dưới 100 % khi ở một số lần mô phỏng nguồn vốn đã hết trước khi đến lượt xã (xã được cấp theo thứ tự danh sách).",
-        "\"Funded (draws)\": the mean money the commune received in the Monte Carlo engine against the cost proposed; above 100 % when the indicators' variation makes the package cost more than expected; below 100 % when, in some draws, the source was spent before the commune's turn (communes are funded in list order).")
+        "\"Kinh phí được cấp (mô phỏng)\": số tiền trung bình xã nhận được trong mô phỏng Monte Carlo so với kinh phí đề xuất; trên 100 % khi giá trị chỉ tiêu biến động làm chi phí cao hơn dự kiến; dưới 100 % khi ở một số lần mô phỏng nguồn vốn đã hết trước khi đến lượt xã (xã được cấp theo thứ tự danh sách). Năm đầu của kế hoạch luôn là 100 %: mọi lần mô phỏng bắt đầu từ cùng giá trị.",
+        "\"Funded (draws)\": the mean money the commune received in the Monte Carlo engine against the cost proposed; above 100 % when the indicators' variation makes the package cost more than expected; below 100 % when, in some draws, the source was spent before the commune's turn (communes are funded in list order). In the plan's first year it is 100 %: every draw starts from the same values.")
     static let startTier = Labels.Key("Mức đầu năm", "Tier at the start")
     static let aimTier = Labels.Key("Mức phấn đấu", "Aiming at")
     static let lostCriteria = Labels.Key("Tiêu chí có thể mất (ngưỡng tăng)", "Criteria at risk (rising threshold)")
