@@ -127,7 +127,8 @@ public struct AllocationStudy: Sendable {
     /// at least `confidence` probability in the Monte Carlo engine: the expected-value programme is solved for
     /// the target, the plan evaluated, and the target it aims at raised one commune at a time (at the tiers
     /// that fell short) until the probability is reached or `maxRaise` is spent (`raisesSpent`: the search stopped
-    /// there, short of the probability, and a plan aiming higher might still reach it).
+    /// there, short of the probability, and a plan aiming higher might still reach it). When no plan reaches the
+    /// aim within the sources' limits, the programme adds the least extra money, and the plan is evaluated with it.
     public func leastCost(target: [Tier: Int], year: Int, confidence: Double, threads: Int, maxRaise: Int = 15,
                           timeLimitSeconds: Double = 30) throws
         -> (result: PackageProblem.LeastCost, probability: Double, aimed: [Tier: Int], raisesSpent: Int?)? {
@@ -142,7 +143,9 @@ public struct AllocationStudy: Sendable {
             let required = aim.map { (year: t, tier: $0.key.rawValue, count: baseCount($0.key) + $0.value) }
             // No feasible plan aims higher: the last one stands.
             guard let r = problem.leastCost(required: required, tierEnd: tierEnd, timeLimitSeconds: timeLimitSeconds) else { return last }
-            let mc = evaluate(r.plan, threads: threads)
+            // A plan that needs money beyond the sources' is evaluated with it: its probability is the one it has
+            // with the extra money, and the aim rises as for any other plan until it reaches the confidence.
+            let mc = evaluate(r.plan, threads: threads, extra: r.reachable ? nil : r.extra)
             var hits = 0
             var short: [Tier: Int] = [:]
             for d in mc.perDraw[t + 1] {
@@ -152,7 +155,7 @@ public struct AllocationStudy: Sendable {
             }
             let p = Double(hits) / Double(max(1, mc.perDraw[t + 1].count))
             last = (r, p, aim, nil)
-            if p >= confidence || !r.reachable { return last }
+            if p >= confidence { return last }
             for (tier, misses) in short where misses > 0 { aim[tier, default: 0] += 1 }
         }
         // Every raise spent, still short of the probability.
@@ -229,8 +232,13 @@ public struct AllocationStudy: Sendable {
         return (o.plan, o)
     }
 
-    public func evaluate(_ plan: PackageProblem.Plan, threads: Int, recordPaid: Bool = false) -> ProjectionResult {
+    /// - Parameter extra: money beyond the sources' (`extra[s][t]`, as `PackageProblem.LeastCost` gives it), added
+    ///   to each source's budget for the evaluation.
+    public func evaluate(_ plan: PackageProblem.Plan, threads: Int, recordPaid: Bool = false, extra: [[Double]]? = nil) -> ProjectionResult {
         var m = model
+        if let extra {
+            for s in 0..<problem.sources { for t in 0..<problem.years { m.budget[t][s] += extra[s][t] } }
+        }
         m.recordPaid = recordPaid
         m.decisions = (0..<problem.years).map { t in plan.path.map { problem.paths[$0][t] } }
         return Projection(model: m).run(threads: threads)

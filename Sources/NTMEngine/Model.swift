@@ -33,8 +33,9 @@ public struct Model: Sendable {
     let margin: [Float]
     /// Eligibility of source s for indicator k's investment and upkeep (K × S, row-major).
     let eligible: [Float], eligibleUpkeep: [Float]
-    /// Money per year index and source (million VND), after funding shocks.
-    public let budget: [[Double]]
+    /// Money per year index and source (million VND), after funding shocks. Settable so that a plan needing
+    /// money beyond the sources' can be evaluated with it (`AllocationStudy.evaluate(_:threads:extra:)`).
+    public var budget: [[Double]]
     public let sourceIDs: [String]
     let tier0: [UInt8]
     /// Each commune's district (index into the dataset's districts).

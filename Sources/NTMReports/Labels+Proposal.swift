@@ -90,8 +90,8 @@ extension Labels.Key {
         "Phương án đã chọn đạt mọi mục tiêu với xác suất {3} %, thấp hơn mức yêu cầu. Phương án chi phí thấp nhất đạt mục tiêu trong giới hạn từng nguồn vốn, với xác suất {1} % (yêu cầu {2} %): chỉ cần phân bổ lại, không cần thêm tiền.",
         "The chosen plan reaches every target with probability {3} %, below what was asked. The least-cost plan reaches them within each source's limits, with probability {1} % (asked: {2} %): it takes a re-allocation, no extra money.")
     static let shortfallExtra = Labels.Key(
-        "Phương án đã chọn đạt mọi mục tiêu với xác suất {3} %, thấp hơn mức yêu cầu. Trong giới hạn các nguồn vốn không phương án nào đạt: cần thêm ít nhất số tiền ở cột \"Cần thêm\" (xác suất với số tiền đó: {1} %, yêu cầu {2} %).",
-        "The chosen plan reaches every target with probability {3} %, below what was asked. No plan reaches them within the sources' limits: it needs at least the money in the \"Extra\" column (probability with it: {1} %, asked: {2} %).")
+        "Phương án đã chọn đạt mọi mục tiêu với xác suất {3} %, thấp hơn mức yêu cầu. Trong giới hạn các nguồn vốn không phương án nào đạt: phương án chi phí thấp nhất cần thêm số tiền ở cột \"Cần thêm\", và với số tiền đó đạt mọi mục tiêu với xác suất {1} % (yêu cầu {2} %), khi nhắm tới {4}.",
+        "The chosen plan reaches every target with probability {3} %, below what was asked. No plan reaches them within the sources' limits: the least-cost plan needs the money in the \"Extra\" column, and with it reaches every target with probability {1} % (asked: {2} %), aiming at {4}.")
     static let shortfallUnsure = Labels.Key(
         "Phương án đã chọn đạt mọi mục tiêu với xác suất {3} %, thấp hơn mức yêu cầu. Phương án chi phí thấp nhất đạt mục tiêu trong mô hình kỳ vọng; trong mô phỏng nó đạt với xác suất {1} % (yêu cầu {2} %), kể cả khi nhắm cao hơn mục tiêu (tới {4}).",
         "The chosen plan reaches every target with probability {3} %, below what was asked. The least-cost plan reaches them in the expected-value model; in the Monte Carlo engine it does with probability {1} % (asked: {2} %), even aiming above the target (at {4}).")

@@ -153,8 +153,8 @@ extension Labels.Key {
     static let leastCostTitle = Labels.Key("Kinh phí ít nhất để đạt mục tiêu {1} đến năm {2}", "Least money to reach {1} by {2}")
     static let leastCostReached = Labels.Key("Đạt mục tiêu với xác suất {1} % (yêu cầu {2} %) trong giới hạn từng nguồn vốn.",
                                              "Reaches the target with probability {1} % (asked: {2} %) within each source's limits.")
-    static let leastCostShort = Labels.Key("Không đạt được trong giới hạn các nguồn vốn: cần thêm số tiền ở cột \"Cần thêm\" (xác suất với số tiền đó: {1} %, yêu cầu {2} %).",
-                                           "Not reachable within the sources' limits: it needs the money in the \"Extra\" column (probability with it: {1} %, asked: {2} %).")
+    static let leastCostShort = Labels.Key("Không đạt được trong giới hạn các nguồn vốn: phương án chi phí thấp nhất cần thêm số tiền ở cột \"Cần thêm\", và với số tiền đó đạt mục tiêu với xác suất {1} % (yêu cầu {2} %).",
+                                           "Not reachable within the sources' limits: the least-cost plan needs the money in the \"Extra\" column, and with it reaches the target with probability {1} % (asked: {2} %).")
     static let leastCostUnsure = Labels.Key(
         "Phương án rẻ nhất đạt mục tiêu trong mô hình kỳ vọng; trong mô phỏng Monte Carlo nó đạt với xác suất {1} % (yêu cầu {2} %), và không có phương án khả thi nào nhắm cao hơn.",
         "The cheapest plan that reaches the target in the expected-value model; in the Monte Carlo engine it reaches it with probability {1} % (asked: {2} %), and no feasible plan aims higher.")

@@ -113,6 +113,23 @@ extension AllocationTests {
 }
 
 extension AllocationTests {
+    /// A target out of reach within the sources' limits: the least-cost plan needs extra money, and the
+    /// probability reported is the plan's with that money (it was the plan's without it, 0 %: money the plan
+    /// counts on was not there when the engine paid it), and the aim rises as for any plan: +8 standard
+    /// communes in 2024 is first aimed at as such, then at +9, whose plan reaches +8 in some draws.
+    func testUnreachableTargetIsEvaluatedWithItsExtraMoney() throws {
+        let study = try XCTUnwrap(Self.study)
+        let found = try XCTUnwrap(try study.leastCost(target: [.standard: 8], year: 2024, confidence: 0.3, threads: 2, maxRaise: 1))
+        XCTAssertFalse(found.result.reachable, "8 of the 10 communes below standard in 2024 need money beyond the sources'")
+        let standard = Double(study.model.dataset.communes.filter { $0.tier >= .standard }.count + 8)
+        func probability(_ r: ProjectionResult) -> Double { Double(r.perDraw[1].filter { $0[0] >= standard }.count) / Double(r.perDraw[1].count) }
+        let with = study.evaluate(found.result.plan, threads: 2, extra: found.result.extra)
+        let without = study.evaluate(found.result.plan, threads: 2)
+        XCTAssertEqual(found.probability, probability(with), accuracy: 1e-12, "the probability with the extra money")
+        XCTAssertGreaterThan(found.probability, probability(without), "without it the plan's communes go unpaid")
+        XCTAssertGreaterThan(with.summary(year: 1, field: 0).mean, without.summary(year: 1, field: 0).mean + 1)
+    }
+
     /// One commune needs 10 of a group either source may pay. Central has 10; local must match it 1:1.
     /// With 3 of local money it cannot be funded (3 + 3 < 10); with 5 it can (5 + 5).
     func testCoFinancingByHand() throws {
