@@ -229,9 +229,10 @@ public struct Calibration: Sendable {
     public var start: [Double] { parameters.map(\.start) }
 
     /// The priors' terms at parameter values `theta` (see `CalibrationParameter.prior`).
-    public func prior(_ theta: [Double]) -> Double {
-        zip(parameters, theta).reduce(0) { $0 + $1.0.penalty($1.1) }
-    }
+    public func prior(_ theta: [Double]) -> Double { prior(search: zip(parameters, theta).map { $0.toSearch($1) }) }
+
+    /// The priors' terms at search coordinates `u` (what the search minimises beside the objective).
+    func prior(search u: [Double]) -> Double { zip(parameters, u).reduce(0) { $0 + $1.0.penalty(search: $1.1) } }
 
     /// Fits the parameters: Nelder–Mead from `start`, then the curvature of the objective at the optimum for
     /// standard errors.
@@ -242,8 +243,7 @@ public struct Calibration: Sendable {
         let f: ([Double]) -> Double = { u in
             evaluations += 1
             let theta = zip(parameters, u).map { $0.fromSearch($1) }
-            let pull = zip(parameters, u).reduce(0) { $0 + $1.0.penalty(search: $1.1) }
-            do { return objective(replayed(try replay(theta, threads: threads))) + pull } catch {
+            do { return objective(replayed(try replay(theta, threads: threads))) + prior(search: u) } catch {
                 if firstError == nil { firstError = error }
                 return .infinity
             }
@@ -315,7 +315,7 @@ public struct Calibration: Sendable {
         let result = try replay(theta, threads: threads)
         return CalibrationFit(parameters: parameters, targets: targets, values: theta, standardErrors: sd, jointErrors: cov != nil,
                               curvature: H, replayed: replayed(result), objective: objective(replayed(result)),
-                              priorTerm: zip(parameters, best.point).reduce(0) { $0 + $1.0.penalty(search: $1.1) },
+                              priorTerm: prior(search: best.point),
                               startObjective: try objective(start), evaluations: evaluations,
                               overrides: overrides(theta), draws: scenario.draws, seed: scenario.seed)
     }

@@ -344,31 +344,21 @@ final class RunCLITests: XCTestCase {
 
     // MARK: allocate
 
-    /// In Vietnamese the allocation objective is "Hàm mục tiêu", not "Mục tiêu", the word the same report uses for
-    /// the target whose least cost it gives (an audit found a column "Mục tiêu" of 330 above "Kinh phí ít nhất để
-    /// đạt mục tiêu Đạt chuẩn NTM +5 …").
-    func testAllocateNamesTheObjectiveApartFromTheTarget() throws {
+    /// The objective is "Hàm mục tiêu", apart from "mục tiêu", the reports' word for the scenario's targets (an
+    /// audit found a column "Mục tiêu" of 330 above "Kinh phí ít nhất để đạt mục tiêu …"); and the least-cost
+    /// table's money is what each source has after upkeep, and says so: "Có sẵn" in the run's funding table is the
+    /// scenario's money (an audit found "Có sẵn 155.650" for the province's 2024 budget here beside "Có sẵn
+    /// 185.253" in summary.md).
+    func testAllocateNamesTheObjectiveAndTheMoneyAfterUpkeep() throws {
         let tmp = try tempFolder()
         let out = tmp.appendingPathComponent("objective")
         let r = try ntm(["allocate", Self.planPath, "--draws", "20", "--target", "standard:+5", "--by", "2024", "--policies", "optimal",
-                         "--format", "md", "--out", out.path])
+                         "--format", "md,csv", "--out", out.path])
         XCTAssertEqual(r.status, 0, r.stderr)
         let md = try read(out, "allocation.md")
         XCTAssertTrue(md.contains("| Chính sách phân bổ | Hàm mục tiêu |"), md)
         XCTAssertFalse(md.contains("| Mục tiêu |"), md)
         XCTAssertTrue(md.contains("Hàm mục tiêu (mô hình kỳ vọng, không nhiễu)"), md)
-    }
-
-    /// The least-cost table's money is what each source has after upkeep, and says so: "Có sẵn" in the run's
-    /// funding table is the scenario's money (an audit found "Có sẵn 155.650" for the province's 2024 budget here
-    /// beside "Có sẵn 185.253" in summary.md).
-    func testLeastCostTableSaysItsMoneyIsAfterUpkeep() throws {
-        let tmp = try tempFolder()
-        let out = tmp.appendingPathComponent("after-upkeep")
-        let r = try ntm(["allocate", Self.planPath, "--draws", "20", "--target", "standard:+5", "--by", "2024", "--policies", "optimal",
-                         "--format", "md,csv", "--out", out.path])
-        XCTAssertEqual(r.status, 0, r.stderr)
-        let md = try read(out, "allocation.md")
         XCTAssertTrue(md.contains("| Năm | Nguồn vốn | Có sẵn sau duy tu | Cần | Cần thêm |"), md)
         let csv = CLITests.parseCSV(try read(out, "least-cost.csv"))
         XCTAssertEqual(csv.header, ["year", "source", "available_after_upkeep", "needed", "extra"])
