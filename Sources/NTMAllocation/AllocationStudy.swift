@@ -14,16 +14,24 @@ public struct AllocationObjective: Sendable {
     public init(_ s: Scenario.AllocationSettings) {
         standard = s.standard; advanced = s.advanced; model = s.model; below15 = s.below15
     }
-    func value(standard s: Double, advanced a: Double, model m: Double) -> Double { standard * s + advanced * a + model * m }
+    public func value(standard s: Double, advanced a: Double, model m: Double) -> Double { standard * s + advanced * a + model * m }
 }
 
 /// Builds the allocation problem of a scenario from the engine itself, runs the rules and the optimum, and
 /// evaluates every plan with the Monte Carlo engine on common random numbers.
 ///
-/// The expected-value model is the engine with no noise and recognition certain once criteria are met. For
-/// each funding path (the years a commune's package is paid), one engine run with unlimited money gives every
-/// commune's costs and tiers on that path; the scenario's money, less the upkeep it pays first, is what the
-/// plans share.
+/// For each funding path (the years a commune's package is paid), the Monte Carlo engine is run with every
+/// commune on that path and money no package can exhaust, so each commune's outcome depends on its path alone
+/// (the scenario's draws, noise and recognition, on the same random numbers as the evaluation). A path's value
+/// is the share of draws at or above each tier, year by year (the objective's weights applied); its cost, per
+/// year and eligibility group, the mean money the engine paid. So the optimum maximises what the Monte Carlo
+/// engine expects, within what the sources have on average. (Planning on the expected-value model alone,
+/// where every package succeeds, proposed 39 new advanced communes for 2024 that the engine expected to give
+/// 20.7, and costed second-year packages on a path the draws seldom followed.)
+///
+/// The expected-value model, the engine with no noise and recognition certain once criteria are met, still
+/// says what a plan *intends*: which tier each funded commune works towards, with which criteria (`standing`,
+/// `expectedValue`). The scenario's money, less the upkeep it pays first, is what the plans share.
 public struct AllocationStudy: Sendable {
     public let model: Model
     public let objective: AllocationObjective
@@ -35,8 +43,9 @@ public struct AllocationStudy: Sendable {
     let costK: [[[[Double]]]]
     /// Upkeep paid first, per source and year (million VND).
     public let upkeep: [[Double]]
-    /// tierEnd[c][j][t]: the tier (0 below … 3 model) commune c reaches at the end of year t on path j.
-    public let tierEnd: [[[Int]]]
+    /// reach[c][j][t][i]: the share of Monte Carlo draws in which commune c is at or above tier i + 1 (standard,
+    /// advanced, model) at the end of year t on path j.
+    public let reach: [[[[Double]]]]
 
     public init(model: Model, objective: AllocationObjective? = nil) throws {
         let objective = objective ?? AllocationObjective(model.scenario.allocation)
@@ -65,20 +74,25 @@ public struct AllocationStudy: Sendable {
         var cost = [[[[Double]]]](repeating: [], count: C)
         var costK = [[[[Double]]]](repeating: [], count: C)
         var tier = [[[Int]]](repeating: [], count: C), crit = [[[Double]]](repeating: [], count: C)
-        var tierEnd = [[[Int]]](repeating: [], count: C)
-        for path in paths {
-            let r = try expected(unlimited, decisions: path.map { Array(repeating: $0, count: C) }, record: true)
+        var reach = [[[[Double]]]](repeating: [], count: C)
+        for (j, path) in paths.enumerated() {
+            let decisions = path.map { Array(repeating: $0, count: C) }
+            // The plan's intent on this path (tier and criteria at the start of each year, for the rules that
+            // order communes by them), and what the Monte Carlo engine makes of it.
+            let r = try expected(unlimited, decisions: decisions, record: false)
+            let mc = Self.monteCarlo(model, unlimited: true, decisions: decisions)
             for c in 0..<C {
                 var v = 0.0
-                var byGroup: [[Double]] = [], byK: [[Double]] = []
-                var tStart: [Int] = [], cStart: [Double] = [], tEnd: [Int] = []
+                var byGroup: [[Double]] = [], byK: [[Double]] = [], shares: [[Double]] = []
+                var tStart: [Int] = [], cStart: [Double] = []
                 for t in 0..<T {
-                    let p = r.communes[t + 1][c]
+                    let p = mc.communes[t + 1][c]
                     v += objective.value(standard: p[0], advanced: p[1], model: p[2]) - objective.below15 * (p[3] < 15 - 1e-9 ? 1 : 0)
+                    shares.append(Array(p[0..<3]))
                     var g = [Double](repeating: 0, count: groups.count), ks = [Double](repeating: 0, count: K)
                     for k in 0..<K {
                         var x = 0.0
-                        for s in 0..<S { x += r.paid[t][(c * K + k) * S + s] }
+                        for s in 0..<S { x += mc.paid[t][(c * K + k) * S + s] }
                         ks[k] = x
                         g[groupOf[k]] += x
                     }
@@ -87,14 +101,13 @@ public struct AllocationStudy: Sendable {
                     let q = r.communes[t][c]
                     tStart.append(q[2] > 0.5 ? 3 : q[1] > 0.5 ? 2 : q[0] > 0.5 ? 1 : 0)
                     cStart.append(q[3])
-                    tEnd.append(p[2] > 0.5 ? 3 : p[1] > 0.5 ? 2 : p[0] > 0.5 ? 1 : 0)
                 }
-                value[c][paths.firstIndex(of: path)!] = v
+                value[c][j] = v
                 cost[c].append(byGroup)
                 costK[c].append(byK)
                 tier[c].append(tStart)
                 crit[c].append(cStart)
-                tierEnd[c].append(tEnd)
+                reach[c].append(shares)
             }
         }
         // Upkeep comes first out of the scenario's money; the rest is what plans share.
@@ -120,15 +133,17 @@ public struct AllocationStudy: Sendable {
         self.problem = problem
         standing = PackageProblem.Standing(tier: tier, criteria: crit)
         self.costK = costK
-        self.tierEnd = tierEnd
+        self.reach = reach
     }
 
     /// The least money that reaches `target` (communes added at each tier since the base year) by `year`, with
-    /// at least `confidence` probability in the Monte Carlo engine: the expected-value programme is solved for
-    /// the target, the plan evaluated, and the target it aims at raised one commune at a time (at the tiers
-    /// that fell short) until the probability is reached or `maxRaise` is spent (`raisesSpent`: the search stopped
-    /// there, short of the probability, and a plan aiming higher might still reach it). When no plan reaches the
-    /// aim within the sources' limits, the programme adds the least extra money, and the plan is evaluated with it.
+    /// at least `confidence` probability in the Monte Carlo engine: the programme is solved for the target as
+    /// communes expected at each tier (`reach`), the plan evaluated, and the target it aims at raised one commune
+    /// at a time (at the tiers that fell short) until the probability is reached or `maxRaise` is spent
+    /// (`raisesSpent`: the search stopped there, short of the probability, and a plan aiming higher might still
+    /// reach it). An aim never passes the most communes any plan can expect at a tier (every commune on its best
+    /// path); the search stops there. When no plan reaches the aim within the sources' limits, the programme adds
+    /// the least extra money, and the plan is evaluated with it.
     public func leastCost(target: [Tier: Int], year: Int, confidence: Double, threads: Int, maxRaise: Int = 15,
                           timeLimitSeconds: Double = 30) throws
         -> (result: PackageProblem.LeastCost, probability: Double, aimed: [Tier: Int], raisesSpent: Int?)? {
@@ -137,12 +152,19 @@ public struct AllocationStudy: Sendable {
         }
         let base = model.dataset.communes.map(\.tier)
         let baseCount = { (tier: Tier) in base.filter { $0 >= tier }.count }
+        // The most communes added that any plan can expect at each tier by then.
+        let most = Dictionary(uniqueKeysWithValues: Tier.graded.map { tier in
+            (tier, Int((0..<model.C).reduce(0.0) { sum, c in
+                sum + problem.paths.indices.filter { problem.allowed?[c][$0] ?? true }.map { reach[c][$0][t][tier.rawValue - 1] }.max()!
+            } + 1e-9) - baseCount(tier))
+        })
         var aim = target
+        for (tier, n) in aim { aim[tier] = min(n, most[tier]!) }
         var last: (PackageProblem.LeastCost, Double, [Tier: Int], Int?)?
         for _ in 0...maxRaise {
             let required = aim.map { (year: t, tier: $0.key.rawValue, count: baseCount($0.key) + $0.value) }
             // No feasible plan aims higher: the last one stands.
-            guard let r = problem.leastCost(required: required, tierEnd: tierEnd, timeLimitSeconds: timeLimitSeconds) else { return last }
+            guard let r = problem.leastCost(required: required, reach: reach, timeLimitSeconds: timeLimitSeconds) else { return last }
             // A plan that needs money beyond the sources' is evaluated with it: its probability is the one it has
             // with the extra money, and the aim rises as for any other plan until it reaches the confidence.
             let mc = evaluate(r.plan, threads: threads, extra: r.reachable ? nil : r.extra)
@@ -156,7 +178,10 @@ public struct AllocationStudy: Sendable {
             let p = Double(hits) / Double(max(1, mc.perDraw[t + 1].count))
             last = (r, p, aim, nil)
             if p >= confidence { return last }
-            for (tier, misses) in short where misses > 0 { aim[tier, default: 0] += 1 }
+            var raised = false
+            for (tier, misses) in short where misses > 0 && aim[tier, default: 0] < most[tier]! { aim[tier, default: 0] += 1; raised = true }
+            // No plan can expect more at the tiers that fell short: the last one stands.
+            if !raised { return last }
         }
         // Every raise spent, still short of the probability.
         last?.3 = maxRaise
@@ -205,15 +230,25 @@ public struct AllocationStudy: Sendable {
         return Projection(model: m).run(threads: 1)
     }
 
+    /// The Monte Carlo engine (the scenario's draws, noise and recognition), with money no package can exhaust
+    /// when `unlimited` and the communes funded as `decisions` say, recording what each source paid.
+    static func monteCarlo(_ model: Model, unlimited: Bool, decisions: [[Bool]]) -> ProjectionResult {
+        var m = model
+        if unlimited { m.budget = model.budget.map { $0.map { _ in 1e13 } } }
+        m.decisions = decisions
+        m.recordPaid = true
+        return Projection(model: m).run()
+    }
+
     /// Money no package can exhaust, for every source and year: a commune's costs and tiers on a path then
     /// depend on its path alone.
     static func unlimitedFunding(_ model: Model) -> [String: [Int: Double]] {
         Dictionary(uniqueKeysWithValues: model.sourceIDs.map { id in (id, Dictionary(uniqueKeysWithValues: model.years.map { ($0, 1e13) })) })
     }
 
-    /// The plan in the expected-value model, each commune on its path with money no package can exhaust: the
-    /// same run the paths' costs and tiers (`tierEnd`) come from, so its tiers are the plan's tiers, and its
-    /// indicator values say which criteria the plan expects each commune to meet each year.
+    /// The plan in the expected-value model, each commune on its path with money no package can exhaust (the
+    /// run `standing` comes from): the tier each funded commune works towards, and in its indicator values the
+    /// criteria the plan intends each commune to meet each year.
     public func expectedValue(_ plan: PackageProblem.Plan) throws -> ProjectionResult {
         try Self.expectedValue(model, funding: Self.unlimitedFunding(model),
                                decisions: (0..<problem.years).map { t in plan.path.map { problem.paths[$0][t] } }, record: false)

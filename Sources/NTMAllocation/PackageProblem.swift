@@ -1,7 +1,8 @@
 import CGLPK
 import Foundation
 
-/// The allocation problem on the expected-value model, as data.
+/// The allocation problem, as data: each path's value and cost per commune (from the Monte Carlo engine, see
+/// `AllocationStudy`), and the money each source has.
 ///
 /// Each year a commune either receives the whole "package" that closes its gaps to its next tier, or
 /// nothing. A commune's *path* is the set of years it is funded (2^years paths); each path has a value (the
@@ -230,7 +231,8 @@ public struct PackageProblem: Sendable {
     }
 
     /// Keeps each commune on the cheapest path of the same value whose cost is no higher in any group and
-    /// year (so the flows still cover it), then scales the flows down to the new demand.
+    /// year (so the flows still cover it), then scales the flows down to the new demand (or works them out
+    /// again where scaling would break co-financing).
     public func cheapened(_ plan: Plan) -> Plan {
         var path = plan.path
         let before = demand(path)
@@ -251,14 +253,20 @@ public struct PackageProblem: Sendable {
                 for s in 0..<sources { flow[g][s][t] *= f }
             }
         }
-        return Plan(path: path, flow: flow)
+        let cheaper = Plan(path: path, flow: flow)
+        if path == plan.path || isFeasible(cheaper) { return cheaper }
+        // Scaling each group's flows can break co-financing (groups shrink unevenly, and each has its own mix of
+        // local and central money): the flows are then worked out again, or the plan kept as it was.
+        if let f = flows(for: path) { return Plan(path: path, flow: f) }
+        return plan
     }
 
     func totalCost(_ c: Int, _ j: Int) -> Double { (0..<years).reduce(0.0) { t, y in t + cost[c][j][y].reduce(0, +) } }
 
-    /// The least money that reaches a target: at least `required[i].count` communes at or above
-    /// `required[i].tier` at the end of year `required[i].year`, where `tierEnd[c][j][t]` is the tier commune c
-    /// reaches at the end of year t on path j. Sources keep their limits; when they cannot reach the target,
+    /// The least money that reaches a target: at least `required[i].count` communes expected at or above
+    /// `required[i].tier` (1 standard … 3 model) at the end of year `required[i].year`, where `reach[c][j][t][i]`
+    /// is the share of draws in which commune c is at or above tier i + 1 at the end of year t on path j (0 or 1
+    /// for a plan without chance). Sources keep their limits; when they cannot reach the target,
     /// `extra` says the least money to add, by source and year (and the plan then uses it).
     public struct LeastCost: Sendable {
         public var plan: Plan
@@ -270,7 +278,7 @@ public struct PackageProblem: Sendable {
         public var reachable: Bool { extra.allSatisfy { $0.allSatisfy { $0 < 0.5 } } }
     }
 
-    public func leastCost(required: [(year: Int, tier: Int, count: Int)], tierEnd: [[[Int]]], timeLimitSeconds: Double = 30) -> LeastCost? {
+    public func leastCost(required: [(year: Int, tier: Int, count: Int)], reach: [[[[Double]]]], timeLimitSeconds: Double = 30) -> LeastCost? {
         let m = Programme(self, extra: true)
         glp_set_obj_dir(m.lp, GLP_MIN)
         // Extra money costs far more than money the sources have, so it is used only when needed.
@@ -278,7 +286,9 @@ public struct PackageProblem: Sendable {
         for s in 0..<sources { for t in 0..<years { glp_set_obj_coef(m.lp, m.extraCol(s, t, years: years), 1000) } }
         for req in required {
             let r = m.newRow(GLP_LO, Double(req.count), 0)
-            for c in 0..<communes { for j in paths.indices where tierEnd[c][j][req.year] >= req.tier { m.add(r, m.xCol[c][j], 1) } }
+            for c in 0..<communes {
+                for j in paths.indices where reach[c][j][req.year][req.tier - 1] > 0 { m.add(r, m.xCol[c][j], reach[c][j][req.year][req.tier - 1]) }
+            }
         }
         m.load()
         guard let found = m.integerSolution(self, timeLimitSeconds: timeLimitSeconds) else { return nil }

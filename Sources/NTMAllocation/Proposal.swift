@@ -33,8 +33,11 @@ public struct Proposal: Sendable {
         public var commune: Int
         /// The tier at the start of the year (the end of the one before, as the plan expects it).
         public var start: Tier
-        /// The tier the commune works towards: the one above `start`.
+        /// The tier the commune works towards: the one above `start` (model when `start` is model: the plan
+        /// funds it again for the draws in which it is not there yet; see `again`).
         public var aim: Tier
+        /// At model already in the plan, and funded again (never `proposed`).
+        public var again: Bool { start == .model }
         /// Whether the plan expects it to reach `aim` by the end of the year.
         public var proposed: Bool
         /// Criteria met at the start of the year, and to be reached during it (not met at the start).
@@ -73,6 +76,10 @@ public struct Proposal: Sendable {
         public var met: Bool
     }
     public let targets: [TargetCheck]
+    /// By year and tier: the draft target, the most communes added in the year that the plan reaches in at least
+    /// `confidence` of the draws (not the communes it funds: not every package succeeds within the year, and a
+    /// commune funded the year before may reach its tier in this one).
+    public let draftTargets: [Int: [Tier: Int]]
     /// By year with targets: the share of draws that reach every target of the year at once.
     public let targetProbability: [Int: Double]
 
@@ -106,6 +113,9 @@ public struct Proposal: Sendable {
         public var result: PackageProblem.LeastCost
         public var probability: Double
         public var aimed: [Tier: Int]
+        /// Set when the search stopped after this many raises of the aim, short of the probability (nil: it
+        /// reached the probability, or no plan could expect more).
+        public var raisesSpent: Int?
     }
     public var shortfalls: [Shortfall] = []
 
@@ -170,10 +180,12 @@ public struct Proposal: Sendable {
         for t in 0..<T {
             var below: [Row] = [], above: [Row] = []
             for c in order {
-                let start = tier(c, t)
-                guard let aim = start.next else { continue }
-                let proposed = tier(c, t + 1) >= aim
-                let cost = money[t][c]
+                let start = tier(c, t), cost = money[t][c]
+                // A commune the plan has at model already is listed only when the plan still funds it: for the
+                // draws in which it is not there yet (its cost is the mean over the draws, as every package's).
+                guard start != .model || cost.reduce(0, +) > 0 else { continue }
+                let aim = start.next ?? .model
+                let proposed = start != .model && tier(c, t + 1) >= aim
                 guard start == .below || proposed || cost.reduce(0, +) > 0 else { continue }
                 let met = criteria(c, at: aim, t), end = criteria(c, at: aim, t + 1)
                 let row = Row(commune: c, start: start, aim: aim, proposed: proposed, met: met,
@@ -210,6 +222,16 @@ public struct Proposal: Sendable {
         }
         targetProbability = joint
         targets = checks
+        var drafts: [Int: [Tier: Int]] = [:]
+        for y in years {
+            let t = model.years.firstIndex(of: y)!
+            for tierT in Tier.graded {
+                let f = tierT.rawValue - 1
+                let added = zip(evaluation.perDraw[t + 1], evaluation.perDraw[t]).map { Int(($0.0[f] - $0.1[f]).rounded()) }.sorted(by: >)
+                drafts[y, default: [:]][tierT] = Self.draftTarget(added: added, confidence: confidence)
+            }
+        }
+        draftTargets = drafts
 
         // Districts not yet recognised.
         var lines: [DistrictLine] = []
@@ -232,10 +254,20 @@ public struct Proposal: Sendable {
                 for (ty, tt) in model.scenario.targets where ty <= y { for (k, v) in tt where k != .below { since[k, default: 0] += v } }
                 if let found = try study.leastCost(target: since, year: y, confidence: confidence, threads: threads,
                                                    timeLimitSeconds: timeLimitSeconds) {
-                    shortfalls.append(Shortfall(year: y, target: since, result: found.result, probability: found.probability, aimed: found.aimed))
+                    shortfalls.append(Shortfall(year: y, target: since, result: found.result, probability: found.probability, aimed: found.aimed,
+                                                raisesSpent: found.raisesSpent))
                 }
             }
         }
+    }
+
+    /// The most communes added that at least `confidence` of the draws reach: `added` holds each draw's count,
+    /// largest first (0 when there are no draws).
+    static func draftTarget(added: [Int], confidence: Double) -> Int {
+        guard !added.isEmpty else { return 0 }
+        // Draws reaching n or more are a prefix of the sorted counts: the n of the shortest prefix long enough.
+        let needed = max(1, Int((confidence * Double(added.count) - 1e-9).rounded(.up)))
+        return added[min(needed, added.count) - 1]
     }
 
     /// Whether a projected value meets a threshold as the engine tests it: in single precision, on the oriented

@@ -21,13 +21,13 @@ extension AllocationReport {
         return out
     }
 
-    /// The objective of each policy (expected-value model) and the communes each reaches by the horizon
+    /// The objective of each policy (communes the Monte Carlo engine expects on its paths) and the communes each reaches by the horizon
     /// (Monte Carlo means), as bars; then the tables.
     public func html(markdown md: String? = nil) -> String {
         let L = labels, e = HTMLPage.escape
         let years = study.model.years, last = years.count
         let objectives = rows.map { SVGChart.BarRow(label: L.policyName($0.policy), values: [objective($0)]) }
-        let chart1 = SVGChart.bars(title: L[.objectiveEV], rows: objectives, series: [SVGChart.Legend(L[.objectiveEV], SVGChart.blue)]) { L.number($0, decimals: 0) }
+        let chart1 = SVGChart.bars(title: L[.objectiveEV], rows: objectives, series: [SVGChart.Legend(L[.objectiveEV], SVGChart.blue)]) { L.number($0, decimals: 1) }
         let reached = rows.map { r in
             SVGChart.BarRow(label: L.policyName(r.policy), values: (0..<3).map { r.result.summary(year: last, field: $0).mean })
         }
@@ -50,7 +50,7 @@ extension AllocationReport {
         let L = labels
         let years = study.model.years
         var policies = Workbook.Sheet(name: L[.sheetPolicies], header: [L[.measure], L[.policy], L[.value]])
-        for r in rows { policies.add([.text(L[.objectiveEV]), .text(L.policy(r.policy)), .number(objective(r), .integer)]) }
+        for r in rows { policies.add([.text(L[.objectiveEV]), .text(L.policy(r.policy)), .number(objective(r), .oneDecimal)]) }
         for (yi, y) in years.enumerated() {
             for (f, tier) in [(0, Tier.standard), (1, .advanced), (2, .model)] {
                 for r in rows { policies.add([.text("\(L.tier(tier)) \(y)"), .text(L.policy(r.policy)), .number(r.result.summary(year: yi + 1, field: f).mean, .oneDecimal)]) }

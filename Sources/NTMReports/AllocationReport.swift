@@ -142,7 +142,11 @@ public struct AllocationReport {
         var s = "## " + L.fill(.leastCostTitle, tiers, String(lc.year)) + "\n\n"
         let key: Labels.Key = !lc.result.reachable ? .leastCostShort : lc.probability >= lc.confidence ? .leastCostReached
             : lc.raisesSpent != nil ? .leastCostRaiseLimit : .leastCostUnsure
-        s += L.fill(key, L.number(100 * lc.probability, decimals: 0), L.number(100 * lc.confidence, decimals: 0), String(lc.raisesSpent ?? 0)) + "\n\n"
+        let aimed = Tier.graded.compactMap { t in lc.aimed[t].map { "\(L.tier(t)) +\($0)" } }.joined(separator: ", ")
+        s += L.fill(key, L.number(100 * lc.probability, decimals: 0), L.number(100 * lc.confidence, decimals: 0), String(lc.raisesSpent ?? 0), aimed)
+        // Short of the money and of the probability: why the search stopped.
+        if !lc.result.reachable && lc.probability < lc.confidence { s += " " + L.fill(lc.raisesSpent != nil ? .raiseLimitNote : .noHigherNote, String(lc.raisesSpent ?? 0)) }
+        s += "\n\n"
         var t = MarkdownTable([L[.year], L[.fundingSource], L[.availableAfterUpkeep], L[.needed], L[.extraNeeded]], rightAligned: [2, 3, 4])
         for (ti, y) in study.model.years.enumerated() {
             for (si, src) in study.model.catalogue.sources.enumerated() where lc.result.money[si][ti] > 0.5 || lc.result.extra[si][ti] > 0.5 {

@@ -4,8 +4,8 @@ import NTMCatalogue
 extension Labels.Key {
     static let proposalTitle = Labels.Key("Dự thảo mục tiêu xây dựng nông thôn mới năm {1}", "Draft New Rural Development targets for {1}")
     static let proposalIntro = Labels.Key(
-        "Kịch bản `{1}`, phương án phân bổ {2}, {3} lần mô phỏng. Xã, tiêu chí và kinh phí đề xuất theo phương án (mô hình kỳ vọng: không nhiễu, được công nhận ngay khi đạt đủ tiêu chí); xác suất là tỷ lệ số lần mô phỏng Monte Carlo trong đó xã đạt mức đề xuất đến cuối năm. Kinh phí tính bằng triệu đồng, không kể duy tu.",
-        "Scenario `{1}`, allocation policy {2}, {3} draws. Communes, criteria and money as the plan proposes them (expected-value model: no noise, recognised as soon as every criterion is met); a probability is the share of Monte Carlo draws in which the commune is at its proposed tier by the end of the year. Money in million VND, upkeep excluded.")
+        "Kịch bản `{1}`, phương án phân bổ {2}, {3} lần mô phỏng. Xã được cấp gói và kinh phí theo phương án; mức và tiêu chí mỗi xã phấn đấu đạt theo mô hình kỳ vọng (không nhiễu, được công nhận ngay khi đạt đủ tiêu chí); xác suất là tỷ lệ số lần mô phỏng Monte Carlo trong đó xã đạt mức đề xuất đến cuối năm. Kinh phí mỗi gói: số tiền trung bình mô hình Monte Carlo chi cho gói, tính bằng triệu đồng, không kể duy tu.",
+        "Scenario `{1}`, allocation policy {2}, {3} draws. Communes funded and their money as the plan has them; the tier and criteria each works towards from the expected-value model (no noise, recognised as soon as every criterion is met); a probability is the share of Monte Carlo draws in which the commune is at its proposed tier by the end of the year. A package's cost is the mean the Monte Carlo engine spends on it, in million VND, upkeep excluded.")
     static let proposalAgainstTargets = Labels.Key("So với mục tiêu của kịch bản", "Against the scenario's targets")
     static let proposalNoTargets = Labels.Key("Kịch bản không đặt mục tiêu cho năm {1}.", "The scenario sets no target for {1}.")
     static let proposalTargetNote = Labels.Key(
@@ -16,9 +16,14 @@ extension Labels.Key {
     static let seeBelow = Labels.Key("Kinh phí ít nhất để đạt mục tiêu, theo nguồn: xem bên dưới.",
                                      "The least money that would reach the targets, by source: see below.")
     static let proposalCounts = Labels.Key("Số xã đề xuất", "Communes proposed")
-    static let proposedInYear = Labels.Key("Đề xuất đạt trong năm", "Proposed in the year")
-    static let cumulativeEnd = Labels.Key("Lũy kế cuối năm (phương án)", "Total at year end (plan)")
+    static let proposedInYear = Labels.Key("Xã được cấp gói để đạt trong năm (phương án)", "Funded to reach it in the year (plan)")
+    static let cumulativeEnd = Labels.Key("Lũy kế cuối năm nếu mọi gói đạt (phương án)", "Total at year end if every package succeeds (plan)")
+    static let addedMC = Labels.Key("Thêm trong năm (trung bình mô phỏng)", "Added in the year (mean of draws)")
     static let cumulativeMC = Labels.Key("Lũy kế cuối năm (trung bình mô phỏng)", "Total at year end (mean of draws)")
+    static let draftTarget = Labels.Key("Mục tiêu dự thảo (thêm, đạt với xác suất ≥ {1} %)", "Draft target (added, reached with ≥ {1} % probability)")
+    static let draftTargetNote = Labels.Key(
+        "Số xã thêm trong mô phỏng khác số xã được cấp gói: không phải gói nào cũng đạt trong năm (chỉ tiêu biến động, việc công nhận có xác suất), và xã được cấp gói năm trước có thể đạt trong năm nay. \"Mục tiêu dự thảo\" là số xã thêm nhiều nhất mà phương án đạt được trong ít nhất {1} % số lần mô phỏng: con số đề nghị đưa vào kế hoạch của năm.",
+        "The draws add a different number of communes from the number the plan funds: not every package succeeds within the year (indicators vary, recognition is uncertain), and a commune funded the year before may reach its tier this year. The \"draft target\" is the most communes added that the plan reaches in at least {1} % of the draws: the figure to put in the year's plan.")
     static let sectionStandard = Labels.Key("I. Xã phấn đấu đạt chuẩn nông thôn mới (bố cục Phụ lục II)",
                                             "I. Communes working towards standard (Appendix II layout)")
     static let sectionAdvanced = Labels.Key("II. Xã phấn đấu đạt chuẩn nông thôn mới nâng cao",
@@ -44,6 +49,9 @@ extension Labels.Key {
     static let fundedShareNote = Labels.Key(
         "\"Kinh phí được cấp (mô phỏng)\": số tiền trung bình xã nhận được trong mô phỏng Monte Carlo so với kinh phí đề xuất; trên 100 % khi giá trị chỉ tiêu biến động làm chi phí cao hơn dự kiến; dưới 100 % khi ở một số lần mô phỏng nguồn vốn đã hết trước khi đến lượt xã (xã được cấp theo thứ tự danh sách). Năm đầu của kế hoạch luôn là 100 %: mọi lần mô phỏng bắt đầu từ cùng giá trị.",
         "\"Funded (draws)\": the mean money the commune received in the Monte Carlo engine against the cost proposed; above 100 % when the indicators' variation makes the package cost more than expected; below 100 % when, in some draws, the source was spent before the commune's turn (communes are funded in list order). In the plan's first year it is 100 %: every draw starts from the same values.")
+    static let againNote = Labels.Key(
+        "Xã đánh dấu °: đã đạt kiểu mẫu theo phương án năm trước, nhưng chưa đạt trong một số lần mô phỏng; phương án cấp tiếp kinh phí cho các trường hợp đó (kinh phí là mức trung bình trên mọi lần mô phỏng).",
+        "Communes marked °: model already in the plan's year before, but not in some draws; the plan funds them again for those (the cost is the mean over all draws).")
     static let startTier = Labels.Key("Mức đầu năm", "Tier at the start")
     static let aimTier = Labels.Key("Mức phấn đấu", "Aiming at")
     static let lostCriteria = Labels.Key("Tiêu chí có thể mất (ngưỡng tăng)", "Criteria at risk (rising threshold)")
@@ -60,7 +68,7 @@ extension Labels.Key {
     static let outcome = Labels.Key("Kết quả", "Outcome")
     static let targetMet = Labels.Key("Đạt", "Met")
     static let targetShort = Labels.Key("Thiếu", "Short")
-    static let proposedAdded = Labels.Key("Đề xuất (thêm, phương án)", "Proposed (added, plan)")
+    static let proposedAdded = Labels.Key("Phương án (thêm, nếu mọi gói đạt)", "Plan (added, if every package succeeds)")
     static let meanAdded = Labels.Key("Trung bình mô phỏng (thêm)", "Mean of draws (added)")
 
     // Funding plan (Appendix III).
@@ -93,8 +101,8 @@ extension Labels.Key {
         "Phương án đã chọn đạt mọi mục tiêu với xác suất {3} %, thấp hơn mức yêu cầu. Trong giới hạn các nguồn vốn không phương án nào đạt: phương án chi phí thấp nhất cần thêm số tiền ở cột \"Cần thêm\", và với số tiền đó đạt mọi mục tiêu với xác suất {1} % (yêu cầu {2} %), khi nhắm tới {4}.",
         "The chosen plan reaches every target with probability {3} %, below what was asked. No plan reaches them within the sources' limits: the least-cost plan needs the money in the \"Extra\" column, and with it reaches every target with probability {1} % (asked: {2} %), aiming at {4}.")
     static let shortfallUnsure = Labels.Key(
-        "Phương án đã chọn đạt mọi mục tiêu với xác suất {3} %, thấp hơn mức yêu cầu. Phương án chi phí thấp nhất đạt mục tiêu trong mô hình kỳ vọng; trong mô phỏng nó đạt với xác suất {1} % (yêu cầu {2} %), kể cả khi nhắm cao hơn mục tiêu (tới {4}).",
-        "The chosen plan reaches every target with probability {3} %, below what was asked. The least-cost plan reaches them in the expected-value model; in the Monte Carlo engine it does with probability {1} % (asked: {2} %), even aiming above the target (at {4}).")
+        "Phương án đã chọn đạt mọi mục tiêu với xác suất {3} %, thấp hơn mức yêu cầu. Phương án chi phí thấp nhất có số xã kỳ vọng đạt mục tiêu, trong giới hạn từng nguồn vốn; trong mô phỏng nó đạt với xác suất {1} % (yêu cầu {2} %), khi nhắm tới {4}.",
+        "The chosen plan reaches every target with probability {3} %, below what was asked. The least-cost plan's expected communes reach them within each source's limits; in the Monte Carlo engine it does with probability {1} % (asked: {2} %), aiming at {4}.")
     static let chosenPlan = Labels.Key("Phương án đã chọn {1}", "Chosen plan {1}")
     static let leastCostPlan = Labels.Key("Phương án chi phí thấp nhất {1}", "Least-cost plan {1}")
     static let extraIn = Labels.Key("Cần thêm {1}", "Extra {1}")

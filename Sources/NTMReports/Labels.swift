@@ -141,8 +141,8 @@ extension Labels.Key {
     // Allocation.
     static let allocationTitle = Labels.Key("So sánh phương án phân bổ", "Allocation policies compared")
     static let allocationIntro = Labels.Key(
-        "Mỗi phương án chọn xã được cấp đủ kinh phí để lên mức kế tiếp trong từng năm. Hàm mục tiêu (mô hình kỳ vọng, không nhiễu): tổng số xã đạt chuẩn, nâng cao, kiểu mẫu cộng qua các năm. Số xã theo năm là trung bình Monte Carlo trên cùng bộ số ngẫu nhiên.",
-        "Each policy chooses which communes get the whole package that lifts them a tier, year by year. Objective (expected-value model, no noise): communes at standard, advanced and model, added over the years. Communes by year are Monte Carlo means on the same random numbers.")
+        "Mỗi phương án chọn xã được cấp đủ kinh phí để lên mức kế tiếp trong từng năm. Hàm mục tiêu: số xã kỳ vọng đạt chuẩn, nâng cao, kiểu mẫu cộng qua các năm, theo mô phỏng Monte Carlo với mỗi xã theo lộ trình cấp vốn của mình (kinh phí gói tính theo mức trung bình mô phỏng, trong giới hạn các nguồn vốn). Số xã theo năm là trung bình Monte Carlo của phương án với số tiền thực có, trên cùng bộ số ngẫu nhiên.",
+        "Each policy chooses which communes get the whole package that lifts them a tier, year by year. Objective: communes expected at standard, advanced and model, added over the years, from the Monte Carlo engine with each commune on its funding path (packages costed at the engine's mean spending, within the sources' limits). Communes by year are the plan's Monte Carlo means with the money there is, on the same random numbers.")
     // Not "Mục tiêu", which the reports use for the scenario's targets ("Mục tiêu (thêm)", "đạt mục tiêu").
     static let objectiveEV = Labels.Key("Hàm mục tiêu", "Objective")
     static let spent = Labels.Key("Đã chi (triệu đồng)", "Spent (million VND)")
@@ -153,14 +153,18 @@ extension Labels.Key {
     static let leastCostTitle = Labels.Key("Kinh phí ít nhất để đạt mục tiêu {1} đến năm {2}", "Least money to reach {1} by {2}")
     static let leastCostReached = Labels.Key("Đạt mục tiêu với xác suất {1} % (yêu cầu {2} %) trong giới hạn từng nguồn vốn.",
                                              "Reaches the target with probability {1} % (asked: {2} %) within each source's limits.")
-    static let leastCostShort = Labels.Key("Không đạt được trong giới hạn các nguồn vốn: phương án chi phí thấp nhất cần thêm số tiền ở cột \"Cần thêm\", và với số tiền đó đạt mục tiêu với xác suất {1} % (yêu cầu {2} %).",
-                                           "Not reachable within the sources' limits: the least-cost plan needs the money in the \"Extra\" column, and with it reaches the target with probability {1} % (asked: {2} %).")
+    static let leastCostShort = Labels.Key("Không đạt được trong giới hạn các nguồn vốn: phương án chi phí thấp nhất cần thêm số tiền ở cột \"Cần thêm\", và với số tiền đó đạt mục tiêu với xác suất {1} % (yêu cầu {2} %), khi nhắm tới {4}.",
+                                           "Not reachable within the sources' limits: the least-cost plan needs the money in the \"Extra\" column, and with it reaches the target with probability {1} % (asked: {2} %), aiming at {4}.")
     static let leastCostUnsure = Labels.Key(
-        "Phương án rẻ nhất đạt mục tiêu trong mô hình kỳ vọng; trong mô phỏng Monte Carlo nó đạt với xác suất {1} % (yêu cầu {2} %), và không có phương án khả thi nào nhắm cao hơn.",
-        "The cheapest plan that reaches the target in the expected-value model; in the Monte Carlo engine it reaches it with probability {1} % (asked: {2} %), and no feasible plan aims higher.")
+        "Phương án rẻ nhất có số xã kỳ vọng đạt mục tiêu (nhắm tới {4}); trong mô phỏng Monte Carlo nó đạt với xác suất {1} % (yêu cầu {2} %), và không phương án nào kỳ vọng được nhiều xã hơn ở các mức còn thiếu.",
+        "The cheapest plan whose expected communes reach the target (aiming at {4}); in the Monte Carlo engine it reaches it with probability {1} % (asked: {2} %), and no plan can expect more communes at the tiers that fell short.")
     static let leastCostRaiseLimit = Labels.Key(
-        "Phương án rẻ nhất đạt mục tiêu trong mô hình kỳ vọng; trong mô phỏng Monte Carlo nó đạt với xác suất {1} % (yêu cầu {2} %). Việc tìm kiếm dừng sau {3} lần nâng mức nhắm (giới hạn của nó), nên một phương án nhắm cao hơn vẫn có thể đạt.",
-        "The cheapest plan that reaches the target in the expected-value model; in the Monte Carlo engine it reaches it with probability {1} % (asked: {2} %). The search stopped after raising the aim {3} times (its limit), so a plan aiming higher may still reach it.")
+        "Phương án rẻ nhất có số xã kỳ vọng đạt mục tiêu (nhắm tới {4}); trong mô phỏng Monte Carlo nó đạt với xác suất {1} % (yêu cầu {2} %). Việc tìm kiếm dừng sau {3} lần nâng mức nhắm (giới hạn của nó), nên một phương án nhắm cao hơn vẫn có thể đạt.",
+        "The cheapest plan whose expected communes reach the target (aiming at {4}); in the Monte Carlo engine it reaches it with probability {1} % (asked: {2} %). The search stopped after raising the aim {3} times (its limit), so a plan aiming higher may still reach it.")
+    static let raiseLimitNote = Labels.Key("Việc tìm kiếm dừng sau {1} lần nâng mức nhắm (giới hạn của nó), nên một phương án nhắm cao hơn vẫn có thể đạt.",
+                                           "The search stopped after raising the aim {1} times (its limit), so a plan aiming higher may still reach it.")
+    static let noHigherNote = Labels.Key("Không phương án nào kỳ vọng được nhiều xã hơn ở các mức còn thiếu.",
+                                         "No plan can expect more communes at the tiers that fell short.")
     static let extraNeeded = Labels.Key("Cần thêm", "Extra")
     // The least-cost table's money is what each source has once upkeep is paid: not the run's "Có sẵn".
     static let availableAfterUpkeep = Labels.Key("Có sẵn sau duy tu", "Available after upkeep")

@@ -39,15 +39,19 @@ public struct ProposalReport {
         s += "## \(L[.proposalAgainstTargets])\n\n" + targetsTable(years: [year])
         s += "## \(L[.proposalCounts])\n\n"
         let t = model.years.firstIndex(of: year)!
-        var counts = MarkdownTable([L[.tier], L[.proposedInYear], L[.cumulativeEnd], L[.cumulativeMC]], rightAligned: [1, 2, 3])
+        let confidence = L.number(100 * proposal.confidence, decimals: 0)
+        var counts = MarkdownTable([L[.tier], L[.proposedInYear], L[.cumulativeEnd], L[.addedMC], L[.cumulativeMC],
+                                    L.fill(.draftTarget, confidence)], rightAligned: [1, 2, 3, 4, 5])
         let rows = proposal.rows(year: year)
         for tier in Tier.graded {
             let f = tier.rawValue - 1
             let end = (0..<model.C).filter { proposal.expected.communes[t + 1][$0][f] > 0.5 }.count
+            let mean = proposal.evaluation.summary(year: t + 1, field: f).mean, before = proposal.evaluation.summary(year: t, field: f).mean
+            let draft = proposal.draftTargets[year]?[tier] ?? 0
             counts.add([L.tier(tier), String(rows.filter { $0.aim == tier && $0.proposed }.count), String(end),
-                        L.number(proposal.evaluation.summary(year: t + 1, field: f).mean, decimals: 1)])
+                        L.number(mean - before, decimals: 1), L.number(mean, decimals: 1), "**\(draft >= 0 ? "+" : "")\(draft)**"])
         }
-        s += counts.text + "\n"
+        s += counts.text + "\n" + L.fill(.draftTargetNote, confidence) + "\n\n"
         for (tier, heading, note) in [(Tier.standard, Labels.Key.sectionStandard, Labels.Key.criteriaAtStandard),
                                       (.advanced, .sectionAdvanced, .criteriaAtAdvanced), (.model, .sectionModel, .criteriaAtModel)] {
             s += "## \(L[heading])\n\n"
@@ -72,7 +76,7 @@ public struct ProposalReport {
         var t = MarkdownTable(header, rightAligned: Set([0, 3, 5, 7] + [header.count - 3, header.count - 2, header.count - 1]))
         for (i, r) in rows.enumerated() {
             let c = model.dataset.communes[r.commune]
-            var f = [String(i + 1), r.proposed ? "**\(c.name)**" : c.name, c.district, String(r.met.count), Self.list(r.met),
+            var f = [String(i + 1), r.proposed ? "**\(c.name)**" : r.again ? "\(c.name) °" : c.name, c.district, String(r.met.count), Self.list(r.met),
                      String(r.planned.count), Self.list(r.planned), String(r.cumulative.count)]
             if lost { f.append(Self.list(r.lost)) }
             f += [L.number(100 * r.probability, decimals: 0) + " %", L.number(r.totalCost),
@@ -83,7 +87,7 @@ public struct ProposalReport {
         if lost { total.append("") }
         total += ["", "**\(L.number(rows.reduce(0) { $0 + $1.totalCost }))**", ""]
         t.add(total)
-        return t.text + "\n" + L[.fundedShareNote] + (lost ? " " + L[.lostNote] : "") + "\n\n"
+        return t.text + "\n" + L[.fundedShareNote] + (lost ? " " + L[.lostNote] : "") + (rows.contains { $0.again } ? " " + L[.againNote] : "") + "\n\n"
     }
 
     /// The targets of `years` against the plan; `inFundingPlan` for funding-plan.md itself, where the least money
@@ -222,7 +226,11 @@ public struct ProposalReport {
         let key: Labels.Key = !sf.result.reachable ? .shortfallExtra : sf.probability >= proposal.confidence ? .shortfallReachable : .shortfallUnsure
         let aimed = Tier.graded.compactMap { t in sf.aimed[t].map { "\(L.tier(t)) +\($0)" } }.joined(separator: ", ")
         s += L.fill(key, L.number(100 * sf.probability, decimals: 0), L.number(100 * proposal.confidence, decimals: 0),
-                    L.number(100 * chosen, decimals: 0), aimed) + "\n\n"
+                    L.number(100 * chosen, decimals: 0), aimed)
+        if sf.probability < proposal.confidence {
+            s += " " + L.fill(sf.raisesSpent != nil ? .raiseLimitNote : .noHigherNote, String(sf.raisesSpent ?? 0))
+        }
+        s += "\n\n"
         var columns: [(header: String, value: (Int) -> Double)] = []
         for (t, y) in model.years.enumerated() where y <= sf.year {
             columns.append((L.fill(.chosenPlan, String(y)), { proposal.packages[$0][t] }))

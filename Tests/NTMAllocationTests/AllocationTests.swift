@@ -99,13 +99,13 @@ extension AllocationTests {
     func testLeastCostByHand() throws {
         let p = PackageProblem(communes: 3, years: 1, sources: 1, paths: PackageProblem.allPaths(years: 1), groups: [[0]],
                                value: [[0, 1], [0, 1], [0, 1]], cost: [4.0, 3, 6].map { [[[0]], [[$0]]] }, available: [[9]])
-        // Tier 1 (standard) at the end of year 0 only on the funded path.
-        let tierEnd = Array(repeating: [[0], [1]], count: 3)
-        let one = try XCTUnwrap(p.leastCost(required: [(year: 0, tier: 1, count: 1)], tierEnd: tierEnd))
+        // Standard (and no higher tier) at the end of year 0, surely, only on the funded path.
+        let reach: [[[[Double]]]] = Array(repeating: [[[0, 0, 0]], [[1, 0, 0]]], count: 3)
+        let one = try XCTUnwrap(p.leastCost(required: [(year: 0, tier: 1, count: 1)], reach: reach))
         XCTAssertTrue(one.reachable)
         XCTAssertEqual(one.money[0][0], 3, accuracy: 1e-6)
         XCTAssertEqual(one.plan.path, [0, 1, 0])
-        let three = try XCTUnwrap(p.leastCost(required: [(year: 0, tier: 1, count: 3)], tierEnd: tierEnd))
+        let three = try XCTUnwrap(p.leastCost(required: [(year: 0, tier: 1, count: 3)], reach: reach))
         XCTAssertFalse(three.reachable)
         XCTAssertEqual(three.extra[0][0], 4, accuracy: 1e-6)
         XCTAssertEqual(three.money[0][0], 13, accuracy: 1e-6)
@@ -128,6 +128,31 @@ extension AllocationTests {
         XCTAssertEqual(found.probability, probability(with), accuracy: 1e-12, "the probability with the extra money")
         XCTAssertGreaterThan(found.probability, probability(without), "without it the plan's communes go unpaid")
         XCTAssertGreaterThan(with.summary(year: 1, field: 0).mean, without.summary(year: 1, field: 0).mean + 1)
+    }
+
+    /// The least-cost plan reaches what it aims at in expectation (the shares of draws `reach` gives, on its
+    /// paths); a search that spends its raises says so, and one that asks for more than any plan can expect
+    /// aims at the most there is and stops there.
+    func testLeastCostAimsAtExpectedCommunesAndSaysWhereItStopped() throws {
+        let study = try XCTUnwrap(Self.study)
+        let base = Double(study.model.dataset.communes.filter { $0.tier >= .advanced }.count)
+        func expected(_ plan: PackageProblem.Plan, tier: Int) -> Double {
+            (0..<study.model.C).reduce(0) { $0 + study.reach[$1][plan.path[$1]][0][tier] }
+        }
+        let raised = try XCTUnwrap(try study.leastCost(target: [.advanced: 16], year: 2024, confidence: 1, threads: 2, maxRaise: 2))
+        XCTAssertLessThan(raised.probability, 1)
+        XCTAssertEqual(raised.raisesSpent, 2)
+        XCTAssertEqual(raised.aimed[.advanced], 18)
+        XCTAssertGreaterThanOrEqual(expected(raised.result.plan, tier: 1), base + 18 - 1e-6)
+        let most = try XCTUnwrap(try study.leastCost(target: [.model: 10], year: 2024, confidence: 1, threads: 2))
+        let aim = try XCTUnwrap(most.aimed[.model])
+        XCTAssertLessThan(aim, 10, "no plan expects 10 more model communes in a year")
+        XCTAssertNil(most.raisesSpent, "it stopped at the most any plan can expect, not at its limit")
+        let baseModel = Double(study.model.dataset.communes.filter { $0.tier >= .model }.count)
+        XCTAssertGreaterThanOrEqual(expected(most.result.plan, tier: 2), baseModel + Double(aim) - 1e-6)
+        // Every commune on its best path expects less than one more.
+        let best = (0..<study.model.C).reduce(0.0) { sum, c in sum + study.problem.paths.indices.map { study.reach[c][$0][0][2] }.max()! }
+        XCTAssertLessThan(best, baseModel + Double(aim) + 1)
     }
 
     /// One commune needs 10 of a group either source may pay. Central has 10; local must match it 1:1.
