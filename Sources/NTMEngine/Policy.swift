@@ -49,7 +49,10 @@ struct DrawAllocation {
     var spent: [Double]
     var allocated: [Double]
     var gap: [Double]
-    /// C × K × S: what each source paid for each commune's indicator (filled only when asked).
+    /// What each source paid for each commune's indicator (only when asked), as rows: the communes paid
+    /// anything, and for each a row of K × S (indicator-major). A plan pays a few communes of many: the rows keep
+    /// a draw's record to them.
+    var paidCommunes: [Int32]
     var paid: [Double]
 }
 
@@ -62,7 +65,7 @@ extension Policy {
         var upRest = n.upkeepTotal
         ProportionalSharing.share(&upRest, eligible: m.eligibleUpkeep, budget: &restBudget, original: budget, K: K, S: S)
         var funded = [Bool](repeating: false, count: C)
-        var paid = [Double](repeating: 0, count: recordPaid ? C * K * S : 0)
+        var paidCommunes: [Int32] = [], paid: [Double] = []
         if self == .closestToStandard || decided != nil {
             let order = decided.map { d in (0..<C).filter { d[$0] }.map { Int32($0) } } ?? Self.priorityOrder(n)
             var take = [Double](repeating: 0, count: G * S)
@@ -106,9 +109,12 @@ extension Policy {
                         funded[c] = true
                         if recordPaid {
                             // A group's money is spread over its indicators in proportion to their need.
+                            let row = paid.count
+                            paidCommunes.append(c32)
+                            paid.append(contentsOf: repeatElement(0, count: K * S))
                             for k in 0..<K where n.need(c, k) > 0 {
                                 let g = m.groupOf[k], share = Double(n.need(c, k)) / Double(n.groupNeed[c * G + g])
-                                for src in 0..<S { paid[(c * K + k) * S + src] = take[g * S + src] * share }
+                                for src in 0..<S { paid[row + k * S + src] = take[g * S + src] * share }
                             }
                         }
                     }
@@ -145,16 +151,25 @@ extension Policy {
         let before = rest
         ProportionalSharing.share(&rest, eligible: m.eligible, budget: &restBudget, original: budget, K: K, S: S)
         if recordPaid && decided == nil {
-            // Proportional shares: each source's part of an indicator's spending, spread over its communes.
+            // Proportional shares: each source's part of an indicator's spending, spread over its communes (a row
+            // for each commune not funded in full that receives any).
+            var shares: [(k: Int, f: Double, w: [Double], total: Double)] = []
             for k in 0..<K where before[k] > 0 {
                 let spentK = before[k] - rest[k]
                 guard spentK > 0 else { continue }
                 var w = [Double](repeating: 0, count: S), total = 0.0
                 for s in m.sourceOrder where m.eligible[k * S + s] > 0 { w[s] = max(0, budget[s]); total += w[s] }
                 guard total > 0 else { continue }
-                let f = spentK / before[k]
+                shares.append((k, spentK / before[k], w, total))
+            }
+            if !shares.isEmpty {
+                var row = [Double](repeating: 0, count: K * S)
                 for c in 0..<C where !funded[c] {
-                    for s in 0..<S where w[s] > 0 { paid[(c * K + k) * S + s] += Double(n.need(c, k)) * f * w[s] / total }
+                    for i in row.indices { row[i] = 0 }
+                    for (k, f, w, total) in shares {
+                        for s in 0..<S where w[s] > 0 { row[k * S + s] += Double(n.need(c, k)) * f * w[s] / total }
+                    }
+                    if row.contains(where: { $0 != 0 }) { paidCommunes.append(Int32(c)); paid.append(contentsOf: row) }
                 }
             }
         }
@@ -168,7 +183,8 @@ extension Policy {
         return DrawAllocation(funded: funded,
                               fraction: fraction,
                               fillUpkeep: (0..<K).map { n.upkeepTotal[$0] > 0 ? Float((n.upkeepTotal[$0] - upRest[$0]) / n.upkeepTotal[$0]) : 1 },
-                              spent: spent, allocated: (0..<S).map { max(0, budget[$0]) - restBudget[$0] }, gap: gap, paid: paid)
+                              spent: spent, allocated: (0..<S).map { max(0, budget[$0]) - restBudget[$0] }, gap: gap,
+                              paidCommunes: paidCommunes, paid: paid)
     }
 
     /// Communes with something to fund, by fewest criteria missing, then cheapest package, then dataset order:

@@ -359,7 +359,14 @@ struct BatchRunner {
                 // The first year's pass 1 and allocation are the run's (`FirstYear`); later years' pass 1 is done
                 // by the year before's loop below (or after it, when recognition is capped).
                 let a = yi == 0 ? first.allocation : s.share(year: yi)
-                if m.recordPaid { for i in 0..<(C * K * S) { stats.paid[yi][i] += a.paid[i] } }
+                if m.recordPaid { // plain buffers: an element-wise write to an array of arrays checks uniqueness each time
+                    let row = K * S
+                    stats.paid[yi].withUnsafeMutableBufferPointer { dst in a.paid.withUnsafeBufferPointer { src in
+                        for (i, c) in a.paidCommunes.enumerated() {
+                            for j in 0..<row { dst[Int(c) * row + j] += src[i * row + j] }
+                        }
+                    }}
+                }
                 for k in 0..<K { stats.spending[yi][k] += a.spent[k] }
                 for src in 0..<S {
                     stats.funding[yi][src * 4 + 0] += m.budget[yi][src]
