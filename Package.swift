@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["NTMCatalogue", "NTMTestSupport"]),
         .testTarget(name: "NTMFuzzTests", dependencies: ["NTMCatalogue", "NTMEngine", "NTMTestSupport"]),
         .testTarget(name: "NTMCalibrationTests", dependencies: ["NTMCalibration", "NTMEngine", "NTMCatalogue"]),
-        .testTarget(name: "NTMAllocationTests", dependencies: ["NTMAllocation", "NTMEngine", "NTMCatalogue"]),
+        .testTarget(name: "NTMAllocationTests", dependencies: ["NTMAllocation", "NTMEngine", "NTMCatalogue", "NTMTestSupport"]),
         .testTarget(name: "NTMPropertyTests", dependencies: ["NTMEngine", "NTMCatalogue",
                                                             .product(name: "PropertyBased", package: "swift-property-based")]),
     ]

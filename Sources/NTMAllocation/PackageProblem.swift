@@ -205,7 +205,15 @@ public struct PackageProblem: Sendable {
         smcp.msg_lev = GLP_MSG_OFF
         guard glp_simplex(m.lp, &smcp) == 0, glp_get_status(m.lp) == GLP_OPT else { return nil }
         let lpBound = glp_get_obj_val(m.lp)
-        guard let found = m.integerSolution(self, timeLimitSeconds: timeLimitSeconds) else { return nil }
+        // The relaxation rounded down: each commune whose path the LP leaves whole keeps it, the others (at most
+        // about one per budget row) take no package; it costs no more than the LP's plan in any group and year.
+        // Branch and bound can run out of time on a national problem before it finds any plan; then, or when it
+        // finds a worse one, this one stands.
+        let rounded = (0..<communes).map { c in paths.indices.first { glp_get_col_prim(m.lp, m.xCol[c][$0]) > 1 - 1e-6 } ?? 0 }
+        let fallback = flows(for: rounded).map { Plan(path: rounded, flow: $0) }
+        var found = m.integerSolution(self, timeLimitSeconds: timeLimitSeconds)
+        if let f = fallback, objective(f.path) > found.map({ objective($0.plan.path) }) ?? -.infinity { found = (f, false) }
+        guard let found else { return nil }
         let plan = cheapened(found.plan)
         let obj = objective(plan.path)
         // With whole-number values (whole weights), no plan can beat the bound rounded down.
