@@ -7,7 +7,8 @@ public struct AllocationObjective: Sendable {
     public var standard: Double = 1
     public var advanced: Double = 1
     public var model: Double = 1
-    /// Subtracted for each commune below 15 criteria, each year (an equity term; 0 by default).
+    /// Subtracted for each commune below 15 criteria, each year (an equity term; 0 by default): in a path's
+    /// value, a commune whose mean criteria over the draws are below 15.
     public var below15: Double = 0
     public init() {}
     /// The weights a scenario's `allocation.objective` gives.
@@ -153,11 +154,15 @@ public struct AllocationStudy: Sendable {
         let base = model.dataset.communes.map(\.tier)
         let baseCount = { (tier: Tier) in base.filter { $0 >= tier }.count }
         // The most communes added that any plan can expect at each tier by then.
-        let most = Dictionary(uniqueKeysWithValues: Tier.graded.map { tier in
-            (tier, Int((0..<model.C).reduce(0.0) { sum, c in
-                sum + problem.paths.indices.filter { problem.allowed?[c][$0] ?? true }.map { reach[c][$0][t][tier.rawValue - 1] }.max()!
-            } + 1e-9) - baseCount(tier))
-        })
+        func best(_ c: Int, _ i: Int) -> Double {
+            let shares: [Double] = problem.paths.indices.filter { problem.allowed?[c][$0] ?? true }.map { reach[c][$0][t][i] }
+            return shares.max() ?? 0
+        }
+        var most: [Tier: Int] = [:]
+        for tier in Tier.graded {
+            let expected = (0..<model.C).reduce(0.0) { $0 + best($1, tier.rawValue - 1) }
+            most[tier] = Int(expected + 1e-9) - baseCount(tier)
+        }
         var aim = target
         for (tier, n) in aim { aim[tier] = min(n, most[tier]!) }
         var last: (PackageProblem.LeastCost, Double, [Tier: Int], Int?)?
