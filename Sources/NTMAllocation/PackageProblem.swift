@@ -289,9 +289,18 @@ public struct PackageProblem: Sendable {
     public func leastCost(required: [(year: Int, tier: Int, count: Int)], reach: [[[[Double]]]], timeLimitSeconds: Double = 30) -> LeastCost? {
         let m = Programme(self, extra: true)
         glp_set_obj_dir(m.lp, GLP_MIN)
-        // Extra money costs far more than money the sources have, so it is used only when needed.
+        // Extra money costs far more than money the sources have, so it is used only when needed; and among the
+        // sources that may pay a group, it goes to the one that has the most already (the smallest increase on
+        // what it has: 1000.5 a million for the largest source of the year, towards 1001 for one with nothing),
+        // not wherever the simplex happens to put it.
         for i in m.fCol.indices { glp_set_obj_coef(m.lp, m.flowCol(i), 1) }
-        for s in 0..<sources { for t in 0..<years { glp_set_obj_coef(m.lp, m.extraCol(s, t, years: years), 1000) } }
+        for t in 0..<years {
+            let largest = (0..<sources).map { max(0, available[$0][t]) }.max() ?? 0
+            for s in 0..<sources {
+                let share = largest > 0 ? max(0, available[s][t]) / largest : 1
+                glp_set_obj_coef(m.lp, m.extraCol(s, t, years: years), 1000 + 1 / (1 + share))
+            }
+        }
         for req in required {
             let r = m.newRow(GLP_LO, Double(req.count), 0)
             for c in 0..<communes {

@@ -156,6 +156,21 @@ extension AllocationTests {
         XCTAssertLessThan(best, baseModel + Double(aim) + 1)
     }
 
+    /// Extra money goes to the source that has the most already, among those that may pay (a least-cost plan had
+    /// put 11.5 trillion VND of extra on enterprises, which have 345 billion, beside sources of 1.5 trillion).
+    /// One commune needs 10 of a group either source may pay; they have 2 and 5 (then 5 and 2): 3 extra, on the
+    /// one with 5.
+    func testExtraMoneyGoesToTheLargerSource() throws {
+        for (a, b) in [(2.0, 5.0), (5.0, 2.0)] {
+            let p = PackageProblem(communes: 1, years: 1, sources: 2, paths: PackageProblem.allPaths(years: 1), groups: [[0, 1]],
+                                   value: [[0, 1]], cost: [[[[0]], [[10]]]], available: [[a], [b]])
+            let r = try XCTUnwrap(p.leastCost(required: [(year: 0, tier: 1, count: 1)], reach: [[[[0, 0, 0]], [[1, 0, 0]]]]))
+            let larger = a > b ? 0 : 1
+            XCTAssertEqual(r.extra[larger][0], 3, accuracy: 1e-6, "sources \(a), \(b)")
+            XCTAssertEqual(r.extra[1 - larger][0], 0, accuracy: 1e-6, "sources \(a), \(b)")
+        }
+    }
+
     /// A national-sized programme that branch and bound cannot finish in the time allowed still gets a plan: the
     /// relaxation rounded down (each commune the LP leaves whole keeps its path, the others none), within every
     /// budget and a hair below the LP bound. (GLPK found no plan for the national scenario in 60 s.)
