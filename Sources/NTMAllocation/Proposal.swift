@@ -45,6 +45,9 @@ public struct Proposal: Sendable {
         public var planned: [Int]
         /// Criteria met at the start but expected to be lost by the end (a threshold that rises).
         public var lost: [Int]
+        /// Criteria met at the start at the year before's thresholds, short of this year's (a threshold that
+        /// rises), and met again by the end: part of the money goes to them (they stay in `met` and `cumulative`).
+        public var raised: [Int]
         /// Criteria met at the end of the year: `met` + `planned` − `lost`.
         public var cumulative: [Int]
         /// Share of Monte Carlo draws in which the commune is at or above `aim` at the end of the year.
@@ -57,6 +60,10 @@ public struct Proposal: Sendable {
         /// The mean money the commune received in the Monte Carlo engine this year, as a share of `totalCost`
         /// (nil when the plan gives it nothing). Below 1 when, in some draws, the money ran out before its turn.
         public var fundedShare: Double?
+        /// The plan's money for this commune this year by criterion (the criterion's number), largest first: where
+        /// the package goes, which may include criteria met at the start (in some draws an indicator falls back
+        /// below its threshold, or the year's threshold rises).
+        public var costByCriterion: [(criterion: Int, amount: Double)]
     }
 
     /// rows[year index]: the communes below standard (in the report's order), then those working towards
@@ -83,7 +90,7 @@ public struct Proposal: Sendable {
     /// By year with targets: the share of draws that reach every target of the year at once.
     public let targetProbability: [Int: Double]
 
-    /// A district not yet recognised, at the end of a year.
+    /// A district not yet recognised (nor proposed in an earlier year of the plan), at the end of a year.
     public struct DistrictLine: Sendable {
         public var district: Int
         public var year: Int
@@ -143,10 +150,14 @@ public struct Proposal: Sendable {
         // Money by year, commune and source.
         var money = [[[Double]]](repeating: [[Double]](repeating: [Double](repeating: 0, count: S), count: C), count: T)
         var packages = [[Double]](repeating: [Double](repeating: 0, count: T), count: S)
+        // And by criterion (the catalogue's number of each indicator's criterion), for saying where it goes.
+        var byCriterion = [[[Int: Double]]](repeating: [[Int: Double]](repeating: [:], count: C), count: T)
+        let inds = model.catalogue.indicators
         for a in study.amounts(plan) {
             let t = model.years.firstIndex(of: a.year)!
             money[t][a.commune][a.source] += a.amount
             packages[a.source][t] += a.amount
+            byCriterion[t][a.commune][inds[a.indicator].criterion, default: 0] += a.amount
         }
         self.packages = packages
         available = (0..<S).map { s in (0..<T).map { model.budget[$0][s] } }
@@ -157,8 +168,10 @@ public struct Proposal: Sendable {
             let p = expected.communes[ri][c]
             return p[2] > 0.5 ? .model : p[1] > 0.5 ? .advanced : p[0] > 0.5 ? .standard : .below
         }
-        func criteria(_ c: Int, at aim: Tier, _ ri: Int) -> [Int] {
-            let year = expected.years[ri]
+        /// The criteria commune c meets at `aim` (and every tier below) in result year `ri`, at the thresholds in
+        /// force in result year `thresholds` (by default `ri`'s own).
+        func criteria(_ c: Int, at aim: Tier, _ ri: Int, thresholds: Int? = nil) -> [Int] {
+            let year = expected.years[thresholds ?? ri]
             return cat.criteria.filter { crit in
                 crit.indicators.allSatisfy { ind in
                     guard let v = expected.indicator(ind.id, commune: c, year: ri) else { return false }
@@ -188,11 +201,15 @@ public struct Proposal: Sendable {
                 let proposed = start != .model && tier(c, t + 1) >= aim
                 guard start == .below || proposed || cost.reduce(0, +) > 0 else { continue }
                 let met = criteria(c, at: aim, t), end = criteria(c, at: aim, t + 1)
+                // Met at the start at the year before's thresholds, short of this year's, and met at the end.
+                let underNew = criteria(c, at: aim, t, thresholds: t + 1)
                 let row = Row(commune: c, start: start, aim: aim, proposed: proposed, met: met,
-                              planned: end.filter { !met.contains($0) }, lost: met.filter { !end.contains($0) }, cumulative: end,
+                              planned: end.filter { !met.contains($0) }, lost: met.filter { !end.contains($0) },
+                              raised: met.filter { !underNew.contains($0) && end.contains($0) }, cumulative: end,
                               probability: evaluation.communes[t + 1][c][aim.rawValue - 1],
                               expectedCriteria: evaluation.communes[t + 1][c][3], cost: cost,
-                              fundedShare: cost.reduce(0, +) > 0 ? received(t, c) / cost.reduce(0, +) : nil)
+                              fundedShare: cost.reduce(0, +) > 0 ? received(t, c) / cost.reduce(0, +) : nil,
+                              costByCriterion: byCriterion[t][c].sorted { ($0.value, -$0.key) > ($1.value, -$1.key) }.map { ($0.key, $0.value) })
                 if start == .below { below.append(row) } else { above.append(row) }
             }
             rows.append(below + above.sorted { ($0.aim, $0.commune) < ($1.aim, $1.commune) })
@@ -239,7 +256,10 @@ public struct Proposal: Sendable {
         for y in years {
             let t = model.years.firstIndex(of: y)!
             for (d, dist) in ds.districts.enumerated() where !dist.isRecognised {
-                let below = (0..<C).filter { ds.communes[$0].districtCode == dist.code && tier($0, t + 1) == .below }
+                let communes = (0..<C).filter { ds.communes[$0].districtCode == dist.code }
+                // Proposed in an earlier year of the plan (every commune standard by then): not proposed again.
+                if t > 0 && communes.allSatisfy({ tier($0, t) != .below }) { continue }
+                let below = communes.filter { tier($0, t + 1) == .below }
                 lines.append(DistrictLine(district: d, year: y, proposed: below.isEmpty, communesBelow: below,
                                           criteriaMissing: all.filter { !dist.criteriaMet.contains($0) },
                                           probability: evaluation.districts[t + 1][d]))

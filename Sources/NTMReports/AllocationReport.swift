@@ -113,7 +113,12 @@ public struct AllocationReport {
         } else {
             s += L[.optimumFailed] + "\n\n"
         }
-        s += L[.allocationNote] + "\n"
+        s += L[.allocationNote]
+        // A rule can fund no package at all (proportional shares rarely cover a whole one): say so, as "spent"
+        // is then upkeep alone.
+        let none = rows.filter { r in r.plan.path.allSatisfy { $0 == 0 } }.map { L.policyName($0.policy) }
+        if !none.isEmpty { s += " " + L.fill(.noPackageNote, none.joined(separator: ", ")) }
+        s += "\n"
         if let lc = leastCost { s += "\n" + leastCostMarkdown(lc) }
         return s
     }

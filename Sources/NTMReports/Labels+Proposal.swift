@@ -4,7 +4,7 @@ import NTMCatalogue
 extension Labels.Key {
     static let proposalTitle = Labels.Key("Dự thảo mục tiêu xây dựng nông thôn mới năm {1}", "Draft New Rural Development targets for {1}")
     static let proposalIntro = Labels.Key(
-        "Kịch bản `{1}`, phương án phân bổ {2}, {3} lần mô phỏng. Xã được cấp gói và kinh phí theo phương án; mức và tiêu chí mỗi xã phấn đấu đạt theo mô hình kỳ vọng (không nhiễu, được công nhận ngay khi đạt đủ tiêu chí); xác suất là tỷ lệ số lần mô phỏng Monte Carlo trong đó xã đạt mức đề xuất đến cuối năm. Kinh phí mỗi gói: số tiền trung bình mô hình Monte Carlo chi cho gói, tính bằng triệu đồng, không kể duy tu.",
+        "Kịch bản `{1}`, phương án phân bổ {2}, {3} lần mô phỏng. Xã được cấp gói và kinh phí theo phương án; mức và tiêu chí mỗi xã phấn đấu đạt theo mô hình kỳ vọng (không nhiễu, được công nhận ngay khi đạt đủ tiêu chí); xác suất là tỷ lệ số lần mô phỏng Monte Carlo trong đó xã đạt mức đề xuất đến cuối năm. Kinh phí mỗi gói: số tiền trung bình mô phỏng Monte Carlo chi cho gói, tính bằng triệu đồng, không kể duy tu.",
         "Scenario `{1}`, allocation policy {2}, {3} draws. Communes funded and their money as the plan has them; the tier and criteria each works towards from the expected-value model (no noise, recognised as soon as every criterion is met); a probability is the share of Monte Carlo draws in which the commune is at its proposed tier by the end of the year. A package's cost is the mean the Monte Carlo engine spends on it, in million VND, upkeep excluded.")
     static let proposalAgainstTargets = Labels.Key("So với mục tiêu của kịch bản", "Against the scenario's targets")
     static let proposalNoTargets = Labels.Key("Kịch bản không đặt mục tiêu cho năm {1}.", "The scenario sets no target for {1}.")
@@ -17,13 +17,14 @@ extension Labels.Key {
                                      "The least money that would reach the targets, by source: see below.")
     static let proposalCounts = Labels.Key("Số xã đề xuất", "Communes proposed")
     static let proposedInYear = Labels.Key("Xã được cấp gói để đạt trong năm (phương án)", "Funded to reach it in the year (plan)")
-    static let cumulativeEnd = Labels.Key("Lũy kế cuối năm nếu mọi gói đạt (phương án)", "Total at year end if every package succeeds (plan)")
+    static let againCount = Labels.Key("{1} (thêm {2} xã °)", "{1} (+{2} °)")
+    static let cumulativeEnd = Labels.Key("Lũy kế cuối năm nếu mọi xã được cấp gói đều đạt (phương án)", "Total at year end if every funded commune gets there (plan)")
     static let addedMC = Labels.Key("Thêm trong năm (trung bình mô phỏng)", "Added in the year (mean of draws)")
     static let cumulativeMC = Labels.Key("Lũy kế cuối năm (trung bình mô phỏng)", "Total at year end (mean of draws)")
     static let draftTarget = Labels.Key("Mục tiêu dự thảo (thêm, đạt với xác suất ≥ {1} %)", "Draft target (added, reached with ≥ {1} % probability)")
     static let draftTargetNote = Labels.Key(
-        "Số xã thêm trong mô phỏng khác số xã được cấp gói: không phải gói nào cũng đạt trong năm (chỉ tiêu biến động, việc công nhận có xác suất), và xã được cấp gói năm trước có thể đạt trong năm nay. \"Mục tiêu dự thảo\" là số xã thêm nhiều nhất mà phương án đạt được trong ít nhất {1} % số lần mô phỏng: con số đề nghị đưa vào kế hoạch của năm.",
-        "The draws add a different number of communes from the number the plan funds: not every package succeeds within the year (indicators vary, recognition is uncertain), and a commune funded the year before may reach its tier this year. The \"draft target\" is the most communes added that the plan reaches in at least {1} % of the draws: the figure to put in the year's plan.")
+        "Số xã thêm trong mô phỏng khác số xã được cấp gói: không phải xã nào được cấp gói cũng đạt trong năm (chỉ tiêu biến động, việc công nhận có xác suất), xã được cấp gói năm trước có thể đạt trong năm nay, và xã không được cấp gói vẫn có thể đạt nhờ xu hướng của chỉ tiêu. \"Mục tiêu dự thảo\" là số xã thêm nhiều nhất mà phương án đạt được trong ít nhất {1} % số lần mô phỏng: con số đề nghị đưa vào kế hoạch của năm.",
+        "The draws add a different number of communes from the number the plan funds: not every funded commune reaches its tier within the year (indicators vary, recognition is uncertain), a commune funded the year before may reach it this year, and a commune not funded may reach it on the indicators' trend. The \"draft target\" is the most communes added that the plan reaches in at least {1} % of the draws: the figure to put in the year's plan.")
     static let sectionStandard = Labels.Key("I. Xã phấn đấu đạt chuẩn nông thôn mới (bố cục Phụ lục II)",
                                             "I. Communes working towards standard (Appendix II layout)")
     static let sectionAdvanced = Labels.Key("II. Xã phấn đấu đạt chuẩn nông thôn mới nâng cao",
@@ -36,8 +37,8 @@ extension Labels.Key {
                                                "Criteria counted at the year's standard thresholds. Communes in bold: proposed to reach standard in the year.")
     static let criteriaAtAdvanced = Labels.Key("Tiêu chí tính theo ngưỡng nâng cao. Xã in đậm: đề xuất đạt trong năm; các xã khác được cấp kinh phí nhưng chưa đạt.",
                                                "Criteria counted at the advanced thresholds. Communes in bold: proposed in the year; the others are funded but not yet there.")
-    static let criteriaAtModel = Labels.Key("Tiêu chí tính theo ngưỡng kiểu mẫu. Xã in đậm: đề xuất đạt trong năm; các xã khác được cấp kinh phí nhưng chưa đạt.",
-                                            "Criteria counted at the model thresholds. Communes in bold: proposed in the year; the others are funded but not yet there.")
+    static let criteriaAtModel = Labels.Key("Tiêu chí tính theo ngưỡng kiểu mẫu. Xã in đậm: đề xuất đạt trong năm; xã đánh dấu °: đã đạt NTM kiểu mẫu theo phương án, được cấp kinh phí lại; các xã khác được cấp kinh phí nhưng chưa đạt.",
+                                            "Criteria counted at the model thresholds. Communes in bold: proposed in the year; marked °: already model in the plan, funded again; the others are funded but not yet there.")
     static let noCommunes = Labels.Key("Không có xã nào.", "None.")
     static let planHeader = Labels.Key("Kế hoạch phấn đấu đến cuối năm {1}", "Plan to the end of {1}")
     static let planCount = Labels.Key("Số TC", "No. of criteria")
@@ -45,16 +46,24 @@ extension Labels.Key {
     static let planCumulative = Labels.Key("Lũy kế", "Cumulative")
     static let successProbability = Labels.Key("Xác suất đạt", "Probability")
     static let cost = Labels.Key("Kinh phí (triệu đồng)", "Cost (million VND)")
-    static let fundedShare = Labels.Key("Kinh phí được cấp (mô phỏng)", "Funded (draws)")
+    static let fundedShare = Labels.Key("Tỷ lệ kinh phí được cấp (mô phỏng)", "Funded share (draws)")
     static let fundedShareNote = Labels.Key(
-        "\"Kinh phí được cấp (mô phỏng)\": số tiền trung bình xã nhận được trong mô phỏng Monte Carlo so với kinh phí đề xuất; trên 100 % khi giá trị chỉ tiêu biến động làm chi phí cao hơn dự kiến; dưới 100 % khi ở một số lần mô phỏng nguồn vốn đã hết trước khi đến lượt xã (xã được cấp theo thứ tự danh sách). Năm đầu của kế hoạch luôn là 100 %: mọi lần mô phỏng bắt đầu từ cùng giá trị.",
-        "\"Funded (draws)\": the mean money the commune received in the Monte Carlo engine against the cost proposed; above 100 % when the indicators' variation makes the package cost more than expected; below 100 % when, in some draws, the source was spent before the commune's turn (communes are funded in list order). In the plan's first year it is 100 %: every draw starts from the same values.")
+        "\"Tỷ lệ kinh phí được cấp (mô phỏng)\": số tiền trung bình xã nhận được trong mô phỏng Monte Carlo so với kinh phí của gói: năm đầu của kế hoạch là 100 % (mọi lần mô phỏng bắt đầu từ cùng giá trị); dưới 100 % khi ở một số lần mô phỏng nguồn vốn đã hết trước khi đến lượt xã (xã được cấp theo thứ tự danh sách).",
+        "\"Funded share (draws)\": the mean money the commune received in the Monte Carlo engine against its package's cost: 100 % in the plan's first year (every draw starts from the same values); below 100 % when, in some draws, a source was spent before the commune's turn (communes are funded in list order).")
     static let againNote = Labels.Key(
-        "Xã đánh dấu °: đã đạt kiểu mẫu theo phương án năm trước, nhưng chưa đạt trong một số lần mô phỏng; phương án cấp tiếp kinh phí cho các trường hợp đó (kinh phí là mức trung bình trên mọi lần mô phỏng).",
-        "Communes marked °: model already in the plan's year before, but not in some draws; the plan funds them again for those (the cost is the mean over all draws).")
+        "°: đã đạt NTM kiểu mẫu theo phương án từ đầu năm, nhưng phải đạt lại ngưỡng tăng của năm (cột \"Tiêu chí phải nâng\") hoặc chưa đạt trong một số lần mô phỏng; phương án tiếp tục cấp kinh phí. Kinh phí là mức trung bình trên mọi lần mô phỏng, kể cả những lần không cần chi. Không tính vào cột \"Xã được cấp gói để đạt trong năm\" của bảng số xã.",
+        "°: already model in the plan at the start of the year, but it must meet a threshold that rises in the year (\"Criteria to raise\") or is not model in some draws; the plan funds it again. Its cost is the mean over all draws, including those that need nothing. Not counted in \"Funded to reach it in the year\" of the counts table.")
     static let startTier = Labels.Key("Mức đầu năm", "Tier at the start")
     static let aimTier = Labels.Key("Mức phấn đấu", "Aiming at")
     static let lostCriteria = Labels.Key("Tiêu chí có thể mất (ngưỡng tăng)", "Criteria at risk (rising threshold)")
+    static let costByCriterion = Labels.Key("Kinh phí theo tiêu chí", "Cost by criterion")
+    static let costByCriterionNote = Labels.Key(
+        "\"Kinh phí theo tiêu chí\": phần kinh phí của gói chi cho từng tiêu chí; có thể gồm tiêu chí đã đạt đầu năm (ngưỡng của năm tăng, hoặc ở một số lần mô phỏng chỉ tiêu giảm xuống dưới ngưỡng).",
+        "\"Cost by criterion\": the package's money by criterion; it can include criteria met at the start (the year's threshold rises, or in some draws an indicator falls back below it).")
+    static let fundedAgain = Labels.Key("Cấp lại (°)", "Funded again (°)")
+    static let raisedCriteria = Labels.Key("Tiêu chí phải nâng (ngưỡng tăng)", "Criteria to raise (rising threshold)")
+    static let raisedNote = Labels.Key("Cột \"Tiêu chí phải nâng\": tiêu chí đạt đầu năm theo ngưỡng năm trước nhưng chưa đạt ngưỡng của năm (ngưỡng tăng); phương án cấp kinh phí để đạt lại, và tiêu chí vẫn được tính trong Lũy kế.",
+                                       "\"Criteria to raise\": met at the start at the year before's threshold but short of this year's (the threshold rises); the plan funds them to meet it again, and they still count in Cumulative.")
     static let lostNote = Labels.Key("Cột \"Tiêu chí có thể mất\": tiêu chí đạt đầu năm nhưng không giữ được đến cuối năm theo phương án (ngưỡng của năm tăng); Lũy kế = Số tiêu chí đạt + Số TC − số tiêu chí có thể mất.",
                                      "\"Criteria at risk\": met at the start of the year but not kept to its end under the plan (the year's threshold rises); Cumulative = criteria met + criteria to reach − criteria at risk.")
     static let expectedCriteriaMC = Labels.Key("Số TC chuẩn kỳ vọng (mô phỏng)", "Expected standard criteria (draws)")
@@ -62,21 +71,21 @@ extension Labels.Key {
     static let communesStillBelow = Labels.Key("Xã chưa đạt chuẩn cuối năm", "Communes still below standard at year end")
     static let districtCriteriaMissing = Labels.Key("Tiêu chí huyện chưa đạt (năm gốc)", "District criteria not met (base year)")
     static let districtsNote = Labels.Key(
-        "Huyện được đề xuất khi mọi xã đạt chuẩn đến cuối năm theo phương án; còn phải hoàn thành các tiêu chí huyện chưa đạt (Quyết định 320/QĐ-TTg). Xác suất: tỷ lệ số lần mô phỏng trong đó huyện được công nhận đến cuối năm.",
-        "A district is proposed when all its communes are standard by the end of the year under the plan; it must still complete the district criteria it lacks (Decision 320/QĐ-TTg). Probability: the share of draws in which it is recognised by the end of the year.")
+        "Huyện được đề xuất khi mọi xã đạt chuẩn đến cuối năm theo phương án; còn phải hoàn thành các tiêu chí huyện chưa đạt (Quyết định 320/QĐ-TTg). Xác suất: tỷ lệ số lần mô phỏng trong đó huyện được công nhận đến cuối năm. Huyện đã được đề xuất ở năm trước của phương án không nhắc lại.",
+        "A district is proposed when all its communes are standard by the end of the year under the plan; it must still complete the district criteria it lacks (Decision 320/QĐ-TTg). Probability: the share of draws in which it is recognised by the end of the year. A district proposed in an earlier year of the plan is not listed again.")
     static let allRecognised = Labels.Key("Mọi huyện, thị xã đã được công nhận.", "Every district is recognised.")
     static let outcome = Labels.Key("Kết quả", "Outcome")
     static let targetMet = Labels.Key("Đạt", "Met")
     static let targetShort = Labels.Key("Thiếu", "Short")
-    static let proposedAdded = Labels.Key("Phương án (thêm, nếu mọi gói đạt)", "Plan (added, if every package succeeds)")
+    static let proposedAdded = Labels.Key("Phương án (thêm, nếu mọi xã được cấp gói đều đạt)", "Plan (added, if every funded commune gets there)")
     static let meanAdded = Labels.Key("Trung bình mô phỏng (thêm)", "Mean of draws (added)")
 
     // Funding plan (Appendix III).
     static let fundingPlanTitle = Labels.Key("Kế hoạch huy động nguồn lực thực hiện Chương trình năm {1}",
                                              "Resources to mobilise for the programme, {1}")
     static let fundingPlanIntro = Labels.Key(
-        "Kịch bản `{1}`, phương án phân bổ {2}. \"Nguồn vốn dự kiến\": số tiền của kịch bản (mỗi số có nguồn trong tệp kịch bản). \"Kế hoạch sử dụng\": duy tu (trừ trước) cộng đầu tư cho các xã đề xuất; phần còn lại không cần cho các mục tiêu đề xuất.",
-        "Scenario `{1}`, allocation policy {2}. \"Expected\": the scenario's money (each amount's source is in the scenario file). \"Planned use\": upkeep (paid first) plus investment in the communes proposed; the rest is not needed for the proposed targets.")
+        "Kịch bản `{1}`, phương án phân bổ {2}. \"Nguồn vốn dự kiến\": số tiền của kịch bản (mỗi số có nguồn trong tệp kịch bản). \"Kế hoạch sử dụng\": duy tu (trừ trước) cộng đầu tư cho các xã được cấp gói; phần còn lại phương án không sử dụng (cột \"Chưa sử dụng\" trong funding-plan.csv).",
+        "Scenario `{1}`, allocation policy {2}. \"Expected\": the scenario's money (each amount's source is in the scenario file). \"Planned use\": upkeep (paid first) plus investment in the communes the plan funds; the rest is not used by the plan (\"Unused\" in funding-plan.csv).")
     static let unitMillion = Labels.Key("Đơn vị tính: triệu đồng", "Unit: million VND")
     static let appendixSTT = Labels.Key("STT", "No.")
     static let appendixItem = Labels.Key("Nội dung chỉ tiêu", "Item")

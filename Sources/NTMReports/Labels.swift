@@ -111,7 +111,7 @@ extension Labels.Key {
     static let communesLower = Labels.Key("xã", "communes")
     static let parametersOverridden = Labels.Key("{1} tham số ghi đè", "{1} parameters overridden")
     static let drawsSeed = Labels.Key("Số lần mô phỏng, hạt giống", "Draws, seed")
-    static let allocationPolicy = Labels.Key("Chính sách phân bổ", "Allocation policy")
+    static let allocationPolicy = Labels.Key("Phương án phân bổ", "Allocation policy")
     static let tiersByYear = Labels.Key("Số xã theo mức, theo năm (trung bình; khoảng P10–P90 giữa các lần mô phỏng)", "Communes by tier and year (mean; P10–P90 across draws)")
     static let tiersNestBaseYear = Labels.Key("Các mức lồng nhau: xã nâng cao cũng được tính là xã đạt chuẩn. Năm {1} là số liệu gốc.", "Tiers nest: an advanced commune also counts as standard. {1} is the dataset.")
     static let againstTargets = Labels.Key("So với mục tiêu của kịch bản", "Against the scenario's targets")
@@ -141,13 +141,13 @@ extension Labels.Key {
     // Allocation.
     static let allocationTitle = Labels.Key("So sánh phương án phân bổ", "Allocation policies compared")
     static let allocationIntro = Labels.Key(
-        "Mỗi phương án chọn xã được cấp đủ kinh phí để lên mức kế tiếp trong từng năm. Hàm mục tiêu: số xã kỳ vọng đạt chuẩn, nâng cao, kiểu mẫu cộng qua các năm, theo mô phỏng Monte Carlo với mỗi xã theo lộ trình cấp vốn của mình (kinh phí gói tính theo mức trung bình mô phỏng, trong giới hạn các nguồn vốn). Số xã theo năm là trung bình Monte Carlo của phương án với số tiền thực có, trên cùng bộ số ngẫu nhiên.",
-        "Each policy chooses which communes get the whole package that lifts them a tier, year by year. Objective: communes expected at standard, advanced and model, added over the years, from the Monte Carlo engine with each commune on its funding path (packages costed at the engine's mean spending, within the sources' limits). Communes by year are the plan's Monte Carlo means with the money there is, on the same random numbers.")
+        "Mỗi phương án chọn xã được cấp đủ kinh phí để lên mức kế tiếp trong từng năm. Hàm mục tiêu: số xã kỳ vọng đạt chuẩn, nâng cao, kiểu mẫu cuối mỗi năm, cộng dồn qua các năm, theo mô phỏng Monte Carlo với mỗi xã theo lộ trình cấp vốn của mình (kinh phí gói tính theo mức trung bình mô phỏng, trong giới hạn các nguồn vốn). Số xã theo năm là trung bình Monte Carlo của phương án với số tiền thực có, trên cùng bộ số ngẫu nhiên.",
+        "Each policy chooses which communes get the whole package that lifts them a tier, year by year. Objective: communes expected at standard, advanced and model at the end of each year, summed over the years, from the Monte Carlo engine with each commune on its funding path (packages costed at the engine's mean spending, within the sources' limits). Communes by year are the plan's Monte Carlo means with the money there is, on the same random numbers.")
     // Not "Mục tiêu", which the reports use for the scenario's targets ("Mục tiêu (thêm)", "đạt mục tiêu").
     static let objectiveEV = Labels.Key("Hàm mục tiêu", "Objective")
-    static let spent = Labels.Key("Đã chi (triệu đồng)", "Spent (million VND)")
+    static let spent = Labels.Key("Đã chi, kể cả duy tu (triệu đồng)", "Spent incl. upkeep (million VND)")
     static let unspent = Labels.Key("Chưa chi (triệu đồng)", "Unspent (million VND)")
-    static let gapToOptimum = Labels.Key("Cách tối ưu", "Gap to optimum")
+    static let gapToOptimum = Labels.Key("Chênh lệch so với tối ưu", "Gap to optimum")
     static let optimumProved = Labels.Key("Tối ưu (GLPK, đã chứng minh): {1}; cận trên của bài toán nới lỏng LP: {2}.", "Optimum (GLPK, proved): {1}; bound of the LP relaxation: {2}.")
     static let optimumIncumbent = Labels.Key("Nghiệm tốt nhất khi hết thời gian (GLPK): {1}; cận trên LP {2} (khoảng cách {3} %).", "Best plan when the time limit stopped GLPK: {1}; LP bound {2} (gap {3} %).")
     static let leastCostTitle = Labels.Key("Kinh phí ít nhất để đạt mục tiêu {1} đến năm {2}", "Least money to reach {1} by {2}")
@@ -168,12 +168,13 @@ extension Labels.Key {
     static let extraNeeded = Labels.Key("Cần thêm", "Extra")
     // The least-cost table's money is what each source has once upkeep is paid: not the run's "Có sẵn".
     static let availableAfterUpkeep = Labels.Key("Có sẵn sau duy tu", "Available after upkeep")
-    static let leastCostNote = Labels.Key("Số tiền cho các gói (triệu đồng), sau phần duy tu; chi tiết theo nguồn trong least-cost.csv.",
-                                          "Money for packages (million VND), after upkeep; by source in least-cost.csv.")
+    static let leastCostNote = Labels.Key("Số tiền cho các gói (triệu đồng), sau phần duy tu; chi tiết theo nguồn trong least-cost.csv. Phần cần thêm cho một hạng mục được đặt vào nguồn có nhiều tiền nhất trong các nguồn được phép chi cho hạng mục đó.",
+                                          "Money for packages (million VND), after upkeep; by source in least-cost.csv. The extra for an item is put on the source that has the most money among those allowed to pay for it.")
     static let optimumFailed = Labels.Key("GLPK không giải được bài toán.", "GLPK did not solve the programme.")
     static let allocationNote = Labels.Key(
         "Kinh phí duy tu được trừ trước; phần còn lại chia cho các gói. Chi tiết từng khoản trong plan-<phương án>.csv.",
         "Upkeep is paid first; the rest goes to packages. Every amount is in plan-<policy>.csv.")
+    static let noPackageNote = Labels.Key("Không cấp gói nào (chỉ chi duy tu): {1}.", "No package funded (upkeep only): {1}.")
 }
 
 extension Labels {
@@ -280,7 +281,7 @@ extension Labels.Key {
     static let sheetLeastCost = Labels.Key("Chi phí thấp nhất", "least-cost")
     static let draws = Labels.Key("Số lần mô phỏng", "Draws")
     static let seed = Labels.Key("Hạt giống", "Seed")
-    static let policy = Labels.Key("Chính sách phân bổ", "Allocation policy")
+    static let policy = Labels.Key("Phương án phân bổ", "Allocation policy")
     static let version = Labels.Key("Phiên bản", "Version")
     static let horizon = Labels.Key("Năm cuối", "Horizon")
     static let pStandard = Labels.Key("Xác suất đạt chuẩn NTM", "Probability standard")

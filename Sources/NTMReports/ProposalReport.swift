@@ -30,6 +30,15 @@ public struct ProposalReport {
 
     static func list(_ criteria: [Int], _ sep: String = ",") -> String { criteria.map(String.init).joined(separator: sep) }
 
+    /// Where a row's money goes: each criterion with its share of the cost, largest first ("10: 92 %, 13: 5 %"),
+    /// those under half a percent left out.
+    static func byCriterion(_ r: Proposal.Row, _ L: Labels) -> String {
+        let total = r.totalCost
+        guard total > 0 else { return "" }
+        return r.costByCriterion.filter { $0.amount >= 0.005 * total }
+            .map { "\($0.criterion): \(L.number(100 * $0.amount / total, decimals: 0)) %" }.joined(separator: ", ")
+    }
+
     // MARK: Appendix II
 
     public func markdown(year: Int) -> String {
@@ -48,7 +57,8 @@ public struct ProposalReport {
             let end = (0..<model.C).filter { proposal.expected.communes[t + 1][$0][f] > 0.5 }.count
             let mean = proposal.evaluation.summary(year: t + 1, field: f).mean, before = proposal.evaluation.summary(year: t, field: f).mean
             let draft = proposal.draftTargets[year]?[tier] ?? 0
-            counts.add([L.tier(tier), String(rows.filter { $0.aim == tier && $0.proposed }.count), String(end),
+            let proposed = rows.filter { $0.aim == tier && $0.proposed }.count, again = rows.filter { $0.aim == tier && $0.again }.count
+            counts.add([L.tier(tier), again > 0 ? L.fill(.againCount, String(proposed), String(again)) : String(proposed), String(end),
                         L.number(mean - before, decimals: 1), L.number(mean, decimals: 1), "**\(draft >= 0 ? "+" : "")\(draft)**"])
         }
         s += counts.text + "\n" + L.fill(.draftTargetNote, confidence) + "\n\n"
@@ -68,26 +78,30 @@ public struct ProposalReport {
     func appendixII(_ rows: [Proposal.Row], year: Int) -> String {
         let L = labels
         let plan = L.fill(.planHeader, String(year))
-        let lost = rows.contains { !$0.lost.isEmpty }
+        let lost = rows.contains { !$0.lost.isEmpty }, raised = rows.contains { !$0.raised.isEmpty }
         var header = [L[.appendixNo], L[.appendixCommune], L[.appendixDistrict], L[.appendixCount], L[.appendixMet],
                       "\(plan): \(L[.planCount])", "\(plan): \(L[.planNames])", "\(plan): \(L[.planCumulative])"]
+        if raised { header.append(L[.raisedCriteria]) }
         if lost { header.append(L[.lostCriteria]) }
-        header += [L[.successProbability], L[.cost], L[.fundedShare]]
-        var t = MarkdownTable(header, rightAligned: Set([0, 3, 5, 7] + [header.count - 3, header.count - 2, header.count - 1]))
+        header += [L[.successProbability], L[.cost], L[.costByCriterion], L[.fundedShare]]
+        var t = MarkdownTable(header, rightAligned: Set([0, 3, 5, 7] + [header.count - 4, header.count - 3, header.count - 1]))
         for (i, r) in rows.enumerated() {
             let c = model.dataset.communes[r.commune]
             var f = [String(i + 1), r.proposed ? "**\(c.name)**" : r.again ? "\(c.name) °" : c.name, c.district, String(r.met.count), Self.list(r.met),
                      String(r.planned.count), Self.list(r.planned), String(r.cumulative.count)]
+            if raised { f.append(Self.list(r.raised)) }
             if lost { f.append(Self.list(r.lost)) }
-            f += [L.number(100 * r.probability, decimals: 0) + " %", L.number(r.totalCost),
+            f += [L.number(100 * r.probability, decimals: 0) + " %", L.number(r.totalCost), Self.byCriterion(r, L),
                   r.fundedShare.map { L.number(100 * $0, decimals: 0) + " %" } ?? ""]
             t.add(f)
         }
         var total = ["", "**\(L[.total])**", "", "", "", "", "", ""]
+        if raised { total.append("") }
         if lost { total.append("") }
-        total += ["", "**\(L.number(rows.reduce(0) { $0 + $1.totalCost }))**", ""]
+        total += ["", "**\(L.number(rows.reduce(0) { $0 + $1.totalCost }))**", "", ""]
         t.add(total)
-        return t.text + "\n" + L[.fundedShareNote] + (lost ? " " + L[.lostNote] : "") + (rows.contains { $0.again } ? " " + L[.againNote] : "") + "\n\n"
+        return t.text + "\n" + L[.fundedShareNote] + " " + L[.costByCriterionNote] + (raised ? " " + L[.raisedNote] : "") + (lost ? " " + L[.lostNote] : "")
+            + (rows.contains { $0.again } ? " " + L[.againNote] : "") + "\n\n"
     }
 
     /// The targets of `years` against the plan; `inFundingPlan` for funding-plan.md itself, where the least money
@@ -129,18 +143,20 @@ public struct ProposalReport {
         let L = labels
         var header = [L[.year], L[.appendixNo], L[.communeCode], L[.appendixCommune], L[.appendixDistrict], L[.startTier], L[.aimTier],
                       L[.districtProposed], L[.appendixCount], L[.appendixMet], L[.planCount], L[.planNames], L[.planCumulative],
-                      L[.lostCriteria], L[.successProbability], L[.expectedCriteriaMC], L[.cost], L[.fundedShare]]
+                      L[.raisedCriteria], L[.lostCriteria], L[.fundedAgain], L[.successProbability], L[.expectedCriteriaMC], L[.cost],
+                      L[.fundedShare], L[.costByCriterion]]
         header += catalogue.sources.map { "\(L[.cost]): \($0.name(L.lang))" }
         var w = CSVWriter(header: header)
         for tier in Tier.graded {
             for (i, r) in proposal.rows(year: year).filter({ $0.aim == tier }).enumerated() {
                 let c = model.dataset.communes[r.commune]
-                w.row([String(year), String(i + 1), c.code, c.name, c.district, L.tier(r.start), L.tier(r.aim), r.proposed ? "1" : "0",
-                       String(r.met.count), Self.list(r.met, ";"), String(r.planned.count), Self.list(r.planned, ";"),
-                       String(r.cumulative.count), Self.list(r.lost, ";"), formatNumber(r.probability, decimals: 3),
-                       formatNumber(r.expectedCriteria, decimals: 2), formatNumber(r.totalCost, decimals: 1),
-                       r.fundedShare.map { formatNumber($0, decimals: 3) } ?? ""]
-                      + r.cost.map { formatNumber($0, decimals: 1) })
+                let byCriterion: String = r.costByCriterion.map { "\($0.criterion):\(formatNumber($0.amount, decimals: 1))" }.joined(separator: ";")
+                var f: [String] = [String(year), String(i + 1), c.code, c.name, c.district, L.tier(r.start), L.tier(r.aim), r.proposed ? "1" : "0"]
+                f += [String(r.met.count), Self.list(r.met, ";"), String(r.planned.count), Self.list(r.planned, ";")]
+                f += [String(r.cumulative.count), Self.list(r.raised, ";"), Self.list(r.lost, ";"), r.again ? "1" : "0"]
+                f += [formatNumber(r.probability, decimals: 3), formatNumber(r.expectedCriteria, decimals: 2), formatNumber(r.totalCost, decimals: 1)]
+                f += [r.fundedShare.map { formatNumber($0, decimals: 3) } ?? "", byCriterion]
+                w.row(f + r.cost.map { formatNumber($0, decimals: 1) })
             }
         }
         return w.text

@@ -13,7 +13,8 @@ struct Propose: ParsableCommand {
         proposal-<year>.csv: the communes proposed to reach standard, advanced and model, and for each the criteria \
         it meets, those it is to reach and the cumulative count (the layout of Appendix II), with its probability \
         of success (share of Monte Carlo draws) and its cost; the districts proposed for recognition and what each \
-        still lacks; the scenario's targets met or short. funding-plan.md and funding-plan.csv give the money by \
+        still lacks; the scenario's targets met or short; and each tier's draft target, the most communes added that \
+        the plan reaches in at least --confidence of the draws. funding-plan.md and funding-plan.csv give the money by \
         source and sub-source, by year (the layout of Appendix III), and for a target that falls short the least \
         extra money by source that would close it. Written to --out (default notebooks-out/<scenario>-proposal).
         Policies: \(AllocationRule.allCases.map(\.rawValue).joined(separator: ", ")), optimal.
@@ -28,7 +29,7 @@ struct Propose: ParsableCommand {
     @Option(name: .long, help: "The allocation the proposal follows: optimal, or one of the rules.")
     var policy: String = "optimal"
 
-    @Option(name: .long, help: "Probability at which a target counts as met.")
+    @Option(name: .long, help: "Probability at which a target counts as met (and at which the draft targets are reached).")
     var confidence: Double = 0.8
 
     @Option(name: .long, help: "Seconds GLPK may search for each plan.")

@@ -132,7 +132,7 @@ final class ProposeCLITests: XCTestCase {
         let proposed = csv.rows.filter { $0["Proposed"] == "1" && Double($0["Cost (million VND)"] ?? "") ?? 0 > 0 }
         XCTAssertGreaterThan(proposed.count, 10)
         for row in proposed {
-            let share = try XCTUnwrap(Double(row["Funded (draws)"] ?? ""), "\(row["Commune"] ?? "?")")
+            let share = try XCTUnwrap(Double(row["Funded share (draws)"] ?? ""), "\(row["Commune"] ?? "?")")
             XCTAssertEqual(share, 1, accuracy: 1e-3, "\(row["Commune"] ?? "?") is paid its package")
         }
     }

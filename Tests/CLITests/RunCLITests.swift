@@ -356,7 +356,7 @@ final class RunCLITests: XCTestCase {
                          "--format", "md,csv", "--out", out.path])
         XCTAssertEqual(r.status, 0, r.stderr)
         let md = try read(out, "allocation.md")
-        XCTAssertTrue(md.contains("| Chính sách phân bổ | Hàm mục tiêu |"), md)
+        XCTAssertTrue(md.contains("| Phương án phân bổ | Hàm mục tiêu |"), md)
         XCTAssertFalse(md.contains("| Mục tiêu |"), md)
         XCTAssertTrue(md.contains("Hàm mục tiêu: số xã kỳ vọng đạt chuẩn, nâng cao, kiểu mẫu"), md)
         XCTAssertTrue(md.contains("| Năm | Nguồn vốn | Có sẵn sau duy tu | Cần | Cần thêm |"), md)
@@ -421,7 +421,7 @@ final class RunCLITests: XCTestCase {
         XCTAssertFalse(page.contains("<script"), "self-contained: no scripts")
         // The summary table has the CSV's columns, unspent money included.
         let mdHeader = try XCTUnwrap(try read(out, "allocation.md").split(separator: "\n").first { $0.hasPrefix("| Allocation policy") })
-        XCTAssertTrue(mdHeader.contains("| Spent (million VND) | Unspent (million VND) |"), String(mdHeader))
+        XCTAssertTrue(mdHeader.contains("| Spent incl. upkeep (million VND) | Unspent (million VND) |"), String(mdHeader))
         XCTAssertGreaterThanOrEqual(page.components(separatedBy: "<svg").count - 1, 2, "two charts")
         let lines = try read(out, "allocation.csv").split(separator: "\n").map(String.init)
         XCTAssertEqual(lines[0], "policy,objective,standard_2024,advanced_2024,model_2024,standard_2025,advanced_2025,model_2025,avg_criteria_2025,spent,unspent,gap_to_optimum")

@@ -44,6 +44,9 @@ final class ProposalTests: XCTestCase {
                 XCTAssertEqual(r.cumulative.count, r.met.count + r.planned.count - r.lost.count)
                 XCTAssertEqual(Set(r.cumulative), Set(r.met).union(r.planned).subtracting(r.lost))
                 if r.proposed { XCTAssertEqual(r.cumulative.count, J, "\(y): a commune proposed for \(r.aim) meets every criterion") }
+                // Criteria to raise are met at the start and at the end; the money by criterion is the row's money.
+                XCTAssertTrue(Set(r.raised).isSubset(of: Set(r.met).intersection(r.cumulative)), "\(y)")
+                XCTAssertEqual(r.costByCriterion.reduce(0) { $0 + $1.amount }, r.totalCost, accuracy: 1e-6 * max(1, r.totalCost), "\(y)")
             }
             for tier in Tier.graded {
                 let f = tier.rawValue - 1
@@ -91,6 +94,20 @@ final class ProposalTests: XCTestCase {
         // A plan funds more advanced packages in 2024 than its draws add (not every package succeeds).
         let funded = p.rows(year: 2024).filter { $0.aim == .advanced && $0.proposed }.count
         XCTAssertLessThan(p.draftTargets[2024]![.advanced]!, funded)
+    }
+
+    /// A district the plan proposes in one year is not listed again in a later one (an audit found Cù Lao Dung
+    /// proposed in 2024 and again in 2025).
+    func testADistrictIsProposedOnce() throws {
+        let p = try XCTUnwrap(Self.proposal)
+        var proposed: Set<Int> = []
+        for y in p.years {
+            for d in p.districts where d.year == y {
+                XCTAssertFalse(proposed.contains(d.district), "\(y): \(p.study.model.dataset.districts[d.district].name) proposed again")
+                if d.proposed { proposed.insert(d.district) }
+            }
+        }
+        XCTAssertFalse(p.districts.isEmpty)
     }
 
     /// A commune proposed for advanced is standard by then; one proposed for model is advanced by then.
