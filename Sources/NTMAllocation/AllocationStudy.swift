@@ -48,7 +48,9 @@ public struct AllocationStudy: Sendable {
     /// advanced, model) at the end of year t on path j.
     public let reach: [[[[Double]]]]
 
-    public init(model: Model, objective: AllocationObjective? = nil) throws {
+    /// - Parameter threads: workers for the Monte Carlo runs that value the paths (the values are the same
+    ///   whatever the count).
+    public init(model: Model, objective: AllocationObjective? = nil, threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
         let objective = objective ?? AllocationObjective(model.scenario.allocation)
         self.model = model
         self.objective = objective
@@ -81,7 +83,7 @@ public struct AllocationStudy: Sendable {
             // The plan's intent on this path (tier and criteria at the start of each year, for the rules that
             // order communes by them), and what the Monte Carlo engine makes of it.
             let r = try expected(unlimited, decisions: decisions, record: false)
-            let mc = Self.monteCarlo(model, unlimited: true, decisions: decisions)
+            let mc = Self.monteCarlo(model, unlimited: true, decisions: decisions, threads: threads)
             for c in 0..<C {
                 var v = 0.0
                 var byGroup: [[Double]] = [], byK: [[Double]] = [], shares: [[Double]] = []
@@ -237,12 +239,12 @@ public struct AllocationStudy: Sendable {
 
     /// The Monte Carlo engine (the scenario's draws, noise and recognition), with money no package can exhaust
     /// when `unlimited` and the communes funded as `decisions` say, recording what each source paid.
-    static func monteCarlo(_ model: Model, unlimited: Bool, decisions: [[Bool]]) -> ProjectionResult {
+    static func monteCarlo(_ model: Model, unlimited: Bool, decisions: [[Bool]], threads: Int) -> ProjectionResult {
         var m = model
         if unlimited { m.budget = model.budget.map { $0.map { _ in 1e13 } } }
         m.decisions = decisions
         m.recordPaid = true
-        return Projection(model: m).run()
+        return Projection(model: m).run(threads: threads)
     }
 
     /// Money no package can exhaust, for every source and year: a commune's costs and tiers on a path then

@@ -78,7 +78,7 @@ struct Allocate: ParsableCommand {
         try guarded {
             let sc = try options.load(scenario)
             let model = try Model.load(scenario: sc)
-            let study = try AllocationStudy(model: model)
+            let study = try AllocationStudy(model: model, threads: options.threads)
             var rows: [AllocationReport.Row] = []
             var optimum: PackageProblem.Solution?
             for name in try chosen() {

@@ -85,7 +85,7 @@ struct Propose: ParsableCommand {
             for y in chosenYears where !model.years.contains(y) {
                 throw ValidationError("--years: \(y) is not a projected year of the scenario (\(model.years.map(String.init).joined(separator: ", ")))")
             }
-            let study = try AllocationStudy(model: model)
+            let study = try AllocationStudy(model: model, threads: options.threads)
             guard let (plan, _) = study.plan(named: policy, timeLimitSeconds: timeLimit) else {
                 throw InputError(file: sc.file, line: 0, key: "allocation", "GLPK found no plan within the scenario's money and rules")
             }

@@ -137,6 +137,21 @@ final class ProposeCLITests: XCTestCase {
         }
     }
 
+    /// The proposal is the same on one thread and two: the Monte Carlo runs that value the plans, and those that
+    /// evaluate them, give the same numbers whatever the thread count.
+    func testProposalIsTheSameOnOneThreadAndTwo() throws {
+        let tmp = try tempFolder()
+        var texts: [[String]] = []
+        for threads in ["1", "2"] {
+            let out = tmp.appendingPathComponent("t\(threads)")
+            // 2025 alone: it has no target, so no least-cost search (the slow part) runs.
+            let r = try ntm(["propose", "--years", "2025", "--draws", "60", "--threads", threads, "--out", out.path])
+            XCTAssertEqual(r.status, 0, "stderr: \(r.stderr)")
+            texts.append(try ["proposal-2025.csv", "proposal-2025.md", "funding-plan.csv"].map { try read(out, $0) })
+        }
+        XCTAssertEqual(texts[0], texts[1])
+    }
+
     func testFundingPlanDoesNotSendTheReaderToItself() throws {
         let out = try tempFolder().appendingPathComponent("self")
         let r = try ntm(["propose", "--years", "2024", "--draws", "100", "--out", out.path])
