@@ -112,11 +112,12 @@ extension Labels.Key {
     static let shortfallUnsure = Labels.Key(
         "Phương án đã chọn đạt mọi mục tiêu với xác suất {3} %, thấp hơn mức yêu cầu. Phương án chi phí thấp nhất có số xã kỳ vọng đạt mục tiêu, trong giới hạn từng nguồn vốn; trong mô phỏng nó đạt với xác suất {1} % (yêu cầu {2} %), khi nhắm tới {4}.",
         "The chosen plan reaches every target with probability {3} %, below what was asked. The least-cost plan's expected communes reach them within each source's limits; in the Monte Carlo engine it does with probability {1} % (asked: {2} %), aiming at {4}.")
+    static let availableAfterUpkeepIn = Labels.Key("Có sẵn sau duy tu {1}", "Available after upkeep {1}")
     static let chosenPlan = Labels.Key("Phương án đã chọn {1}", "Chosen plan {1}")
     static let leastCostPlan = Labels.Key("Phương án chi phí thấp nhất {1}", "Least-cost plan {1}")
     static let extraIn = Labels.Key("Cần thêm {1}", "Extra {1}")
-    static let shortfallNote = Labels.Key("Đầu tư cho các gói (không kể duy tu), triệu đồng; \"Cần thêm\" là phần vượt quá số tiền nguồn vốn có sau duy tu.",
-                                          "Investment in packages (upkeep excluded), million VND; \"Extra\" is what goes beyond what the source has after upkeep.")
+    static let shortfallNote = Labels.Key("Đầu tư cho các gói (không kể duy tu), triệu đồng; \"Cần thêm\" là phần vượt quá số tiền nguồn vốn có sau duy tu, đặt vào nguồn có nhiều tiền nhất trong các nguồn được phép chi cho hạng mục.",
+                                          "Investment in packages (upkeep excluded), million VND; \"Extra\" is what goes beyond what the source has after upkeep, put on the source with the most money among those allowed to pay for the item.")
     static let allTargetsMet = Labels.Key("Phương án đã chọn đạt mọi mục tiêu của kịch bản với xác suất yêu cầu ({1} %).",
                                           "The chosen plan meets every target of the scenario with the probability asked ({1} %).")
 }

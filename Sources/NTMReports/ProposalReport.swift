@@ -249,6 +249,7 @@ public struct ProposalReport {
         s += "\n\n"
         var columns: [(header: String, value: (Int) -> Double)] = []
         for (t, y) in model.years.enumerated() where y <= sf.year {
+            columns.append((L.fill(.availableAfterUpkeepIn, String(y)), { proposal.study.problem.available[$0][t] }))
             columns.append((L.fill(.chosenPlan, String(y)), { proposal.packages[$0][t] }))
             columns.append((L.fill(.leastCostPlan, String(y)), { sf.result.money[$0][t] }))
             columns.append((L.fill(.extraIn, String(y)), { sf.result.extra[$0][t] }))
