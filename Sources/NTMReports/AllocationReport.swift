@@ -116,7 +116,7 @@ public struct AllocationReport {
         s += L[.allocationNote]
         // A rule can fund no package at all (proportional shares rarely cover a whole one): say so, as "spent"
         // is then upkeep alone.
-        let none = rows.filter { r in r.plan.path.allSatisfy { $0 == 0 } }.map { L.policyName($0.policy) }
+        let none = rows.filter { r in r.plan.path.allSatisfy { $0 == 0 } }.map { L.policy($0.policy) }
         if !none.isEmpty { s += " " + L.fill(.noPackageNote, none.joined(separator: ", ")) }
         s += "\n"
         if let lc = leastCost { s += "\n" + leastCostMarkdown(lc) }

@@ -422,6 +422,9 @@ final class RunCLITests: XCTestCase {
         // The summary table has the CSV's columns, unspent money included.
         let mdHeader = try XCTUnwrap(try read(out, "allocation.md").split(separator: "\n").first { $0.hasPrefix("| Allocation policy") })
         XCTAssertTrue(mdHeader.contains("| Spent incl. upkeep (million VND) | Unspent (million VND) |"), String(mdHeader))
+        // Proportional shares cover no whole package here: the page says so, and its plan has no row.
+        XCTAssertTrue(try read(out, "allocation.md").contains("No package funded (upkeep only): In proportion to need (proportional)."))
+        XCTAssertEqual(try read(out, "plan-proportional.csv").split(separator: "\n").count, 1)
         XCTAssertGreaterThanOrEqual(page.components(separatedBy: "<svg").count - 1, 2, "two charts")
         let lines = try read(out, "allocation.csv").split(separator: "\n").map(String.init)
         XCTAssertEqual(lines[0], "policy,objective,standard_2024,advanced_2024,model_2024,standard_2025,advanced_2025,model_2025,avg_criteria_2025,spent,unspent,gap_to_optimum")
