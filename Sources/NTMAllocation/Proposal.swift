@@ -34,7 +34,8 @@ public struct Proposal: Sendable {
         /// The tier at the start of the year (the end of the one before, as the plan expects it).
         public var start: Tier
         /// The tier the commune works towards: the one above `start` (model when `start` is model: the plan
-        /// funds it again for the draws in which it is not there yet; see `again`).
+        /// funds it again, to meet a threshold that rises in the year or for the draws in which it is not model
+        /// yet; see `again`).
         public var aim: Tier
         /// At model already in the plan, and funded again (never `proposed`).
         public var again: Bool { start == .model }
@@ -194,8 +195,9 @@ public struct Proposal: Sendable {
             var below: [Row] = [], above: [Row] = []
             for c in order {
                 let start = tier(c, t), cost = money[t][c]
-                // A commune the plan has at model already is listed only when the plan still funds it: for the
-                // draws in which it is not there yet (its cost is the mean over the draws, as every package's).
+                // A commune the plan has at model already is listed only when the plan still funds it: to meet a
+                // threshold that rises, or for the draws in which it is not model yet (its cost is the mean over the
+                // draws, as every package's).
                 guard start != .model || cost.reduce(0, +) > 0 else { continue }
                 let aim = start.next ?? .model
                 let proposed = start != .model && tier(c, t + 1) >= aim
