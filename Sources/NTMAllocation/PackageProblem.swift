@@ -203,6 +203,9 @@ public struct PackageProblem: Sendable {
         var smcp = glp_smcp()
         glp_init_smcp(&smcp)
         smcp.msg_lev = GLP_MSG_OFF
+        // The LP presolver first: on the national problem (32,708 path columns) the relaxation took a third less
+        // time with it (the whole command 104 s → 69 s), the same bound and plan.
+        smcp.presolve = GLP_ON
         guard glp_simplex(m.lp, &smcp) == 0, glp_get_status(m.lp) == GLP_OPT else { return nil }
         let lpBound = glp_get_obj_val(m.lp)
         // The relaxation rounded down: each commune whose path the LP leaves whole keeps it, the others (at most
