@@ -69,9 +69,6 @@ public struct AllocationStudy: Sendable {
         }
         self.groupOf = groupOf
         let paths = PackageProblem.allPaths(years: T)
-        func expected(_ funding: [String: [Int: Double]]?, decisions: [[Bool]], record: Bool) throws -> ProjectionResult {
-            try Self.expectedValue(model, funding: funding, decisions: decisions, record: record)
-        }
         let unlimited = Self.unlimitedFunding(model)
         var value = [[Double]](repeating: [Double](repeating: 0, count: paths.count), count: C)
         var cost = [[[[Double]]]](repeating: [], count: C)
@@ -82,8 +79,9 @@ public struct AllocationStudy: Sendable {
             let decisions = path.map { Array(repeating: $0, count: C) }
             // The plan's intent on this path (tier and criteria at the start of each year, for the rules that
             // order communes by them), and what the Monte Carlo engine makes of it.
-            let r = try expected(unlimited, decisions: decisions, record: false)
-            let mc = Self.monteCarlo(model, unlimited: true, decisions: decisions, threads: threads)
+            let r = try Self.expectedValue(model, funding: unlimited, decisions: decisions)
+            let mc = Self.monteCarlo(model, budget: model.budget.map { $0.map { _ in Self.noLimit } }, decisions: decisions, recordPaid: true,
+                                     threads: threads)
             for c in 0..<C {
                 var v = 0.0
                 var byGroup: [[Double]] = [], byK: [[Double]] = [], shares: [[Double]] = []
@@ -114,7 +112,7 @@ public struct AllocationStudy: Sendable {
             }
         }
         // Upkeep comes first out of the scenario's money; the rest is what plans share.
-        let none = try expected(nil, decisions: Array(repeating: Array(repeating: false, count: C), count: T), record: false)
+        let none = try Self.expectedValue(model, funding: nil, decisions: Array(repeating: Array(repeating: false, count: C), count: T))
         upkeep = (0..<S).map { s in (0..<T).map { none.funding[$0][s][2] } }
         let available = (0..<S).map { s in (0..<T).map { max(0, model.budget[$0][s] - none.funding[$0][s][2]) } }
         var problem = PackageProblem(communes: C, years: T, sources: S, paths: paths, groups: groups, value: value, cost: cost, available: available)
@@ -220,8 +218,8 @@ public struct AllocationStudy: Sendable {
 
     /// The deterministic engine: no noise, one draw, recognition certain once the criteria are met; with
     /// `funding`, instead of the scenario's money. Communes still aim past each threshold by the planning margin
-    /// the noise gives (as in the Monte Carlo engine), so a package costs what the engine spends on it.
-    static func expectedValue(_ model: Model, funding: [String: [Int: Double]]?, decisions: [[Bool]], record: Bool) throws -> ProjectionResult {
+    /// the noise gives (as in the Monte Carlo engine), so what a plan intends is what its packages buy there.
+    static func expectedValue(_ model: Model, funding: [String: [Int: Double]]?, decisions: [[Bool]]) throws -> ProjectionResult {
         var sc = model.scenario
         sc.marginNoiseScale = sc.marginNoiseScale ?? sc.noiseScale
         sc.noiseScale = 0
@@ -233,32 +231,39 @@ public struct AllocationStudy: Sendable {
         }
         var m = try Model(catalogue: model.catalogue, dataset: model.dataset, scenario: sc)
         m.decisions = decisions
-        m.recordPaid = record
         return Projection(model: m).run(threads: 1)
     }
 
-    /// The Monte Carlo engine (the scenario's draws, noise and recognition), with money no package can exhaust
-    /// when `unlimited` and the communes funded as `decisions` say, recording what each source paid.
-    static func monteCarlo(_ model: Model, unlimited: Bool, decisions: [[Bool]], threads: Int) -> ProjectionResult {
+    /// The Monte Carlo engine (the scenario's draws, noise and recognition) with `budget` (per year and source)
+    /// instead of the scenario's money, and the communes funded as `decisions` say (per year, per commune).
+    static func monteCarlo(_ model: Model, budget: [[Double]], decisions: [[Bool]], recordPaid: Bool, threads: Int) -> ProjectionResult {
         var m = model
-        if unlimited { m.budget = model.budget.map { $0.map { _ in 1e13 } } }
+        m.budget = budget
         m.decisions = decisions
-        m.recordPaid = true
+        m.recordPaid = recordPaid
         return Projection(model: m).run(threads: threads)
+    }
+
+    /// A plan's paths as the engine's decisions: per year, whether each commune is funded.
+    func decisions(_ plan: PackageProblem.Plan) -> [[Bool]] {
+        (0..<problem.years).map { t in plan.path.map { problem.paths[$0][t] } }
     }
 
     /// Money no package can exhaust, for every source and year: a commune's costs and tiers on a path then
     /// depend on its path alone.
     static func unlimitedFunding(_ model: Model) -> [String: [Int: Double]] {
-        Dictionary(uniqueKeysWithValues: model.sourceIDs.map { id in (id, Dictionary(uniqueKeysWithValues: model.years.map { ($0, 1e13) })) })
+        Dictionary(uniqueKeysWithValues: model.sourceIDs.map { id in (id, Dictionary(uniqueKeysWithValues: model.years.map { ($0, noLimit) })) })
     }
+
+    /// Million VND a source has each year when money must not limit anything.
+    static let noLimit = 1e13
 
     /// The plan in the expected-value model, each commune on its path with money no package can exhaust (the
     /// run `standing` comes from): the tier each funded commune works towards, and in its indicator values the
     /// criteria the plan intends each commune to meet each year.
     public func expectedValue(_ plan: PackageProblem.Plan) throws -> ProjectionResult {
         try Self.expectedValue(model, funding: Self.unlimitedFunding(model),
-                               decisions: (0..<problem.years).map { t in plan.path.map { problem.paths[$0][t] } }, record: false)
+                               decisions: decisions(plan))
     }
 
     /// The plan run through the Monte Carlo engine (the scenario's draws, noise and recognition), with the
@@ -277,12 +282,10 @@ public struct AllocationStudy: Sendable {
     /// - Parameter extra: money beyond the sources' (`extra[s][t]`, as `PackageProblem.LeastCost` gives it), added
     ///   to each source's budget for the evaluation.
     public func evaluate(_ plan: PackageProblem.Plan, threads: Int, recordPaid: Bool = false, extra: [[Double]]? = nil) -> ProjectionResult {
-        var m = model
+        var budget = model.budget
         if let extra {
-            for s in 0..<problem.sources { for t in 0..<problem.years { m.budget[t][s] += extra[s][t] } }
+            for s in 0..<problem.sources { for t in 0..<problem.years { budget[t][s] += extra[s][t] } }
         }
-        m.recordPaid = recordPaid
-        m.decisions = (0..<problem.years).map { t in plan.path.map { problem.paths[$0][t] } }
-        return Projection(model: m).run(threads: threads)
+        return Self.monteCarlo(model, budget: budget, decisions: decisions(plan), recordPaid: recordPaid, threads: threads)
     }
 }

@@ -195,10 +195,9 @@ public struct Proposal: Sendable {
             var below: [Row] = [], above: [Row] = []
             for c in order {
                 let start = tier(c, t), cost = money[t][c]
-                // A commune the plan has at model already is listed only when the plan still funds it: to meet a
-                // threshold that rises, or for the draws in which it is not model yet (its cost is the mean over the
-                // draws, as every package's).
-                guard start != .model || cost.reduce(0, +) > 0 else { continue }
+                // A commune the plan has at model already is never proposed, so it is listed only when the plan still
+                // funds it: to meet a threshold that rises, or for the draws in which it is not model yet (its cost is
+                // the mean over the draws, as every package's).
                 let aim = start.next ?? .model
                 let proposed = start != .model && tier(c, t + 1) >= aim
                 guard start == .below || proposed || cost.reduce(0, +) > 0 else { continue }

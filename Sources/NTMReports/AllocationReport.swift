@@ -143,11 +143,11 @@ public struct AllocationReport {
 
     func leastCostMarkdown(_ lc: LeastCostAnswer) -> String {
         let L = labels
-        let tiers = [Tier.standard, .advanced, .model].compactMap { t in lc.target[t].map { "\(L.tier(t)) +\($0)" } }.joined(separator: ", ")
+        let tiers = L.added(lc.target)
         var s = "## " + L.fill(.leastCostTitle, tiers, String(lc.year)) + "\n\n"
         let key: Labels.Key = !lc.result.reachable ? .leastCostShort : lc.probability >= lc.confidence ? .leastCostReached
             : lc.raisesSpent != nil ? .leastCostRaiseLimit : .leastCostUnsure
-        let aimed = Tier.graded.compactMap { t in lc.aimed[t].map { "\(L.tier(t)) +\($0)" } }.joined(separator: ", ")
+        let aimed = L.added(lc.aimed)
         s += L.fill(key, L.number(100 * lc.probability, decimals: 0), L.number(100 * lc.confidence, decimals: 0), String(lc.raisesSpent ?? 0), aimed)
         // Short of the money and of the probability: why the search stopped.
         if !lc.result.reachable && lc.probability < lc.confidence { s += " " + L.fill(lc.raisesSpent != nil ? .raiseLimitNote : .noHigherNote, String(lc.raisesSpent ?? 0)) }

@@ -123,6 +123,11 @@ extension Labels.Key {
 }
 
 extension Labels {
+    /// Communes added at each tier, in tier order: "Đạt chuẩn NTM +5, NTM nâng cao +9".
+    func added(_ counts: [Tier: Int]) -> String {
+        Tier.graded.compactMap { t in counts[t].map { "\(tier(t)) +\($0)" } }.joined(separator: ", ")
+    }
+
     /// A funding-source family as Appendix III heads it.
     public func sourceFamily(_ family: String) -> String {
         switch (family, lang) {

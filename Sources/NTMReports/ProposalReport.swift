@@ -236,11 +236,11 @@ public struct ProposalReport {
 
     func shortfallMarkdown(_ sf: Proposal.Shortfall) -> String {
         let L = labels
-        let tiers = Tier.graded.compactMap { t in sf.target[t].map { "\(L.tier(t)) +\($0)" } }.joined(separator: ", ")
+        let tiers = L.added(sf.target)
         var s = "## " + L.fill(.shortfallTitle, tiers, String(sf.year)) + "\n\n"
         let chosen = proposal.targetProbability[sf.year] ?? 0
         let key: Labels.Key = !sf.result.reachable ? .shortfallExtra : sf.probability >= proposal.confidence ? .shortfallReachable : .shortfallUnsure
-        let aimed = Tier.graded.compactMap { t in sf.aimed[t].map { "\(L.tier(t)) +\($0)" } }.joined(separator: ", ")
+        let aimed = L.added(sf.aimed)
         s += L.fill(key, L.number(100 * sf.probability, decimals: 0), L.number(100 * proposal.confidence, decimals: 0),
                     L.number(100 * chosen, decimals: 0), aimed)
         if sf.probability < proposal.confidence {
