@@ -55,6 +55,10 @@ public struct Model: Sendable {
     public var decisions: [[Bool]]? = nil
     /// Keep what each source paid for each commune's indicator (for writing a plan; costs memory).
     public var recordPaid = false
+    /// Whether the priority walk pays a package at once when each of its groups' first source with money covers
+    /// it with money to spare, without trying it on a copy of the budgets (`Policy.allocate`); false tries every
+    /// package. The numbers are the same either way (tests compare them); true is faster.
+    public var quickWalk = true
     /// Criterion index of each indicator.
     let criterionOf: [Int]
     /// Sources in the order the priority policy draws on them: the most restricted first.

@@ -57,9 +57,13 @@ struct DrawAllocation {
 }
 
 extension Policy {
-    /// - Parameter decided: a plan's choice of the communes whose whole package is funded this year, in order;
-    ///   when given, it replaces the policy's own choice and nothing else is spent.
-    func allocate(_ n: DrawNeeds, model m: Model, budget: [Double], decided: [Bool]? = nil, recordPaid: Bool = false) -> DrawAllocation {
+    /// - Parameters:
+    ///   - decided: a plan's choice of the communes whose whole package is funded this year, in order; when
+    ///     given, it replaces the policy's own choice and nothing else is spent.
+    ///   - quick: pay a package its groups' first sources cover with money to spare without trying it first (the
+    ///     same subtractions in the same order, so the same numbers; see `Model.quickWalk`).
+    func allocate(_ n: DrawNeeds, model m: Model, budget: [Double], decided: [Bool]? = nil, recordPaid: Bool = false,
+                  quick: Bool = true) -> DrawAllocation {
         let C = m.C, K = m.K, S = m.S, G = m.groupCount
         var restBudget = budget.map { max(0, $0) }
         var upRest = n.upkeepTotal
@@ -69,43 +73,75 @@ extension Policy {
         if self == .closestToStandard || decided != nil {
             let order = decided.map { d in (0..<C).filter { d[$0] }.map { Int32($0) } } ?? Self.priorityOrder(n)
             var take = [Double](repeating: 0, count: G * S)
-            // The walk reads each commune's group needs in priority order, not memory order: gather the rows in
-            // that order first (independent loads the processor overlaps), so the walk reads front to back.
-            let rows = [Float](unsafeUninitializedCapacity: order.count * G) { r, filled in
-                for (i, c) in order.enumerated() { for g in 0..<G { r[i * G + g] = n.groupNeed[Int(c) * G + g] } }
-                filled = order.count * G
-            }
             restBudget.withUnsafeMutableBufferPointer { rb in
             m.groupSources.withUnsafeBufferPointer { gs in m.groupStart.withUnsafeBufferPointer { gStart in
-            order.withUnsafeBufferPointer { ord in rows.withUnsafeBufferPointer { rows in
+            order.withUnsafeBufferPointer { ord in
+                let groupNeed = n.groupNeed
                 var trial = [Double](repeating: 0, count: S)
                 var sourcesLeft = 0
                 for x in rb where x > 0 { sourcesLeft += 1 }
-                for (i, c32) in ord.enumerated() {
+                // Each group's first source with money. While money lasts, most packages are paid by those sources
+                // alone, each leaving money to spare: such a package is paid at once, by the subtractions the full
+                // walk below would make, in its order; only the others are tried on a copy of the budgets. Money
+                // only ever goes down, so the first sources change only when the full walk funds a package.
+                var first = [Int](repeating: -1, count: G)
+                func findFirst() {
+                    for g in 0..<G {
+                        first[g] = -1
+                        for j in gStart[g]..<gStart[g + 1] where rb[gs[j]] > 0 { first[g] = gs[j]; break }
+                    }
+                }
+                findFirst()
+                var undoSource = [Int](repeating: 0, count: G), undoValue = [Double](repeating: 0, count: G)
+                for c32 in ord {
                     let c = Int(c32)
                     if sourcesLeft == 0 { break }
-                    var ok = true, touched = false
-                    for g in 0..<G {
-                        let needG = Double(rows[i * G + g])
-                        var rest = needG
-                        guard rest > 0 else { continue }
-                        if !touched { for src in 0..<S { trial[src] = rb[src] }; touched = true }
-                        for j in gStart[g]..<gStart[g + 1] {
-                            let src = gs[j]
-                            guard trial[src] > 0 else { continue }
-                            let t = min(rest, trial[src])
-                            trial[src] -= t
-                            rest -= t
-                            if recordPaid { take[g * S + src] = t }
-                            if rest <= 1e-9 { break }
+                    var ok = true, paidAtOnce = quick, undo = 0
+                    if quick {
+                        for g in 0..<G {
+                            let needG = Double(groupNeed[c * G + g])
+                            guard needG > 0 else { continue }
+                            let src = first[g]
+                            // No source of the group has money: the walk would not pay the package (unless the need
+                            // is within its tolerance: then let it decide).
+                            if src < 0 { if needG > 1e-6 { ok = false } else { paidAtOnce = false }; break }
+                            guard rb[src] - needG > 0 else { paidAtOnce = false; break }
+                            undoSource[undo] = src; undoValue[undo] = rb[src]; undo += 1
+                            rb[src] -= needG
+                            if recordPaid { take[g * S + src] = needG }
                         }
-                        if rest > 1e-6 * max(1, needG) { ok = false; break }
+                        if !(ok && paidAtOnce) { // put back what was taken
+                            while undo > 0 { undo -= 1; rb[undoSource[undo]] = undoValue[undo] }
+                            if recordPaid { for j in take.indices { take[j] = 0 } }
+                        }
                     }
-                    if ok {
-                        if touched {
+                    if ok && !paidAtOnce {
+                        // The full walk: each group from its sources in order, on a copy of the budgets, kept only if
+                        // the whole package is paid.
+                        var touched = false
+                        for g in 0..<G {
+                            let needG = Double(groupNeed[c * G + g])
+                            var rest = needG
+                            guard rest > 0 else { continue }
+                            if !touched { for src in 0..<S { trial[src] = rb[src] }; touched = true }
+                            for j in gStart[g]..<gStart[g + 1] {
+                                let src = gs[j]
+                                guard trial[src] > 0 else { continue }
+                                let t = min(rest, trial[src])
+                                trial[src] -= t
+                                rest -= t
+                                if recordPaid { take[g * S + src] = t }
+                                if rest <= 1e-9 { break }
+                            }
+                            if rest > 1e-6 * max(1, needG) { ok = false; break }
+                        }
+                        if ok && touched {
                             sourcesLeft = 0
                             for src in 0..<S { rb[src] = trial[src]; if trial[src] > 0 { sourcesLeft += 1 } }
+                            findFirst()
                         }
+                    }
+                    if ok {
                         funded[c] = true
                         if recordPaid {
                             // A group's money is spread over its indicators in proportion to their need.
@@ -120,7 +156,7 @@ extension Policy {
                     }
                     if recordPaid { for j in take.indices { take[j] = 0 } }
                 }
-            }}}}}
+            }}}}
         }
         // What is left is shared in proportion to the investment needs not yet funded (none under a plan). The
         // priority policy sums them over the communes it left out (in commune order): fewer rows to read than the

@@ -779,7 +779,7 @@ final class DrawState {
                       groupNeed: UnsafeBufferPointer(start: groupNeed, count: C * G),
                       cost: UnsafeBufferPointer(start: cost, count: C), missing: UnsafeBufferPointer(start: missing, count: C),
                       needTotal: total(0), upkeepTotal: total(W)),
-            model: m, budget: m.budget[yi], decided: m.decisions?[yi], recordPaid: m.recordPaid)
+            model: m, budget: m.budget[yi], decided: m.decisions?[yi], recordPaid: m.recordPaid, quick: m.quickWalk)
     }
 
 }

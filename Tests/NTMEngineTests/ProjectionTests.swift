@@ -473,6 +473,40 @@ final class ProjectionTests: XCTestCase {
         }
     }
 
+    /// The priority walk pays a package at once when its groups' first sources cover it with money to spare, and
+    /// tries the others on a copy of the budgets. Trying every package must give the very same numbers: with money
+    /// that runs out early, midway and never, and under a plan whose payments are recorded.
+    func testQuickWalkChangesNothing() throws {
+        let base = try Fixture.model(Fixture.planPath, draws: 30)
+        var models: [(String, Model)] = []
+        for factor in [0.02, 0.15, 0.5, 1, 4] {
+            var m = base
+            m.budget = base.budget.map { $0.map { $0 * factor } }
+            models.append(("money × \(factor)", m))
+        }
+        var plan = base
+        plan.decisions = base.years.indices.map { y in (0..<base.C).map { ($0 + y) % 3 == 0 } }
+        plan.recordPaid = true
+        plan.budget = base.budget.map { $0.map { $0 * 0.3 } }
+        models.append(("a plan, money × 0.3", plan))
+        var checked = 0
+        for (name, model) in models {
+            var full = model
+            full.quickWalk = false
+            let quick = Projection(model: model).run(threads: 2), tried = Projection(model: full).run(threads: 2)
+            XCTAssertEqual(quick.perDraw, tried.perDraw, name)
+            XCTAssertEqual(quick.communes, tried.communes, name)
+            XCTAssertEqual(quick.districts, tried.districts, name)
+            XCTAssertEqual(quick.funding, tried.funding, name)
+            XCTAssertEqual(quick.spending, tried.spending, name)
+            XCTAssertEqual(quick.indicators, tried.indicators, name)
+            XCTAssertEqual(quick.paid, tried.paid, name)
+            // The money was not enough for every package (else the walk's choice was never in question).
+            if quick.funding.contains(where: { year in year.contains { $0[3] > 0 } }) { checked += 1 }
+        }
+        XCTAssertGreaterThanOrEqual(checked, 3, "runs in which money ran out")
+    }
+
     /// Without a cap the engine recognises communes one by one inside its pass over them; with one it sorts
     /// the year's candidates first. A cap no year can reach must give the very same numbers; a binding cap must
     /// hold in every draw.
