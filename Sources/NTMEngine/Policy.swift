@@ -49,10 +49,10 @@ struct DrawAllocation {
     var spent: [Double]
     var allocated: [Double]
     var gap: [Double]
-    /// What each source paid for each commune's indicator (only when asked), as rows: the communes paid
-    /// anything, and for each a row of K × S (indicator-major). A plan pays a few communes of many: the rows keep
-    /// a draw's record to them.
-    var paidCommunes: [Int32]
+    /// What each source paid for each commune's indicator (only when asked), as entries: where in a C × K × S
+    /// table (commune, then indicator, then source) and how much. Only what was paid is listed (a package is paid
+    /// by one or two sources of nine), each place at most once.
+    var paidAt: [Int]
     var paid: [Double]
 }
 
@@ -69,7 +69,7 @@ extension Policy {
         var upRest = n.upkeepTotal
         ProportionalSharing.share(&upRest, eligible: m.eligibleUpkeep, budget: &restBudget, original: budget, K: K, S: S)
         var funded = [Bool](repeating: false, count: C)
-        var paidCommunes: [Int32] = [], paid: [Double] = []
+        var paidAt: [Int] = [], paid: [Double] = []
         if self == .closestToStandard || decided != nil {
             let order = decided.map { d in (0..<C).filter { d[$0] }.map { Int32($0) } } ?? Self.priorityOrder(n)
             var take = [Double](repeating: 0, count: G * S)
@@ -145,12 +145,11 @@ extension Policy {
                         funded[c] = true
                         if recordPaid {
                             // A group's money is spread over its indicators in proportion to their need.
-                            let row = paid.count
-                            paidCommunes.append(c32)
-                            paid.append(contentsOf: repeatElement(0, count: K * S))
                             for k in 0..<K where n.need(c, k) > 0 {
                                 let g = m.groupOf[k], share = Double(n.need(c, k)) / Double(n.groupNeed[c * G + g])
-                                for src in 0..<S { paid[row + k * S + src] = take[g * S + src] * share }
+                                for src in 0..<S where take[g * S + src] != 0 {
+                                    paidAt.append((c * K + k) * S + src); paid.append(take[g * S + src] * share)
+                                }
                             }
                         }
                     }
@@ -187,8 +186,8 @@ extension Policy {
         let before = rest
         ProportionalSharing.share(&rest, eligible: m.eligible, budget: &restBudget, original: budget, K: K, S: S)
         if recordPaid && decided == nil {
-            // Proportional shares: each source's part of an indicator's spending, spread over its communes (a row
-            // for each commune not funded in full that receives any).
+            // Proportional shares: each source's part of an indicator's spending, spread over its communes (the
+            // communes not funded in full).
             var shares: [(k: Int, f: Double, w: [Double], total: Double)] = []
             for k in 0..<K where before[k] > 0 {
                 let spentK = before[k] - rest[k]
@@ -198,14 +197,12 @@ extension Policy {
                 guard total > 0 else { continue }
                 shares.append((k, spentK / before[k], w, total))
             }
-            if !shares.isEmpty {
-                var row = [Double](repeating: 0, count: K * S)
-                for c in 0..<C where !funded[c] {
-                    for i in row.indices { row[i] = 0 }
-                    for (k, f, w, total) in shares {
-                        for s in 0..<S where w[s] > 0 { row[k * S + s] += Double(n.need(c, k)) * f * w[s] / total }
+            for c in 0..<C where !funded[c] {
+                for (k, f, w, total) in shares {
+                    for s in 0..<S where w[s] > 0 {
+                        let x = Double(n.need(c, k)) * f * w[s] / total
+                        if x != 0 { paidAt.append((c * K + k) * S + s); paid.append(x) }
                     }
-                    if row.contains(where: { $0 != 0 }) { paidCommunes.append(Int32(c)); paid.append(contentsOf: row) }
                 }
             }
         }
@@ -220,7 +217,7 @@ extension Policy {
                               fraction: fraction,
                               fillUpkeep: (0..<K).map { n.upkeepTotal[$0] > 0 ? Float((n.upkeepTotal[$0] - upRest[$0]) / n.upkeepTotal[$0]) : 1 },
                               spent: spent, allocated: (0..<S).map { max(0, budget[$0]) - restBudget[$0] }, gap: gap,
-                              paidCommunes: paidCommunes, paid: paid)
+                              paidAt: paidAt, paid: paid)
     }
 
     /// Communes with something to fund, by fewest criteria missing, then cheapest package, then dataset order:

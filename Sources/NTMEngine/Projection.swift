@@ -360,11 +360,8 @@ struct BatchRunner {
                 // by the year before's loop below (or after it, when recognition is capped).
                 let a = yi == 0 ? first.allocation : s.share(year: yi)
                 if m.recordPaid { // plain buffers: an element-wise write to an array of arrays checks uniqueness each time
-                    let row = K * S
                     stats.paid[yi].withUnsafeMutableBufferPointer { dst in a.paid.withUnsafeBufferPointer { src in
-                        for (i, c) in a.paidCommunes.enumerated() {
-                            for j in 0..<row { dst[Int(c) * row + j] += src[i * row + j] }
-                        }
+                        for (i, at) in a.paidAt.enumerated() { dst[at] += src[i] }
                     }}
                 }
                 for k in 0..<K { stats.spending[yi][k] += a.spent[k] }
