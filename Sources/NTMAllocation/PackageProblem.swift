@@ -99,6 +99,9 @@ public struct PackageProblem: Sendable {
         public var lpBound: Double
         /// True when GLPK proved optimality; false when the time limit stopped it at `plan`, the incumbent.
         public var optimal: Bool
+        /// False when the LP relaxation rounded down came within `PackageProblem.closeEnough` of the bound and
+        /// branch and bound was not run.
+        public var searched = true
         /// Relative distance from the incumbent to the LP bound (0 when proved optimal).
         public var gap: Double { optimal || lpBound <= 0 ? 0 : max(0, (lpBound - objective) / lpBound) }
     }
@@ -193,6 +196,10 @@ public struct PackageProblem: Sendable {
         }
     }
 
+    /// How close to the LP bound (relative) the relaxation rounded down must come for `solve` to keep it without
+    /// branch and bound.
+    public static let closeEnough = 1e-4
+
     /// Solves the mixed-integer programme with GLPK: binary path choices, continuous flows, value maximised.
     /// Among plans of equal value the cheaper path is then kept for each commune (see `cheapened`).
     public func solve(timeLimitSeconds: Double = 30) -> Solution? {
@@ -214,7 +221,16 @@ public struct PackageProblem: Sendable {
         // finds a worse one, this one stands.
         let rounded = (0..<communes).map { c in paths.indices.first { glp_get_col_prim(m.lp, m.xCol[c][$0]) > 1 - 1e-6 } ?? 0 }
         let fallback = flows(for: rounded).map { Plan(path: rounded, flow: $0) }
-        var found = m.integerSolution(self, timeLimitSeconds: timeLimitSeconds)
+        // When that plan is already within `closeEnough` of the bound, no plan can add more than that: branch and
+        // bound is not run (on the national problem it spent its whole time limit, and about 20 s presolving, without
+        // finding a better plan).
+        var found: (plan: Plan, optimal: Bool)? = nil, searched = true
+        if let f = fallback, lpBound - objective(f.path) <= Self.closeEnough * max(1, abs(lpBound)) {
+            found = (f, false)
+            searched = false
+        } else {
+            found = m.integerSolution(self, timeLimitSeconds: timeLimitSeconds)
+        }
         if let f = fallback, objective(f.path) > found.map({ objective($0.plan.path) }) ?? -.infinity { found = (f, false) }
         guard let found else { return nil }
         let plan = cheapened(found.plan)
@@ -222,7 +238,8 @@ public struct PackageProblem: Sendable {
         // With whole-number values (whole weights), no plan can beat the bound rounded down.
         let integral = value.allSatisfy { $0.allSatisfy { $0 == $0.rounded() } }
         let bound = integral ? (lpBound + 1e-6).rounded(.down) : lpBound
-        return Solution(plan: plan, objective: obj, lpBound: max(bound, obj), optimal: found.optimal || obj >= bound - 1e-9)
+        return Solution(plan: plan, objective: obj, lpBound: max(bound, obj), optimal: found.optimal || obj >= bound - 1e-9,
+                        searched: searched)
     }
 
     /// Flows that pay for a fixed choice of paths within every rule (budgets, eligibility, co-financing), or nil.

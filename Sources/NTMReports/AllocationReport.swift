@@ -108,7 +108,8 @@ public struct AllocationReport {
         }
         s += t.text + "\n"
         if let o = optimum {
-            s += L.fill(o.optimal ? .optimumProved : .optimumIncumbent, L.number(o.objective, decimals: 1), L.number(o.lpBound, decimals: 1),
+            s += L.fill(o.optimal ? .optimumProved : o.searched ? .optimumIncumbent : .optimumClose,
+                        L.number(o.objective, decimals: 1), L.number(o.lpBound, decimals: 1),
                         L.number(100 * o.gap, decimals: 2)) + "\n\n"
         } else {
             s += L[.optimumFailed] + "\n\n"

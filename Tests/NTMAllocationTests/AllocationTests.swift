@@ -192,6 +192,34 @@ extension AllocationTests {
         XCTAssertGreaterThan(s.objective, 0.99 * s.lpBound)
     }
 
+    /// Branch and bound is left out only when the relaxation rounded down is already within `closeEnough` of the
+    /// LP bound: with money for every package the relaxation is whole and proves itself optimal; with money for
+    /// some packages only, rounding loses more and the search runs and proves the optimum.
+    func testBranchAndBoundRunsUnlessTheRoundedRelaxationIsCloseEnough() throws {
+        var rng = SplitMix(seed: 2025)
+        let C = 3000, paths = PackageProblem.allPaths(years: 2)
+        var value: [[Double]] = [], cost: [[[[Double]]]] = []
+        for _ in 0..<C {
+            let a = rng.unit(), b = rng.unit(), ca = 1 + 9 * rng.unit(), cb = 1 + 9 * rng.unit()
+            value.append([0, 2 * a, a, 2 * a + b])
+            cost.append([[[0, 0], [0, 0]], [[ca, ca / 2], [0, 0]], [[0, 0], [ca, ca / 2]], [[ca, ca / 2], [cb, cb / 3]]])
+        }
+        let ample = PackageProblem(communes: C, years: 2, sources: 2, paths: paths, groups: [[0], [0, 1]], value: value, cost: cost,
+                                   available: [[1e6, 1e6], [1e6, 1e6]])
+        let all = try XCTUnwrap(ample.solve())
+        XCTAssertFalse(all.searched)
+        XCTAssertTrue(all.optimal)
+        XCTAssertEqual(all.objective, value.reduce(0) { $0 + $1[3] }, accuracy: 1e-6, "every commune on its best path")
+        // Three communes, money for two packages of the three: the relaxation funds part of the third.
+        let tight = PackageProblem(communes: 3, years: 1, sources: 1, paths: PackageProblem.allPaths(years: 1), groups: [[0]],
+                                   value: [[0, 3], [0, 2], [0, 2]], cost: [[[[0]], [[4]]], [[[0]], [[3]]], [[[0]], [[3]]]],
+                                   available: [[6.5]])
+        let best = try XCTUnwrap(tight.solve())
+        XCTAssertTrue(best.searched)
+        XCTAssertTrue(best.optimal)
+        XCTAssertEqual(best.objective, 4, "the two cheaper packages (2 + 2) beat the dearer one, which fits with neither")
+    }
+
     /// One commune needs 10 of a group either source may pay. Central has 10; local must match it 1:1.
     /// With 3 of local money it cannot be funded (3 + 3 < 10); with 5 it can (5 + 5).
     func testCoFinancingByHand() throws {
