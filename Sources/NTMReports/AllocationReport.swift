@@ -146,12 +146,11 @@ public struct AllocationReport {
         let L = labels
         let tiers = L.added(lc.target)
         var s = "## " + L.fill(.leastCostTitle, tiers, String(lc.year)) + "\n\n"
-        let key: Labels.Key = !lc.result.reachable ? .leastCostShort : lc.probability >= lc.confidence ? .leastCostReached
-            : lc.raisesSpent != nil ? .leastCostRaiseLimit : .leastCostUnsure
+        let key: Labels.Key = !lc.result.reachable ? .leastCostShort : lc.probability >= lc.confidence ? .leastCostReached : .leastCostUnsure
         let aimed = L.added(lc.aimed)
         s += L.fill(key, L.number(100 * lc.probability, decimals: 0), L.number(100 * lc.confidence, decimals: 0), String(lc.raisesSpent ?? 0), aimed)
-        // Short of the money and of the probability: why the search stopped.
-        if !lc.result.reachable && lc.probability < lc.confidence { s += " " + L.fill(lc.raisesSpent != nil ? .raiseLimitNote : .noHigherNote, String(lc.raisesSpent ?? 0)) }
+        // Short of the probability: why the search stopped.
+        if lc.probability < lc.confidence { s += " " + L.fill(lc.raisesSpent != nil ? .raiseLimitNote : .noHigherNote, String(lc.raisesSpent ?? 0)) }
         s += "\n\n"
         var t = MarkdownTable([L[.year], L[.fundingSource], L[.availableAfterUpkeep], L[.needed], L[.extraNeeded]], rightAligned: [2, 3, 4])
         for (ti, y) in study.model.years.enumerated() {

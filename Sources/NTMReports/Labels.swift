@@ -157,12 +157,10 @@ extension Labels.Key {
                                              "Reaches the target with probability {1} % (asked: {2} %) within each source's limits.")
     static let leastCostShort = Labels.Key("Không đạt được trong giới hạn các nguồn vốn: phương án chi phí thấp nhất cần thêm số tiền ở cột \"Cần thêm\", và với số tiền đó đạt mục tiêu với xác suất {1} % (yêu cầu {2} %), khi nhắm tới {4}.",
                                            "Not reachable within the sources' limits: the least-cost plan needs the money in the \"Extra\" column, and with it reaches the target with probability {1} % (asked: {2} %), aiming at {4}.")
+    /// Followed by `raiseLimitNote` or `noHigherNote` (why the search stopped).
     static let leastCostUnsure = Labels.Key(
-        "Phương án rẻ nhất có số xã kỳ vọng đạt mục tiêu (nhắm tới {4}); trong mô phỏng Monte Carlo nó đạt với xác suất {1} % (yêu cầu {2} %), và không phương án nào kỳ vọng được nhiều xã hơn ở các mức còn thiếu.",
-        "The cheapest plan whose expected communes reach the target (aiming at {4}); in the Monte Carlo engine it reaches it with probability {1} % (asked: {2} %), and no plan can expect more communes at the tiers that fell short.")
-    static let leastCostRaiseLimit = Labels.Key(
-        "Phương án rẻ nhất có số xã kỳ vọng đạt mục tiêu (nhắm tới {4}); trong mô phỏng Monte Carlo nó đạt với xác suất {1} % (yêu cầu {2} %). Việc tìm kiếm dừng sau {3} lần nâng mức nhắm (giới hạn của nó), nên một phương án nhắm cao hơn vẫn có thể đạt.",
-        "The cheapest plan whose expected communes reach the target (aiming at {4}); in the Monte Carlo engine it reaches it with probability {1} % (asked: {2} %). The search stopped after raising the aim {3} times (its limit), so a plan aiming higher may still reach it.")
+        "Phương án rẻ nhất có số xã kỳ vọng đạt mục tiêu (nhắm tới {4}); trong mô phỏng Monte Carlo nó đạt với xác suất {1} % (yêu cầu {2} %).",
+        "The cheapest plan whose expected communes reach the target (aiming at {4}); in the Monte Carlo engine it reaches it with probability {1} % (asked: {2} %).")
     static let raiseLimitNote = Labels.Key("Việc tìm kiếm dừng sau {1} lần nâng mức nhắm (giới hạn của nó), nên một phương án nhắm cao hơn vẫn có thể đạt.",
                                            "The search stopped after raising the aim {1} times (its limit), so a plan aiming higher may still reach it.")
     static let noHigherNote = Labels.Key("Không phương án nào kỳ vọng được nhiều xã hơn ở các mức còn thiếu.",

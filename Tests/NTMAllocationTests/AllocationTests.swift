@@ -171,22 +171,27 @@ extension AllocationTests {
         }
     }
 
+    /// A two-year programme of random communes: paths none, year 1, year 2, both; two groups, the second paid by
+    /// either of two sources.
+    static func randomProgramme(communes C: Int, seed: UInt64, available: [[Double]]) -> PackageProblem {
+        var rng = SplitMix(seed: seed)
+        var value: [[Double]] = [], cost: [[[[Double]]]] = []
+        for _ in 0..<C {
+            let a = rng.unit(), b = rng.unit(), ca = 1 + 9 * rng.unit(), cb = 1 + 9 * rng.unit()
+            value.append([0, 2 * a, a, 2 * a + b])
+            cost.append([[[0, 0], [0, 0]], [[ca, ca / 2], [0, 0]], [[0, 0], [ca, ca / 2]], [[ca, ca / 2], [cb, cb / 3]]])
+        }
+        return PackageProblem(communes: C, years: 2, sources: 2, paths: PackageProblem.allPaths(years: 2), groups: [[0], [0, 1]],
+                              value: value, cost: cost, available: available)
+    }
+
     /// A national-sized programme that branch and bound cannot finish in the time allowed still gets a plan: the
     /// relaxation rounded down (each commune the LP leaves whole keeps its path, the others none), within every
     /// budget and a hair below the LP bound. (GLPK found no plan for the national scenario in 60 s.)
     func testATimedOutOptimumStillGivesAPlanNearTheBound() throws {
-        var rng = SplitMix(seed: 8177)
-        let C = 3000, paths = PackageProblem.allPaths(years: 2)
-        var value: [[Double]] = [], cost: [[[[Double]]]] = []
-        for _ in 0..<C {
-            let a = rng.unit(), b = rng.unit(), ca = 1 + 9 * rng.unit(), cb = 1 + 9 * rng.unit()
-            // Paths: none, year 1, year 2, both; two groups, the second paid by either source.
-            value.append([0, 2 * a, a, 2 * a + b])
-            cost.append([[[0, 0], [0, 0]], [[ca, ca / 2], [0, 0]], [[0, 0], [ca, ca / 2]], [[ca, ca / 2], [cb, cb / 3]]])
-        }
-        let p = PackageProblem(communes: C, years: 2, sources: 2, paths: paths, groups: [[0], [0, 1]], value: value, cost: cost,
-                               available: [[2000, 2500], [1500, 1500]])
+        let p = Self.randomProgramme(communes: 3000, seed: 8177, available: [[2000, 2500], [1500, 1500]])
         let s = try XCTUnwrap(p.solve(timeLimitSeconds: 0.001), "a plan even when the time runs out")
+        XCTAssertTrue(s.searched, "rounding loses too much here to leave branch and bound out")
         XCTAssertTrue(p.isFeasible(s.plan))
         XCTAssertLessThanOrEqual(s.objective, s.lpBound + 1e-6)
         XCTAssertGreaterThan(s.objective, 0.99 * s.lpBound)
@@ -196,20 +201,11 @@ extension AllocationTests {
     /// LP bound: with money for every package the relaxation is whole and proves itself optimal; with money for
     /// some packages only, rounding loses more and the search runs and proves the optimum.
     func testBranchAndBoundRunsUnlessTheRoundedRelaxationIsCloseEnough() throws {
-        var rng = SplitMix(seed: 2025)
-        let C = 3000, paths = PackageProblem.allPaths(years: 2)
-        var value: [[Double]] = [], cost: [[[[Double]]]] = []
-        for _ in 0..<C {
-            let a = rng.unit(), b = rng.unit(), ca = 1 + 9 * rng.unit(), cb = 1 + 9 * rng.unit()
-            value.append([0, 2 * a, a, 2 * a + b])
-            cost.append([[[0, 0], [0, 0]], [[ca, ca / 2], [0, 0]], [[0, 0], [ca, ca / 2]], [[ca, ca / 2], [cb, cb / 3]]])
-        }
-        let ample = PackageProblem(communes: C, years: 2, sources: 2, paths: paths, groups: [[0], [0, 1]], value: value, cost: cost,
-                                   available: [[1e6, 1e6], [1e6, 1e6]])
+        let ample = Self.randomProgramme(communes: 3000, seed: 2025, available: [[1e6, 1e6], [1e6, 1e6]])
         let all = try XCTUnwrap(ample.solve())
         XCTAssertFalse(all.searched)
         XCTAssertTrue(all.optimal)
-        XCTAssertEqual(all.objective, value.reduce(0) { $0 + $1[3] }, accuracy: 1e-6, "every commune on its best path")
+        XCTAssertEqual(all.objective, ample.value.reduce(0) { $0 + $1[3] }, accuracy: 1e-6, "every commune on its best path")
         // Three communes, money for two packages of the three: the relaxation funds part of the third.
         let tight = PackageProblem(communes: 3, years: 1, sources: 1, paths: PackageProblem.allPaths(years: 1), groups: [[0]],
                                    value: [[0, 3], [0, 2], [0, 2]], cost: [[[[0]], [[4]]], [[[0]], [[3]]], [[[0]], [[3]]]],
