@@ -63,7 +63,9 @@ cmp -s "$WORK/engine1/tiers.csv" "$WORK/engine2/tiers.csv" || ok=no
 # The machine the figures were taken on: machines of the same kind have differed (an Intel Xeon with AVX-512, an
 # AMD EPYC with AVX2 alone), and the kernel is built for what the building machine has (Package.swift).
 model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -1)
-vectors=$(grep -qw avx512f /proc/cpuinfo 2>/dev/null && echo "AVX-512" || echo "AVX2, no AVX-512")
+if grep -qw avx512f /proc/cpuinfo 2>/dev/null; then vectors="AVX-512"
+elif grep -qw avx2 /proc/cpuinfo 2>/dev/null; then vectors="AVX2, no AVX-512"
+else vectors="no AVX2"; fi
 echo "machine: ${model:-unknown processor}, $(nproc) cores, $vectors"
 echo "size: $(sed -n 's/.*(\([0-9]* communes × [0-9]* draws × [0-9]* years\).*/\1/p' "$WORK/engine1.log")"
 echo "engine_2_threads: $ntm2 commune·draw·years/s (best of $RUNS runs)"
