@@ -110,7 +110,7 @@ public struct AllocationReport {
         if let o = optimum {
             s += L.fill(o.optimal ? .optimumProved : o.searched ? .optimumIncumbent : .optimumClose,
                         L.number(o.objective, decimals: 1), L.number(o.lpBound, decimals: 1),
-                        L.number(100 * o.gap, decimals: 2)) + "\n\n"
+                        L.number(100 * o.gap, decimals: 2), L.number(100 * PackageProblem.closeEnough, decimals: 2)) + "\n\n"
         } else {
             s += L[.optimumFailed] + "\n\n"
         }

@@ -149,8 +149,8 @@ extension Labels.Key {
     static let unspent = Labels.Key("Chưa chi (triệu đồng)", "Unspent (million VND)")
     static let gapToOptimum = Labels.Key("Chênh lệch so với tối ưu", "Gap to optimum")
     static let optimumProved = Labels.Key("Tối ưu (GLPK, đã chứng minh): {1}; cận trên của bài toán nới lỏng LP: {2}.", "Optimum (GLPK, proved): {1}; bound of the LP relaxation: {2}.")
-    static let optimumClose = Labels.Key("Nghiệm bài toán nới lỏng LP làm tròn xuống (GLPK): {1}; cận trên LP {2}, cách cận dưới 0,01 % nên không chạy phương pháp nhánh cận.",
-                                         "The LP relaxation rounded down (GLPK): {1}; LP bound {2}, within 0.01 % of it, so branch and bound was not run.")
+    static let optimumClose = Labels.Key("Nghiệm bài toán nới lỏng LP làm tròn xuống (GLPK): {1}; cận trên LP {2}, chênh lệch không quá {4} % nên không chạy phương pháp nhánh cận.",
+                                         "The LP relaxation rounded down (GLPK): {1}; LP bound {2}, within {4} % of it, so branch and bound was not run.")
     static let optimumIncumbent = Labels.Key("Nghiệm tốt nhất khi hết thời gian (GLPK): {1}; cận trên LP {2} (khoảng cách {3} %).", "Best plan when the time limit stopped GLPK: {1}; LP bound {2} (gap {3} %).")
     static let leastCostTitle = Labels.Key("Kinh phí ít nhất để đạt mục tiêu {1} đến năm {2}", "Least money to reach {1} by {2}")
     static let leastCostReached = Labels.Key("Đạt mục tiêu với xác suất {1} % (yêu cầu {2} %) trong giới hạn từng nguồn vốn.",
