@@ -326,7 +326,7 @@ struct BatchRunner {
                                districtCounts: Array(repeating: [Int32](repeating: 0, count: nD), count: Y),
                                funding: Array(repeating: [Double](repeating: 0, count: S * 4), count: Y),
                                spending: Array(repeating: [Double](repeating: 0, count: K), count: Y),
-                               indicatorSums: Array(repeating: [], count: Y),
+                               indicatorSums: Array(repeating: [Float](repeating: 0, count: C * Kp), count: Y),
                                paid: Array(repeating: [Double](repeating: 0, count: m.recordPaid ? C * K * S : 0), count: Y))
         let zP = s.z, nP = s.need, noise = s.noise
         var dRec = [Bool](repeating: false, count: nD), dMissing = [Int](repeating: 0, count: nD)
@@ -336,17 +336,16 @@ struct BatchRunner {
         // The first year's chunks past the noisy ones end the same in every draw (`FirstYear.z`): their
         // sums are the value added once per draw, as the draws would.
         let noisyW = lanes.noisyW
-        for y in 0..<Y { s.sums[y].update(repeating: 0, count: C * Kp) }
-        first.z.withUnsafeBufferPointer { fB in
+        stats.indicatorSums[0].withUnsafeMutableBufferPointer { sB in first.z.withUnsafeBufferPointer { fB in
             for c in 0..<C {
                 for w in noisyW..<W {
                     let i = c * Kp + w * 8, v = load8(fB.baseAddress!, i)
                     var sum = F8(repeating: 0)
                     for _ in 0..<B { sum += v }
-                    store8(s.sums[0], i, sum)
+                    store8(sB.baseAddress!, i, sum)
                 }
             }
-        }
+        }}
         // Without a cap on recognitions, communes are recognised one by one as pass 2 leaves them, and the next
         // year's pass 1 follows at once, while the commune's values are in cache.
         let fused = !m.cap.contains { $0 != nil }
@@ -376,10 +375,11 @@ struct BatchRunner {
                 if fused && hasNext { s.beginNeeds() }
                 // Pass 2: spending and decay (the first year's from `FirstYear`), noise, bounds; the indicators
                 // meeting each tier; criteria met.
+                stats.indicatorSums[yi].withUnsafeMutableBufferPointer { sB in
                 first.z.withUnsafeBufferPointer { fB in
                 table.withUnsafeBufferPointer { table in
                 lanes.chunkCriteria.withUnsafeBufferPointer { chunkCriteria in
-                    let sums = s.sums[yi], noisyCount = m.noisy.count
+                    let sums = sB.baseAddress!, noisyCount = m.noisy.count
                     // Local copies: the loop's raw stores could alias the runner's fields, which would have the
                     // constants reloaded commune after commune.
                     let lanes = self.lanes, p = p, frac = frac, keep = keep, chunkCriteria = chunkCriteria.baseAddress!
@@ -458,7 +458,7 @@ struct BatchRunner {
                             }
                         }
                     }
-                }}}
+                }}}}
                 if !fused {
                     recognise(s.tier, met: s.metTiers, year: p.year, key: p.recognitionKey, draw: draw)
                     if hasNext {
@@ -499,7 +499,6 @@ struct BatchRunner {
                 for i in 0..<nD where dRec[i] { stats.districtCounts[yi][i] += 1 }
             }
         }
-        for y in 0..<Y { stats.indicatorSums[y] = Array(UnsafeBufferPointer(start: s.sums[y], count: C * Kp)) }
         return stats
     }
 
@@ -567,11 +566,11 @@ struct BatchRunner {
 final class CostPerPoint: @unchecked Sendable {
     let values: UnsafeMutablePointer<Float>
     init(_ lanes: Lanes) {
-        values = Staggered.allocate(Float.self, count: lanes.costPerPoint.count, slot: Staggered.costPerPoint)
+        values = .allocate(capacity: max(lanes.costPerPoint.count, 1))
         values.initialize(repeating: 1, count: max(lanes.costPerPoint.count, 1))
         for (i, v) in lanes.costPerPoint.enumerated() { values[i] = v }
     }
-    deinit { Staggered.deallocate(values, slot: Staggered.costPerPoint) }
+    deinit { values.deallocate() }
 }
 
 /// Pass 1 of the year after the first on the chunks past the noisy ones (see `Lanes`), worked out once per run.
@@ -644,8 +643,6 @@ final class DrawState {
     let maintShare: Float
     /// C × Kp: the draw's oriented values, and what closing each gap would cost (pass 1).
     let z: UnsafeMutablePointer<Float>, need: UnsafeMutablePointer<Float>
-    /// Per year, C × Kp: the batch's sums (copied into its `BatchStats` at the end).
-    let sums: [UnsafeMutablePointer<Float>]
     /// C × Kp: `Lanes.costPerPoint` in a plain buffer, one for all workers (see `CostPerPoint`).
     let cpp: UnsafeMutablePointer<Float>
     private let cppOwner: CostPerPoint
@@ -670,11 +667,7 @@ final class DrawState {
         func buffer<T>(_ n: Int, _ v: T) -> UnsafeMutablePointer<T> {
             let p = UnsafeMutablePointer<T>.allocate(capacity: max(n, 1)); p.initialize(repeating: v, count: max(n, 1)); return p
         }
-        z = Staggered.allocate(Float.self, count: C * Kp, slot: Staggered.draw); z.initialize(repeating: 0, count: C * Kp)
-        need = Staggered.allocate(Float.self, count: C * Kp, slot: Staggered.need); need.initialize(repeating: 0, count: C * Kp)
-        sums = (0..<m.years.count).map { y in
-            let p = Staggered.allocate(Float.self, count: C * Kp, slot: Staggered.sums + y); p.initialize(repeating: 0, count: C * Kp); return p
-        }
+        z = buffer(C * Kp, 0); need = buffer(C * Kp, 0)
         cppOwner = costPerPoint
         cpp = costPerPoint.values
         tier = buffer(C, 0); cost = buffer(C, 0); missing = buffer(C, 0); metTiers = buffer(C, 0); critStd = buffer(C, 0)
@@ -684,9 +677,7 @@ final class DrawState {
     }
 
     deinit {
-        Staggered.deallocate(z, slot: Staggered.draw); Staggered.deallocate(need, slot: Staggered.need)
-        for (y, p) in sums.enumerated() { Staggered.deallocate(p, slot: Staggered.sums + y) }
-        tier.deallocate(); cost.deallocate(); missing.deallocate()
+        z.deallocate(); need.deallocate(); tier.deallocate(); cost.deallocate(); missing.deallocate()
         metTiers.deallocate(); critStd.deallocate(); groupNeed.deallocate(); acc.deallocate()
         noise.deallocate()
     }
