@@ -47,9 +47,11 @@ let package = Package(
         // The Monte Carlo kernel's loops index plain buffers whose bounds are set up front, eight indicators at a
         // time: built without overflow and bounds checks (-Ounchecked) and for AVX2 or AVX-512 (`engineCPU`), so
         // eight Floats are one vector instruction (see Benchmarks/RESULTS.md).
-        .target(name: "NTMEngine", dependencies: ["NTMCatalogue",
+        .target(name: "NTMEngine", dependencies: ["NTMCatalogue", "CPrefetch",
                                                   .product(name: "Yams", package: "Yams")],
                 swiftSettings: [.unsafeFlags(["-Ounchecked", "-target-cpu", engineCPU])]),
+        // The compiler's prefetch hint, for the engine's reads in an order the hardware cannot guess.
+        .target(name: "CPrefetch"),
         .systemLibrary(name: "CGLPK", path: "Sources/CGLPK", providers: [.apt(["libglpk-dev"])]),
         .target(name: "NTMAllocation", dependencies: ["NTMCatalogue", "NTMEngine", "CGLPK"]),
         // Calibration loads OpenBLAS (LAPACK) when it first needs it (see NTMCalibration/LAPACK.swift).

@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// How a year's money is shared among communes and indicators, draw by draw.
 ///
 /// Both policies pay upkeep first (what exists is kept before new gaps are closed; upkeep is shared in
@@ -93,9 +95,14 @@ extension Policy {
                 }
                 findFirst()
                 var undoSource = [Int](repeating: 0, count: G), undoValue = [Double](repeating: 0, count: G)
-                for c32 in ord {
+                // Communes come in priority order, not dataset order, so each one's group needs are a cache miss
+                // away: the walk asks for those of the commune `ahead` places on, and they are in cache when its
+                // turn comes.
+                let ahead = 16, needRows = groupNeed.baseAddress
+                for (i, c32) in ord.enumerated() {
                     let c = Int(c32)
                     if sourcesLeft == 0 { break }
+                    if let needRows, i + ahead < ord.count { ntm_prefetch(needRows + Int(ord[i + ahead]) * G) }
                     var ok = true, paidAtOnce = quick, undo = 0
                     if quick {
                         for g in 0..<G {
