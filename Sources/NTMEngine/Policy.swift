@@ -169,11 +169,24 @@ extension Policy {
         // funded ones, and no difference of two large sums. What was paid in full is the rest of the need.
         var rest = [Double](repeating: 0, count: K), fullK = [Double](repeating: 0, count: K)
         /// Investment need per lane, summed over the communes `include` picks, in commune order.
+        /// The rows are far apart (most communes are left out, or most are in), more than the hardware guesses:
+        /// the loop asks for the row four communes on (its first, middle and last lines).
         func laneSums(_ include: (Int) -> Bool) -> [Double] {
+            var rows: [Int32] = []
+            for c in 0..<C where include(c) { rows.append(Int32(c)) }
             var sums = [Double](repeating: 0, count: n.stride)
-            sums.withUnsafeMutableBufferPointer { sum in
-                for c in 0..<C where include(c) { for l in 0..<n.stride { sum[l] += Double(n.laneNeed[c * n.stride + l]) } }
-            }
+            let stride = n.stride
+            guard let need = n.laneNeed.baseAddress else { return sums }
+            sums.withUnsafeMutableBufferPointer { sum in rows.withUnsafeBufferPointer { rows in
+                for (j, c) in rows.enumerated() {
+                    if j + 4 < rows.count {
+                        let ahead = need + Int(rows[j + 4]) * stride
+                        ntm_prefetch(ahead); ntm_prefetch(ahead + stride / 2); ntm_prefetch(ahead + stride - 1)
+                    }
+                    let row = need + Int(c) * stride
+                    for l in 0..<stride { sum[l] += Double(row[l]) }
+                }
+            }}
             return sums
         }
         let anyFunded = funded.contains(true)
