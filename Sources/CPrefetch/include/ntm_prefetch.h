@@ -1,8 +1,18 @@
 #ifndef NTM_PREFETCH_H
 #define NTM_PREFETCH_H
 
-/// Asks for the cache line at `p` to be brought into cache, for reading, without waiting for it (a hint: it never
-/// faults and changes no number). Swift has no prefetch of its own; this header gives the engine the compiler's.
+// Hints that bring cache lines in ahead of use, without waiting for them: they never fault and change no number.
+// Swift has no prefetch of its own; this header gives the engine the compiler's.
+
+/// The cache line at `p`, to be read.
 static inline void ntm_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
+
+/// Every cache line of the `bytes` bytes at `p`, to be read (none when `bytes` is 0).
+static inline void ntm_prefetch_bytes(const void *p, long bytes) {
+    if (bytes <= 0) return;
+    const char *c = (const char *)p;
+    for (long off = 0; off < bytes; off += 64) __builtin_prefetch(c + off, 0, 3);
+    __builtin_prefetch(c + bytes - 1, 0, 3);
+}
 
 #endif
