@@ -394,7 +394,8 @@ struct BatchRunner {
                         let base = c * Kp, target = min(Int(s.tier[c]), 2) * W
                         if base + ahead < C * Kp {
                             let a = base + ahead
-                            ntm_prefetch_bytes(sums + a, bytes); ntm_prefetch_bytes(zP + a, bytes)
+                            ntm_prefetch_bytes(sums + a, bytes)
+                            if yi > 0 || hasNext { ntm_prefetch_bytes(zP + a, bytes) } // read, or written for next year
                             if yi == 0 {
                                 ntm_prefetch_bytes(firstValues + a, bytes)
                             } else {
