@@ -186,7 +186,7 @@ public struct HTMLPage {
             out += "</tbody></table></div>\n"
         }
         for line in md.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
-            let t = trimmed(line)
+            let t = line.trimmedBlanks()
             if t.hasPrefix("|") { flushPara(); flushList(); table.append(t); continue }
             flushTable()
             if t.isEmpty { flushPara(); flushList(); continue }
@@ -210,22 +210,6 @@ public struct HTMLPage {
         return hashes
     }
 
-    /// `s.trimmingCharacters(in: .whitespaces)`. Spaces and tabs are stripped from the bytes; where an end is then
-    /// an ASCII byte that is not one of them, that is where trimming stops too (the other whitespace characters
-    /// are not ASCII). Only a text that ends in a non-ASCII character is left to Foundation.
-    static func trimmed(_ s: String) -> String {
-        var s = s
-        let kept: Range<Int>? = s.withUTF8 { u in
-            var a = 0, b = u.count
-            while a < b && (u[a] == 0x20 || u[a] == 0x09) { a += 1 }
-            while b > a && (u[b - 1] == 0x20 || u[b - 1] == 0x09) { b -= 1 }
-            return a < b && (u[a] >= 0x80 || u[b - 1] >= 0x80) ? nil : a..<b
-        }
-        guard let kept else { return s.trimmingCharacters(in: .whitespaces) }
-        if kept.count == s.utf8.count { return s }
-        return s.withUTF8 { String(decoding: UnsafeBufferPointer(rebasing: $0[kept]), as: UTF8.self) }
-    }
-
     /// The cells of a table line, with `\|` standing for a literal bar.
     static func cells(_ line: String) -> [String] {
         if let fast = plainCells(line) { return fast }
@@ -233,11 +217,11 @@ public struct HTMLPage {
         for ch in line.dropFirst() {
             if escaped { if ch != "|" { cur.append("\\") }; cur.append(ch); escaped = false; continue }
             if ch == "\\" { escaped = true; continue }
-            if ch == "|" { cells.append(trimmed(cur)); cur = ""; continue }
+            if ch == "|" { cells.append(cur.trimmedBlanks()); cur = ""; continue }
             cur.append(ch)
         }
         if escaped { cur.append("\\") }
-        let last = trimmed(cur)
+        let last = cur.trimmedBlanks()
         if !last.isEmpty { cells.append(last) }
         return cells
     }
@@ -254,7 +238,7 @@ public struct HTMLPage {
             }
             var cells: [String] = [], start = 1
             for i in 1...u.count where i == u.count || u[i] == UInt8(ascii: "|") {
-                let cell = trimmed(String(decoding: UnsafeBufferPointer(rebasing: u[start..<i]), as: UTF8.self))
+                let cell = String(decoding: UnsafeBufferPointer(rebasing: u[start..<i]), as: UTF8.self).trimmedBlanks()
                 if i < u.count || !cell.isEmpty { cells.append(cell) }
                 start = i + 1
             }

@@ -253,6 +253,20 @@ final class CSVTests: XCTestCase {
         }
         XCTAssertEqual(Array(DatasetLoader.nfc("Xa\u{303} 1").unicodeScalars), Array("Xã 1".unicodeScalars))
     }
+
+    /// `trimmedBlanks` gives what Foundation's trimming gives, with and without newlines, on random texts of ASCII
+    /// blanks and controls, Unicode spaces (no-break, ideographic, line separator, next line) and Vietnamese letters.
+    func testTrimmedBlanksAgreesWithFoundation() {
+        let pool: [Unicode.Scalar] = [" ", "\t", "\n", "\r", "\u{0B}", "\u{0C}", "\u{00A0}", "\u{3000}", "\u{2028}", "\u{0085}",
+                                      "a", "Z", ":", "ư", "ộ", "\u{1}", "\u{7F}"]
+        var rng = SplitMix(seed: 5)
+        for _ in 0..<20_000 {
+            var s = ""
+            for _ in 0..<Int(rng.next() % 8) { s.unicodeScalars.append(pool[Int(rng.next() % UInt64(pool.count))]) }
+            XCTAssertEqual(s.trimmedBlanks(), s.trimmingCharacters(in: .whitespaces), s.debugDescription)
+            XCTAssertEqual(s.trimmedBlanks(newlines: true), s.trimmingCharacters(in: .whitespacesAndNewlines), s.debugDescription)
+        }
+    }
 }
 
 /// The implementations replaced for speed, verbatim: the references the new ones are held to.

@@ -170,7 +170,7 @@ public struct CSVTable {
     private static func headerFields(_ p: UnsafeMutablePointer<UInt8>, _ bounds: UnsafeBufferPointer<Int>) -> [String] {
         stride(from: 0, to: bounds.count, by: 2).map {
             String(decoding: UnsafeBufferPointer(start: p + bounds[$0], count: bounds[$0 + 1] - bounds[$0]), as: UTF8.self)
-                .trimmingCharacters(in: .whitespaces)
+                .trimmedBlanks()
         }
     }
 

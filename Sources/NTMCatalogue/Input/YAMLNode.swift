@@ -134,7 +134,7 @@ public struct YAMLNode {
     }
 
     public func nonEmptyString() throws -> String {
-        let s = try string().trimmingCharacters(in: .whitespaces)
+        let s = try string().trimmedBlanks()
         if s.isEmpty { throw error("must not be empty") }
         return s
     }
@@ -149,9 +149,10 @@ public struct YAMLNode {
 
     /// Whether `s` is only the word `assumption`, in any case, with or without a colon, with nothing after it.
     static func isBareAssumption(_ s: String) -> Bool {
-        var t = s.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-        if t.hasSuffix(":") { t = t.dropLast().trimmingCharacters(in: .whitespaces) }
-        return t == "assumption"
+        var t = s.trimmedBlanks(newlines: true)
+        if t.hasSuffix(":") { t = String(t.dropLast()).trimmedBlanks() }
+        // Only ten ASCII letters lower to the word (no other character lowers to one of them).
+        return t.utf8.count == 10 && t.lowercased() == "assumption"
     }
 
     public func double() throws -> Double {
