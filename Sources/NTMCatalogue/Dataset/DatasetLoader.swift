@@ -26,7 +26,7 @@ public enum DatasetLoader {
     public final class Prefetch: @unchecked Sendable {
         public let folder: String
         private var communes: Result<CSVTable, Error>?
-        private var indicators: Data?
+        private var indicators: FileBytes?
         private let done = DispatchGroup()
 
         public init(folder: String) {
@@ -34,13 +34,13 @@ public enum DatasetLoader {
             done.enter()
             DispatchQueue.global().async { [self] in
                 communes = Result { try CSVTable.load(path: folder + "/communes.csv", displayName: display(folder, "communes.csv")) }
-                indicators = FileManager.default.contents(atPath: folder + "/indicators.csv")
+                indicators = FileBytes(path: folder + "/indicators.csv")
                 done.leave()
             }
         }
 
         /// What was read, once it has been (nil for the indicators: the file could not be read).
-        func take() -> (communes: Result<CSVTable, Error>, indicators: Data?) {
+        func take() -> (communes: Result<CSVTable, Error>, indicators: FileBytes?) {
             done.wait()
             return (communes!, indicators)
         }
@@ -179,7 +179,7 @@ public enum DatasetLoader {
         let reader = IndicatorRecords(file: indicatorsFile, catalogue: catalogue, row: row, column: column)
         let path = folder + "/indicators.csv"
         let header = try CSVTable.withFileBytes(path: path, displayName: indicatorsFile,
-                                                contents: read.map { $0.indicators } ?? FileManager.default.contents(atPath: path)) { bytes in
+                                                contents: read.map { $0.indicators } ?? FileBytes(path: path)) { bytes in
             if readInTwo(bytes, reader: reader, values: &values, provenance: &prov, lines: &valueLine) { return Imputation.indicatorColumns }
             values = [Double](repeating: .nan, count: communes.count * K)
             prov = [Provenance](repeating: .imputed, count: communes.count * K)

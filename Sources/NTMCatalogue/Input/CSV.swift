@@ -34,24 +34,22 @@ public struct CSVTable {
     /// dropped (as `String(data:encoding:)` drops it), the rest checked to be UTF-8, without making a String.
     /// The bytes are `body`'s to change.
     static func withFileBytes<T>(path: String, displayName: String, _ body: (UnsafeMutableBufferPointer<UInt8>) throws -> T) throws -> T {
-        try withFileBytes(path: path, displayName: displayName, contents: FileManager.default.contents(atPath: path), body)
+        try withFileBytes(path: path, displayName: displayName, contents: FileBytes(path: path), body)
     }
 
     /// `withFileBytes` on the file's contents already read (nil: it could not be read).
-    static func withFileBytes<T>(path: String, displayName: String, contents: Data?,
+    static func withFileBytes<T>(path: String, displayName: String, contents: FileBytes?,
                                  _ body: (UnsafeMutableBufferPointer<UInt8>) throws -> T) throws -> T {
-        guard var data = contents else {
+        guard let file = contents else {
             throw InputError(file: displayName, line: 0, key: "", "cannot read the file")
         }
-        return try data.withUnsafeMutableBytes { raw in
-            let all = raw.bindMemory(to: UInt8.self)
-            let bom = all.count >= 3 && all[0] == 0xEF && all[1] == 0xBB && all[2] == 0xBF
-            let text = UnsafeMutableBufferPointer(rebasing: all[(bom ? 3 : 0)...])
-            guard (try? UTF8Span(validating: UnsafeBufferPointer(text).span)) != nil else {
-                throw InputError(file: displayName, line: 0, key: "", "the file is not UTF-8 text")
-            }
-            return try body(text)
+        let all = file.bytes
+        let bom = all.count >= 3 && all[0] == 0xEF && all[1] == 0xBB && all[2] == 0xBF
+        let text = UnsafeMutableBufferPointer(rebasing: all[(bom ? 3 : 0)...])
+        guard (try? UTF8Span(validating: UnsafeBufferPointer(text).span)) != nil else {
+            throw InputError(file: displayName, line: 0, key: "", "the file is not UTF-8 text")
         }
+        return try withExtendedLifetime(file) { try body(text) }
     }
 
     /// The reader proper, on the text's UTF-8 bytes, without a String per field: `header` gets the first
