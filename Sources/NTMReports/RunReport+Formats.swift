@@ -20,7 +20,7 @@ extension RunReport {
         // The longest first.
         var jobs: [() throws -> Made] = []
         if html { jobs.append { .criteriaMap(criteriaMapBytes()) } }
-        if csv { jobs.append { .file("communes.csv", .text(communesCSV())) } }
+        if csv { jobs.append { .file("communes.csv", .bytes(communesCSVBytes())) } }
         if html { jobs.append { .page(htmlPage(summary: md)) } }
         if formats.contains(.xlsx) { jobs.append { .file("report.xlsx", .data(try workbook().data())) } }
         if formats.contains(.ipynb) { jobs.append { .file("report.ipynb", .text(try notebook(summary: md).json())) } }

@@ -34,15 +34,26 @@ public struct RunReport {
         return w.text
     }
 
-    public func communesCSV() -> String {
-        var w = CSVWriter(header: ["year", "gso_code", "commune", "district", "p_standard", "p_advanced", "p_model", "expected_criteria"])
+    public func communesCSV() -> String { String(decoding: communesCSVBytes(), as: UTF8.self) }
+
+    /// `communesCSV` as UTF-8 bytes, written straight into one buffer: a national run has 8,177 communes a year,
+    /// and a row of Strings each (what `CSVWriter` takes) cost more than the numbers. Each commune's code, name
+    /// and district are escaped once for all years; the year and the numbers never need quotes.
+    func communesCSVBytes() -> [UInt8] {
+        let header = CSVWriter(header: ["year", "gso_code", "commune", "district", "p_standard", "p_advanced", "p_model", "expected_criteria"])
+        let names = model.dataset.communes.map { m in [m.code, m.name, m.district].map(CSVWriter.escape).joined(separator: ",") }
+        var out = ByteBuffer(capacity: header.text.utf8.count + result.years.count * names.count * 64)
+        out.append(header.text)
         for (yi, year) in result.years.enumerated() {
-            for (c, m) in model.dataset.communes.enumerated() {
+            let y = String(year)
+            for (c, name) in names.enumerated() {
                 let v = result.communes[yi][c]
-                w.row([String(year), m.code, m.name, m.district, Self.n(v[0]), Self.n(v[1]), Self.n(v[2]), Self.n(v[3])])
+                out.append(y); out.append(byte: UInt8(ascii: ",")); out.append(name)
+                for f in 0..<4 { out.append(byte: UInt8(ascii: ",")); out.append(Self.n(v[f])) }
+                out.append(byte: UInt8(ascii: "\n"))
             }
         }
-        return w.text
+        return out.take()
     }
 
     public func fundingCSV() -> String {
