@@ -618,30 +618,35 @@ final class CarriedNeeds: @unchecked Sendable {
         need = .allocate(capacity: max(C * 3 * F, 1)); sum = .allocate(capacity: max(C * 3 * F, 1))
         gaps = .allocate(capacity: C * 3); lacking = .allocate(capacity: C * 3)
         var up = [F8](repeating: F8(repeating: 0), count: F)
-        for c in 0..<C {
-            for f in 0..<F {
-                let w = noisyW + f, i = c * Kp + w * 8
-                let v = p.trend(F8(z[i..<(i + 8)]), w), cp = load8(cpp.values, i)
-                values[c * F + f] = v
-                up[f] += lanes.upkeep(v, w: w, cp: cp, share: share)
-            }
-            for t in 0..<3 {
-                let row = c * 3 + t
-                var gaps = LaneBits(), lacking = LaneBits()
+        // (On plain pointers: eight values read from an array slice go through a generic, element by element.)
+        let (valueRows, needRows, sumRows, gapRows, lackingRows) = (values, need, sum, gaps, lacking)
+        z.withUnsafeBufferPointer { zB in lanes.chunkCriteria.withUnsafeBufferPointer { chunkCriteria in
+            let z = zB.baseAddress!, values = valueRows, need = needRows, sum = sumRows
+            for c in 0..<C {
                 for f in 0..<F {
                     let w = noisyW + f, i = c * Kp + w * 8
-                    let (n, bits) = lanes.need(values[c * F + f], w: w, goal: p.goal[t * W + w], cp: load8(cpp.values, i))
-                    need[row * F + f] = n
-                    sum[row * F + f] = 0
-                    if bits != 0 {
-                        gaps.insert(bits, chunk: w)
-                        lacking = lacking.union(lanes.chunkCriteria[w << 8 | Int(bits)])
-                        sum[row * F + f] = n.sum()
-                    }
+                    let v = p.trend(load8(z, i), w), cp = load8(cpp.values, i)
+                    values[c * F + f] = v
+                    up[f] += lanes.upkeep(v, w: w, cp: cp, share: share)
                 }
-                self.gaps[row] = gaps; self.lacking[row] = lacking
+                for t in 0..<3 {
+                    let row = c * 3 + t
+                    var gaps = LaneBits(), lacking = LaneBits()
+                    for f in 0..<F {
+                        let w = noisyW + f, i = c * Kp + w * 8
+                        let (n, bits) = lanes.need(values[c * F + f], w: w, goal: p.goal[t * W + w], cp: load8(cpp.values, i))
+                        need[row * F + f] = n
+                        sum[row * F + f] = 0
+                        if bits != 0 {
+                            gaps.insert(bits, chunk: w)
+                            lacking = lacking.union(chunkCriteria[w << 8 | Int(bits)])
+                            sum[row * F + f] = n.sum()
+                        }
+                    }
+                    gapRows[row] = gaps; lackingRows[row] = lacking
+                }
             }
-        }
+        }}
         upkeep = up
     }
 

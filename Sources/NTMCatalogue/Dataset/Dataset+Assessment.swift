@@ -32,8 +32,11 @@ extension Dataset {
 
     /// Communes at or above each tier (tiers nest: an advanced commune counts as standard too).
     public func tierCounts() -> [Tier: Int] {
+        // One pass over the communes in their storage (a filter per tier copied every commune, texts and all).
+        var exactly = [Int](repeating: 0, count: Tier.allCases.count)
+        communes.withUnsafeBufferPointer { for i in $0.indices { exactly[$0[i].tier.rawValue] += 1 } }
         var out: [Tier: Int] = [:]
-        for t in Tier.allCases { out[t] = communes.filter { t == .below ? $0.tier == .below : $0.tier >= t }.count }
+        for t in Tier.allCases { out[t] = t == .below ? exactly[0] : exactly[t.rawValue...].reduce(0, +) }
         return out
     }
 }
