@@ -4,7 +4,8 @@ import NTMCatalogue
 
 /// Runs the Monte Carlo projection: draws are cut into batches (`batches`: the cut depends on the number of
 /// communes and draws only), batches run on `threads` workers, and their results are merged in batch order, so
-/// the numbers are the same whatever the thread count.
+/// the numbers are the same whatever the thread count. The set-up before the batches and the result's tables
+/// after them are made on `threads` cores too.
 public struct Projection: Sendable {
     public let model: Model
     /// Whether the second year's first pass on the indicators without noise is read from tables worked out once
@@ -43,9 +44,16 @@ public struct Projection: Sendable {
                     progress: (@Sendable (Int, Int) -> Void)? = nil) -> ProjectionResult {
         let cut = Self.batches(communes: model.C, draws: model.scenario.draws), batches = cut.count
         let lanes = Lanes(model: model), plans = BatchRunner.plans(model: model, lanes: lanes)
-        let merger = OrderedMerger(Accumulator(model: model, lanes: lanes))
         let cpp = CostPerPoint(lanes)
-        let first = BatchRunner.firstYear(model: model, lanes: lanes, plans: plans, costPerPoint: cpp, carry: carriesSecondYear)
+        // The first year's common part and the empty totals, side by side (nothing here throws).
+        enum SetUp { case first(BatchRunner.FirstYear), totals(Accumulator) }
+        let carry = carriesSecondYear
+        let made = try! concurrently([
+            { SetUp.first(BatchRunner.firstYear(model: model, lanes: lanes, plans: plans, costPerPoint: cpp, carry: carry)) },
+            { SetUp.totals(Accumulator(model: model, lanes: lanes)) },
+        ], threads: threads)
+        guard case .first(let first) = made[0], case .totals(let totals) = made[1] else { preconditionFailure("the set-up's jobs come back in order") }
+        let merger = OrderedMerger(totals)
         let done = Counter()
         let workers = max(1, min(threads, batches))
         // Workers take the next batch as they free up (a busy core does not hold the others back); the merge
@@ -61,7 +69,7 @@ public struct Projection: Sendable {
                 progress?(done.increment(), batches)
             }
         }
-        return ProjectionResult(model: model, totals: merger.finish())
+        return ProjectionResult(model: model, totals: merger.finish(), threads: threads)
     }
 
     /// Memory a run needs, estimated before anything is allocated (bytes).

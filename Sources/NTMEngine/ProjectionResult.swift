@@ -30,47 +30,53 @@ public struct ProjectionResult: Sendable {
 
     public static let fields = ["standard", "advanced", "model", "below", "avg_criteria"]
 
-    init(model: Model, totals t: Accumulator) {
+    init(model: Model, totals t: Accumulator, threads: Int) {
         self.model = model
         let ds = model.dataset, cat = model.catalogue
         let D = model.scenario.draws, C = model.C, K = model.K
         years = [model.baseYear] + model.years
-        // Base year, the same in every draw.
-        let grader = CriteriaGrader(ds, catalogue: cat, tier: .standard)
-        let crit0 = (0..<C).map { Double(grader.countMet($0)) }
-        let t0 = ds.communes.map(\.tier)
-        let base: [Double] = [Double(t0.filter { $0 >= .standard }.count), Double(t0.filter { $0 >= .advanced }.count),
-                              Double(t0.filter { $0 >= .model }.count), Double(t0.filter { $0 == .below }.count),
-                              crit0.reduce(0, +) / Double(max(C, 1))]
-        var perDraw = [Array(repeating: base, count: D)]
-        var comm = [(0..<C).map { c in [t0[c] >= .standard ? 1.0 : 0, t0[c] >= .advanced ? 1.0 : 0, t0[c] >= .model ? 1.0 : 0, crit0[c]] }]
-        var dist = [ds.districts.map { $0.isRecognised ? 1.0 : 0 }]
-        var inds = [ds.values]
+        /// One year's tables: per draw, per commune, per district, per commune and indicator.
+        typealias Year = (perDraw: [[Double]], communes: [[Double]], districts: [Double], indicators: [Double])
+        // The base year, the same in every draw.
+        let baseYear = { () -> Year in
+            let grader = CriteriaGrader(ds, catalogue: cat, tier: .standard)
+            let crit0 = (0..<C).map { Double(grader.countMet($0)) }
+            let t0 = ds.communes.map(\.tier)
+            let base: [Double] = [Double(t0.filter { $0 >= .standard }.count), Double(t0.filter { $0 >= .advanced }.count),
+                                  Double(t0.filter { $0 >= .model }.count), Double(t0.filter { $0 == .below }.count),
+                                  crit0.reduce(0, +) / Double(max(C, 1))]
+            return (Array(repeating: base, count: D),
+                    (0..<C).map { c in [t0[c] >= .standard ? 1.0 : 0, t0[c] >= .advanced ? 1.0 : 0, t0[c] >= .model ? 1.0 : 0, crit0[c]] },
+                    ds.districts.map { $0.isRecognised ? 1.0 : 0 }, ds.values)
+        }
         let sign = model.sign.map(Double.init)
-        for yi in model.years.indices {
+        let projected = { (yi: Int) -> Year in
             let dc = t.drawCounts[yi]
             let communes = Double(C)
-            perDraw.append((0..<D).map { (d: Int) -> [Double] in
+            let perDraw = (0..<D).map { (d: Int) -> [Double] in
                 var row = (0..<5).map { Double(dc[d * 5 + $0]) }
                 row[4] /= communes
                 return row
-            })
-            comm.append((0..<C).map { c in (0..<4).map { Double(t.communeCounts[yi][c * 4 + $0]) / Double(D) } })
-            dist.append(t.districtCounts[yi].map { Double($0) / Double(D) })
+            }
             // (Commune by commune, indicator by indicator: no division to find each value's indicator.)
-            inds.append([Double](unsafeUninitializedCapacity: C * K) { out, filled in
+            let inds = [Double](unsafeUninitializedCapacity: C * K) { out, filled in
                 t.indicatorSums[yi].withUnsafeBufferPointer { sums in
                     for c in 0..<C { for k in 0..<K { out[c * K + k] = sums[c * K + k] / Double(D) * sign[k] } }
                 }
                 filled = C * K
-            })
+            }
+            return (perDraw, (0..<C).map { c in (0..<4).map { Double(t.communeCounts[yi][c * 4 + $0]) / Double(D) } },
+                    t.districtCounts[yi].map { Double($0) / Double(D) }, inds)
         }
-        self.perDraw = perDraw
-        communes = comm
-        districts = dist
+        // Year by year side by side (a national run's tables are tens of megabytes, new memory to fill); nothing
+        // here throws.
+        let made = try! concurrently([baseYear] + model.years.indices.map { yi in { projected(yi) } }, threads: threads)
+        perDraw = made.map(\.perDraw)
+        communes = made.map(\.communes)
+        districts = made.map(\.districts)
         funding = t.funding.map { f in (0..<model.S).map { s in (0..<4).map { f[s * 4 + $0] / Double(D) } } }
         spending = t.spending.map { $0.map { $0 / Double(D) } }
-        indicators = inds
+        indicators = made.map(\.indicators)
         paid = t.paid.map { $0.map { $0 / Double(D) } }
     }
 
