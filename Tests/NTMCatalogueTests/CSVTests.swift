@@ -153,6 +153,32 @@ final class CSVTests: XCTestCase {
         }
     }
 
+    /// Files are read into memory of their own (`FileBytes`): a file on disk reads as its text does, and a file
+    /// that is missing, a folder, not UTF-8 or empty gets its error naming the file.
+    func testLoadFromDiskReadsAndReportsLikeParse() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ntm-csv-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let text = "\u{FEFF}code , name\r\n1,\"Xã \"\"A\"\", B\"\r\n2,\"two\r\nlines\"\n" + String(repeating: "3,plain\n", count: 20_000)
+        let file = dir.appendingPathComponent("t.csv")
+        try Data(text.utf8).write(to: file)
+        let fromDisk = try CSVTable.load(path: file.path, displayName: "t.csv"), fromText = try CSVTable.parse(text, file: "t.csv")
+        XCTAssertEqual(fromDisk.header, fromText.header)
+        XCTAssertEqual(fromDisk.rows.map(\.line), fromText.rows.map(\.line))
+        XCTAssertEqual(fromDisk.rows.map(\.fields), fromText.rows.map(\.fields))
+        XCTAssertEqual(fromDisk.rows.count, 20_002)
+
+        try Data([0x61, 0x0A, 0xFF, 0x0A]).write(to: dir.appendingPathComponent("latin.csv"))
+        try Data().write(to: dir.appendingPathComponent("empty.csv"))
+        let cases: [(String, String)] = [("missing.csv", "cannot read the file"), (".", "cannot read the file"),
+                                         ("latin.csv", "the file is not UTF-8 text"), ("empty.csv", "the file is empty")]
+        for (name, message) in cases {
+            XCTAssertThrowsError(try CSVTable.load(path: dir.appendingPathComponent(name).path, displayName: name), name) { error in
+                XCTAssertEqual(error as? InputError, InputError(file: name, line: 0, key: "", message), name)
+            }
+        }
+    }
+
     /// Random texts over an alphabet of the characters that matter (and multi-byte ones): the reader gives
     /// what the old Unicode-scalar reader gave, records or error alike.
     func testReaderMatchesOldReaderOnRandomTexts() {
