@@ -39,7 +39,8 @@ public enum DatasetLoader {
             }
         }
 
-        /// What was read, once it has been (nil for the indicators: the file could not be read).
+        /// What was read, once it has been (nil for the indicators: the file could not be read). For one `load`:
+        /// the reader unquotes the indicators' bytes in place.
         func take() -> (communes: Result<CSVTable, Error>, indicators: FileBytes?) {
             done.wait()
             return (communes!, indicators)
