@@ -415,24 +415,59 @@ private final class TwoHalves: @unchecked Sendable {
 
     func read(_ half: Int) {
         var reader = reader, bad = false
-        let K = reader.ids.count, columns = Imputation.indicatorColumns
+        let K = reader.ids.count
         var slots: [Int] = [], kept: [(value: Double, provenance: Provenance, line: Int)] = []
         if half == 1 { slots.reserveCapacity(second.count / 32); kept.reserveCapacity(second.count / 32) }
         let part = half == 0 ? first : second
-        do {
-            try CSVTable.scan(utf8: part, file: reader.file, header: { _ in true }, continuing: (columns, half == 0 ? 2 : 1)) { line, f in
-                guard !bad else { return }
-                let (r, errors) = reader.read(line: line, f)
-                guard let r, errors.isEmpty else { bad = true; return }
-                let slot = r.c * K + r.k
-                if half == 0 {
-                    if lines[slot] != 0 { bad = true; return }
-                    values[slot] = r.value; provenance[slot] = r.provenance; lines[slot] = line
-                } else {
-                    slots.append(slot); kept.append((r.value, r.provenance, line))
-                }
+        let clean = Self.forEachRecord(part, firstLine: half == 0 ? 2 : 1, fields: Imputation.indicatorColumns.count) { line, f in
+            let (r, errors) = reader.read(line: line, f)
+            guard let r, errors.isEmpty else { return false }
+            let slot = r.c * K + r.k
+            if half == 0 {
+                if lines[slot] != 0 { return false }
+                values[slot] = r.value; provenance[slot] = r.provenance; lines[slot] = line
+            } else {
+                slots.append(slot); kept.append((r.value, r.provenance, line))
             }
-        } catch { bad = true }
+            return true
+        }
+        bad = !clean
         if half == 0 { firstFailed = bad } else { secondFailed = bad; self.slots = slots; self.kept = kept }
+    }
+
+    /// The records of a part of a file with no quote in it (`readInTwo` checks), as `CSVTable.scan` reads them,
+    /// found with `memchr`: a record is a line, less a CR just before its line feed (or the part's end); a blank
+    /// line is no record. Calls `body` with each record and its line (the part's first line is `firstLine`)
+    /// while it returns true. False when `body` does, or at a line `scan` would read otherwise or reject: one with
+    /// a CR anywhere else, or without exactly `fields` fields. The one-pass read then reads the file again and
+    /// reports what is wrong.
+    static func forEachRecord(_ part: UnsafeMutableBufferPointer<UInt8>, firstLine: Int, fields: Int,
+                              _ body: (Int, CSVFields) -> Bool) -> Bool {
+        guard let p = part.baseAddress, fields > 0 else { return part.isEmpty }
+        let n = part.count, comma = Int32(UInt8(ascii: ",")), lf = Int32(UInt8(ascii: "\n")), cr = UInt8(ascii: "\r")
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * fields) { bounds in
+            var start = 0, line = firstLine
+            while start < n {
+                let lineEnd = memchr(p + start, lf, n - start).map { UnsafeMutablePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - p } ?? n
+                var end = lineEnd
+                if end > start && p[end - 1] == cr { end -= 1 }
+                if end > start {
+                    guard memchr(p + start, Int32(cr), end - start) == nil else { return false }
+                    var from = start
+                    for f in 0..<fields {
+                        let last = f == fields - 1
+                        let stop = last ? end : memchr(p + from, comma, end - from).map { UnsafeMutablePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - p }
+                        guard let stop else { return false } // too few fields
+                        if last && memchr(p + from, comma, end - from) != nil { return false } // too many
+                        bounds[2 * f] = from; bounds[2 * f + 1] = stop
+                        from = stop + 1
+                    }
+                    guard body(line, CSVFields(base: p, bounds: UnsafeBufferPointer(bounds))) else { return false }
+                }
+                start = lineEnd + 1
+                line += 1
+            }
+            return true
+        }
     }
 }
