@@ -40,10 +40,10 @@ public struct RunReport {
     /// and a row of Strings each (what `CSVWriter` takes) cost more than the numbers. Each commune's code, name
     /// and district are escaped once for all years; the year and the numbers never need quotes.
     func communesCSVBytes() -> [UInt8] {
-        let header = CSVWriter(header: ["year", "gso_code", "commune", "district", "p_standard", "p_advanced", "p_model", "expected_criteria"])
+        let header = CSVWriter(header: ["year", "gso_code", "commune", "district", "p_standard", "p_advanced", "p_model", "expected_criteria"]).text
         let names = model.dataset.communes.map { m in [m.code, m.name, m.district].map(CSVWriter.escape).joined(separator: ",") }
-        var out = ByteBuffer(capacity: header.text.utf8.count + result.years.count * names.count * 64)
-        out.append(header.text)
+        var out = ByteBuffer(capacity: header.utf8.count + result.years.count * names.count * 64)
+        out.append(header)
         for (yi, year) in result.years.enumerated() {
             let y = String(year)
             for (c, name) in names.enumerated() {

@@ -179,7 +179,7 @@ public enum DatasetLoader {
         var valueLine = [Int](repeating: 0, count: communes.count * K)
         let reader = IndicatorRecords(file: indicatorsFile, catalogue: catalogue, row: row, column: column)
         let path = folder + "/indicators.csv"
-        let header = try CSVTable.withFileBytes(path: path, displayName: indicatorsFile,
+        let header = try CSVTable.withFileBytes(displayName: indicatorsFile,
                                                 contents: read.map { $0.indicators } ?? FileBytes(path: path)) { bytes in
             if readInTwo(bytes, reader: reader, values: &values, provenance: &prov, lines: &valueLine) { return Imputation.indicatorColumns }
             values = [Double](repeating: .nan, count: communes.count * K)
@@ -308,9 +308,9 @@ public enum DatasetLoader {
                           provenance: inout [Provenance], lines: inout [Int]) -> Bool {
         let n = bytes.count
         let head = Array((Imputation.indicatorColumns.joined(separator: ",") + "\n").utf8)
-        guard n >= 1 << 20, let p = bytes.baseAddress, memchr(p, Int32(UInt8(ascii: "\"")), n) == nil,
+        guard n >= 1 << 20, let p = bytes.baseAddress, firstOffset(of: UInt8(ascii: "\""), in: p, from: 0, to: n) == nil,
               memcmp(p, head, head.count) == 0,
-              let cut = memchr(p + n / 2, Int32(UInt8(ascii: "\n")), n - n / 2).map({ UnsafeMutablePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - p + 1 }),
+              let cut = firstOffset(of: UInt8(ascii: "\n"), in: p, from: n / 2, to: n).map({ $0 + 1 }),
               cut < n
         else { return false }
         let first = UnsafeMutableBufferPointer(rebasing: bytes[head.count..<cut])
@@ -444,21 +444,21 @@ private final class TwoHalves: @unchecked Sendable {
     static func forEachRecord(_ part: UnsafeMutableBufferPointer<UInt8>, firstLine: Int, fields: Int,
                               _ body: (Int, CSVFields) -> Bool) -> Bool {
         guard let p = part.baseAddress, fields > 0 else { return part.isEmpty }
-        let n = part.count, comma = Int32(UInt8(ascii: ",")), lf = Int32(UInt8(ascii: "\n")), cr = UInt8(ascii: "\r")
+        let n = part.count, comma = UInt8(ascii: ","), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * fields) { bounds in
             var start = 0, line = firstLine
             while start < n {
-                let lineEnd = memchr(p + start, lf, n - start).map { UnsafeMutablePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - p } ?? n
+                let lineEnd = firstOffset(of: lf, in: p, from: start, to: n) ?? n
                 var end = lineEnd
                 if end > start && p[end - 1] == cr { end -= 1 }
                 if end > start {
-                    guard memchr(p + start, Int32(cr), end - start) == nil else { return false }
+                    guard firstOffset(of: cr, in: p, from: start, to: end) == nil else { return false }
                     var from = start
                     for f in 0..<fields {
                         let last = f == fields - 1
-                        let stop = last ? end : memchr(p + from, comma, end - from).map { UnsafeMutablePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - p }
-                        guard let stop else { return false } // too few fields
-                        if last && memchr(p + from, comma, end - from) != nil { return false } // too many
+                        let next = firstOffset(of: comma, in: p, from: from, to: end)
+                        if last ? next != nil : next == nil { return false } // too many fields, or too few
+                        let stop = next ?? end
                         bounds[2 * f] = from; bounds[2 * f + 1] = stop
                         from = stop + 1
                     }
@@ -470,4 +470,9 @@ private final class TwoHalves: @unchecked Sendable {
             return true
         }
     }
+}
+
+/// Where the first `byte` of `p[from..<to]` is (an offset from `p`), found by `memchr`; nil if there is none.
+@inline(__always) private func firstOffset(of byte: UInt8, in p: UnsafeMutablePointer<UInt8>, from: Int, to: Int) -> Int? {
+    memchr(p + from, Int32(byte), to - from).map { UnsafeRawPointer(p).distance(to: $0) }
 }

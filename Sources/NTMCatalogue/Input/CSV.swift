@@ -34,11 +34,11 @@ public struct CSVTable {
     /// dropped (as `String(data:encoding:)` drops it), the rest checked to be UTF-8, without making a String.
     /// The bytes are `body`'s to change.
     static func withFileBytes<T>(path: String, displayName: String, _ body: (UnsafeMutableBufferPointer<UInt8>) throws -> T) throws -> T {
-        try withFileBytes(path: path, displayName: displayName, contents: FileBytes(path: path), body)
+        try withFileBytes(displayName: displayName, contents: FileBytes(path: path), body)
     }
 
     /// `withFileBytes` on the file's contents already read (nil: it could not be read).
-    static func withFileBytes<T>(path: String, displayName: String, contents: FileBytes?,
+    static func withFileBytes<T>(displayName: String, contents: FileBytes?,
                                  _ body: (UnsafeMutableBufferPointer<UInt8>) throws -> T) throws -> T {
         guard let file = contents else {
             throw InputError(file: displayName, line: 0, key: "", "cannot read the file")
