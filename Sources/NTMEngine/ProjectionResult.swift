@@ -42,9 +42,9 @@ public struct ProjectionResult: Sendable {
             let grader = CriteriaGrader(ds, catalogue: cat, tier: .standard)
             let crit0 = (0..<C).map { Double(grader.countMet($0)) }
             let t0 = ds.communes.map(\.tier)
-            let base: [Double] = [Double(t0.filter { $0 >= .standard }.count), Double(t0.filter { $0 >= .advanced }.count),
-                                  Double(t0.filter { $0 >= .model }.count), Double(t0.filter { $0 == .below }.count),
-                                  crit0.reduce(0, +) / Double(max(C, 1))]
+            let tiers = ds.tierCounts() // at or above each tier, and below standard
+            let base: [Double] = [.standard, .advanced, .model, .below].map { Double(tiers[$0] ?? 0) }
+                + [crit0.reduce(0, +) / Double(max(C, 1))]
             return (Array(repeating: base, count: D),
                     (0..<C).map { c in [t0[c] >= .standard ? 1.0 : 0, t0[c] >= .advanced ? 1.0 : 0, t0[c] >= .model ? 1.0 : 0, crit0[c]] },
                     ds.districts.map { $0.isRecognised ? 1.0 : 0 }, ds.values)
