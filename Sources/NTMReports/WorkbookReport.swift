@@ -1,4 +1,5 @@
 import Foundation
+import NTMCatalogue
 import ZIPFoundation
 
 /// An Excel workbook (Office Open XML, `.xlsx`): one sheet per table, the header row frozen and filtered,
@@ -61,18 +62,18 @@ public struct Workbook {
     public func data() throws -> Data {
         var strings = SharedStrings()
         let sheetXML = sheets.map { worksheet($0, first: $0.name == sheets.first?.name, strings: &strings) }
-        var parts: [(String, String)] = [
+        let parts: [(String, String)] = [
             ("[Content_Types].xml", contentTypes()),
             ("_rels/.rels", Self.packageRels),
             ("xl/workbook.xml", workbook()),
             ("xl/_rels/workbook.xml.rels", workbookRels()),
             ("xl/styles.xml", Self.styles),
         ]
-        for (i, x) in sheetXML.enumerated() { parts.append(("xl/worksheets/sheet\(i + 1).xml", x)) }
-        parts.append(("xl/sharedStrings.xml", strings.xml))
+        var entries = parts.map { ($0.0, Data($0.1.utf8)) }
+        for (i, x) in sheetXML.enumerated() { entries.append(("xl/worksheets/sheet\(i + 1).xml", Data(x))) }
+        entries.append(("xl/sharedStrings.xml", Data(strings.xml.utf8)))
         let archive = try Archive(data: Data(), accessMode: .create)
-        for (path, text) in parts {
-            let bytes = Data(text.utf8)
+        for (path, bytes) in entries {
             try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(bytes.count), modificationDate: Self.entryDate,
                                  compressionMethod: .deflate) { position, size in
                 bytes.subdata(in: Int(position)..<(Int(position) + size))
@@ -147,44 +148,60 @@ public struct Workbook {
         + "<xf numFmtId=\"1\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyNumberFormat=\"1\"/>"
         + "</cellXfs><cellStyles count=\"1\"><cellStyle name=\"Normal\" xfId=\"0\" builtinId=\"0\"/></cellStyles></styleSheet>"
 
-    func worksheet(_ sh: Sheet, first: Bool, strings: inout SharedStrings) -> String {
+    /// A sheet's XML as UTF-8 bytes, written straight into one buffer: a national sheet has a few hundred
+    /// thousand cells, and a String per cell (its reference, its number through `String(format:)`) took seconds.
+    func worksheet(_ sh: Sheet, first: Bool, strings: inout SharedStrings) -> [UInt8] {
         let ref = Self.range(sh, absolute: false)
-        var s = Self.header + "<worksheet xmlns=\"\(Self.main)\" xmlns:r=\"\(Self.relNS)\">"
-        s += "<dimension ref=\"\(ref)\"/>"
-        s += "<sheetViews><sheetView workbookViewId=\"0\"\(first ? " tabSelected=\"1\"" : "")>"
-        s += "<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>"
-        s += "<selection pane=\"bottomLeft\" activeCell=\"A2\" sqref=\"A2\"/></sheetView></sheetViews>"
-        s += "<sheetFormatPr defaultRowHeight=\"15\"/><cols>"
+        let width = max(sh.header.count, sh.rows.reduce(0) { max($0, $1.count) })
+        var o = ByteBuffer(capacity: 1_024 + 48 * width * (sh.rows.count + 1))
+        o.append(Self.header + "<worksheet xmlns=\"\(Self.main)\" xmlns:r=\"\(Self.relNS)\">")
+        o.append("<dimension ref=\"\(ref)\"/>")
+        o.append("<sheetViews><sheetView workbookViewId=\"0\"\(first ? " tabSelected=\"1\"" : "")>")
+        o.append("<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>" as StaticString)
+        o.append("<selection pane=\"bottomLeft\" activeCell=\"A2\" sqref=\"A2\"/></sheetView></sheetViews>" as StaticString)
+        o.append("<sheetFormatPr defaultRowHeight=\"15\"/><cols>" as StaticString)
         for (j, h) in sh.header.enumerated() {
             // Wide enough for the header and the longest text (numbers are short), within reason.
             let longest = sh.rows.reduce(h.count + 3) { m, row in
                 guard j < row.count else { return m }
                 switch row[j] {
-                case .text(let t): return max(m, t.count)
+                // A text has no more characters than bytes: counting characters is needed only past `m` bytes.
+                case .text(let t): return t.utf8.count <= m ? m : max(m, t.count)
                 case .number: return max(m, 12)
                 case .empty: return m
                 }
             }
-            s += "<col min=\"\(j + 1)\" max=\"\(j + 1)\" width=\"\(min(60, max(8, longest + 2)))\" customWidth=\"1\"/>"
+            o.append("<col min=\"\(j + 1)\" max=\"\(j + 1)\" width=\"\(min(60, max(8, longest + 2)))\" customWidth=\"1\"/>")
         }
-        s += "</cols><sheetData>"
-        s += "<row r=\"1\">" + sh.header.enumerated().map { "<c r=\"\(Self.column($0.offset))1\" s=\"1\" t=\"s\"><v>\(strings.index($0.element))</v></c>" }.joined() + "</row>"
+        o.append("</cols><sheetData>" as StaticString)
+        let letters = (0..<width).map { Self.column($0) }
+        /// `<c r="B7"`: the start of a cell and its reference.
+        func cell(_ j: Int, _ r: Int) {
+            o.append("<c r=\"" as StaticString); o.append(letters[j]); o.append(decimal: r)
+        }
+        o.append("<row r=\"1\">" as StaticString)
+        for (j, h) in sh.header.enumerated() {
+            cell(j, 1); o.append("\" s=\"1\" t=\"s\"><v>" as StaticString); o.append(decimal: strings.index(h)); o.append("</v></c>" as StaticString)
+        }
+        o.append("</row>" as StaticString)
         for (i, row) in sh.rows.enumerated() {
             let r = i + 2
-            s += "<row r=\"\(r)\">"
-            for (j, cell) in row.enumerated() {
-                let at = "\(Self.column(j))\(r)"
-                switch cell {
-                case .text(let t): s += "<c r=\"\(at)\" t=\"s\"><v>\(strings.index(t))</v></c>"
-                case .number(let v, let f) where v.isFinite: s += "<c r=\"\(at)\" s=\"\(f.style)\"><v>\(Self.number(v))</v></c>"
+            o.append("<row r=\"" as StaticString); o.append(decimal: r); o.append("\">" as StaticString)
+            for (j, c) in row.enumerated() {
+                switch c {
+                case .text(let t):
+                    cell(j, r); o.append("\" t=\"s\"><v>" as StaticString); o.append(decimal: strings.index(t)); o.append("</v></c>" as StaticString)
+                case .number(let v, let f) where v.isFinite:
+                    cell(j, r); o.append("\" s=\"" as StaticString); o.append(decimal: f.style); o.append("\"><v>" as StaticString)
+                    o.append(Self.number(v)); o.append("</v></c>" as StaticString)
                 case .number, .empty: break
                 }
             }
-            s += "</row>"
+            o.append("</row>" as StaticString)
         }
-        s += "</sheetData><autoFilter ref=\"\(ref)\"/>"
-        s += "<pageMargins left=\"0.7\" right=\"0.7\" top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/></worksheet>"
-        return s
+        o.append("</sheetData><autoFilter ref=\"\(ref)\"/>")
+        o.append("<pageMargins left=\"0.7\" right=\"0.7\" top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/></worksheet>" as StaticString)
+        return o.take()
     }
 
     /// Column letters: 0 → A, 25 → Z, 26 → AA.
@@ -199,13 +216,8 @@ public struct Workbook {
         return absolute ? "$A$1:$\(last)$\(rows)" : "A1:\(last)\(rows)"
     }
 
-    /// Up to 10 decimals, without an exponent or trailing zeros.
-    static func number(_ v: Double) -> String {
-        var s = String(format: "%.10f", v)
-        while s.hasSuffix("0") { s.removeLast() }
-        if s.hasSuffix(".") { s.removeLast() }
-        return s == "-0" ? "0" : s
-    }
+    /// Up to 10 decimals, without an exponent or trailing zeros ("%.10f" trimmed, "-0" written "0").
+    static func number(_ v: Double) -> String { formatNumber(v, decimals: 10) }
 
     struct SharedStrings {
         var order: [String] = []

@@ -32,7 +32,7 @@ final class CSVTests: XCTestCase {
                                 1e15, 1e15 + 0.5, 123456789.123456, 9_007_199_254_740_991, 9_007_199_254_740_992, 9e18, 1e20, 1e300,
                                 .leastNonzeroMagnitude, .leastNormalMagnitude, .greatestFiniteMagnitude, .ulpOfOne, 1 - .ulpOfOne,
                                 .nan, .infinity, -.infinity, 0.1, 0.2, 0.3, 1.0 / 3, 2.0 / 3, 1e-10, 4.99999e-5, 5.00001e-5]
-        for d in 0...9 {
+        for d in 0...10 {
             let limit = 9.0e18 / pow(10, Double(d))
             values += [limit, limit.nextDown, limit.nextUp, limit / 2]
         }
@@ -59,7 +59,7 @@ final class CSVTests: XCTestCase {
             case 4: v = Double(rng.next() % 10_000_000) + (Double(rng.next() % 20) + 0.5) / 10_000  // near 5th-decimal halves
             default: v = rng.unit() * 1e7  // money
             }
-            for d in [0, 1, 2, 4, Int(rng.next() % 10)] {
+            for d in [0, 1, 2, 4, 10, Int(rng.next() % 10)] { // 10: the workbook's cells
                 let fast = formatNumber(v, decimals: d), old = Legacy.formatNumber(v, decimals: d)
                 if fast != old && mismatches.count < 20 { mismatches.append("\(v) (\(v.bitPattern)) d=\(d): \(fast) vs \(old)") }
             }

@@ -47,6 +47,17 @@ public struct ByteBuffer {
         written += 1
     }
 
+    /// `String(n)`'s digits (and sign), without making the String.
+    public mutating func append(decimal n: Int) {
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0) // room for 24 bytes: Int.min has 20
+        var v = n.magnitude, i = 24
+        withUnsafeMutableBytes(of: &digits) { d in
+            repeat { i -= 1; d[i] = UInt8(ascii: "0") + UInt8(v % 10); v /= 10 } while v > 0
+            if n < 0 { i -= 1; d[i] = UInt8(ascii: "-") }
+            append(d.baseAddress! + i, count: 24 - i)
+        }
+    }
+
     /// The bytes written, without a copy; the buffer is left empty.
     public mutating func take() -> [UInt8] {
         var out: [UInt8] = []

@@ -294,7 +294,7 @@ public func formatNumber(_ v: Double, decimals: Int = 4) -> String {
 }
 
 /// `formatNumber` through `String(format:)`: the reference the exact path must match, and the fallback for
-/// values it does not take (non-finite, ≥ 2^53 or over 9e18 once scaled, more than 9 decimals).
+/// values it does not take (non-finite, ≥ 2^53 or over 9e18 once scaled, more than 10 decimals).
 public func formatNumberWithPrintf(_ v: Double, decimals: Int = 4) -> String {
     var s = String(format: "%.\(decimals)f", v)
     if s.contains(".") {
@@ -305,7 +305,8 @@ public func formatNumberWithPrintf(_ v: Double, decimals: Int = 4) -> String {
     return s
 }
 
-private let powersOfTen: [UInt64] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000]
+private let powersOfTen: [UInt64] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000,
+                                      10_000_000_000]
 
 /// `v` rounded to `decimals` decimals as printf does, by integer arithmetic on the double's exact value
 /// m · 2^e: q = round-half-even(m · 10^d / 2^-e). Nil where the integers could overflow.
@@ -324,9 +325,9 @@ func exactDecimal(_ v: Double, decimals d: Int) -> String? {
         q = (m << UInt64(e)) * p10  // an integer below 2^53; the scaled bound above keeps the product in range
     } else {
         let s = -e
-        let n = UInt128(m) * UInt128(p10)  // below 2^83
-        if s > 84 {
-            q = 0  // n < 2^83 ≤ half of 2^s: rounds to 0
+        let n = UInt128(m) * UInt128(p10)  // below 2^87
+        if s > 88 {
+            q = 0  // n < 2^87 ≤ half of 2^s: rounds to 0
         } else {
             var t = n >> UInt128(s)
             let r = n & (UInt128(1) << UInt128(s) - 1), half = UInt128(1) << UInt128(s - 1)
