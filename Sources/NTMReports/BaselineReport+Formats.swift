@@ -6,7 +6,8 @@ import NTMCatalogue
 extension BaselineReport {
     public func files(formats: [ReportFormat]) throws -> [(name: String, content: OutputFolder.Content)] {
         var out: [(name: String, content: OutputFolder.Content)] = []
-        let md = markdown()
+        // The Markdown is the md file, the page's tables and the notebook's text: made once, and only for them.
+        let md = formats.contains { [ReportFormat.md, .html, .ipynb].contains($0) } ? markdown() : ""
         if formats.contains(.md) { out.append(("baseline.md", .text(md))) }
         if formats.contains(.csv) { out.append(("baseline-communes.csv", .text(communesCSV()))) }
         if formats.contains(.html) { out.append(("baseline.html", .bytes(htmlBytes(markdown: md)))) }
@@ -39,9 +40,8 @@ extension BaselineReport {
         }
         lead += "<div class=\"card\"><div class=\"k\">\(e(L[.averageCriteria]))</div><div class=\"v\">\(L.number(ds.averageCriteria(catalogue: catalogue), decimals: 3))</div></div></div>"
 
-        let byDistrict = ds.communesByDistrict()
-        let rows = ds.districts.map { d in
-            SVGChart.BarRow(label: L.district(d), values: tierCounts((byDistrict[d.code] ?? []).map { ds.communes[$0] }))
+        let rows = zip(ds.districts, communesOfDistricts()).map { d, members in
+            SVGChart.BarRow(label: L.district(d), values: tierCounts(members.map { ds.communes[$0] }))
         }
         let bars = SVGChart.bars(title: L[.tiersByDistrict], rows: rows, series: tiers.map { SVGChart.Legend(L.tier($0.0), $0.1) }) { L.number($0) }
         // One grader for every commune (the dataset's columns looked up once).
@@ -68,15 +68,14 @@ extension BaselineReport {
     public func workbook() -> Workbook {
         let L = labels, ds = dataset
         var tiers = Workbook.Sheet(name: L[.sheetTiers], header: [L[.measure], L[.district], L[.communes]])
+        let byDistrict = communesOfDistricts().map { tierCounts($0.map { ds.communes[$0] }) }, all = tierCounts(ds.communes)
         for (i, tier) in [Tier.standard, .advanced, .model, .below].enumerated() {
-            for d in ds.districts {
-                tiers.add([.text(L.tier(tier)), .text(d.name), .number(tierCounts(ds.communes.filter { $0.districtCode == d.code })[i], .integer)])
-            }
-            tiers.add([.text(L.tier(tier)), .text(L[.total]), .number(tierCounts(ds.communes)[i], .integer)])
+            for (d, counts) in zip(ds.districts, byDistrict) { tiers.add([.text(L.tier(tier)), .text(d.name), .number(counts[i], .integer)]) }
+            tiers.add([.text(L.tier(tier)), .text(L[.total]), .number(all[i], .integer)])
         }
         var communes = Workbook.Sheet(name: L[.sheetCommunes], header: [L[.measure], L[.district], L[.commune], L[.communeCode], L[.tierLabel], L[.value]])
         var criteria = Workbook.Sheet(name: L[.sheetCriteria], header: [L[.criterion], L[.district], L[.commune], L[.communeCode], L[.status]])
-        let met = ds.communes.indices.map { Set(ds.criteriaMet($0, catalogue: catalogue)) }
+        let met = criteriaMetByCommune().map(Set.init)
         for (k, m) in [L[.criteriaMetCount], L[.households], L[.hamlets]].enumerated() {
             for (c, cm) in ds.communes.enumerated() {
                 let v = [Double(met[c].count), Double(cm.households), Double(cm.hamlets)][k]

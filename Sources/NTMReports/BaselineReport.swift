@@ -19,16 +19,33 @@ public struct BaselineReport {
     /// commune is at or above each tier, so counts by tier are column sums.
     public func communesCSV() -> String {
         var w = CSVWriter(header: Self.communeColumns)
-        let all = Set(catalogue.criteria.map(\.number))
+        let metBy = criteriaMetByCommune()
         for (c, m) in dataset.communes.enumerated() {
-            let met = dataset.criteriaMet(c, catalogue: catalogue)
-            let missing = all.subtracting(met).sorted()
+            let met = metBy[c], missing = self.missing(met)
             w.row([m.code, m.name, m.district, m.tier.id, String(met.count), met.map(String.init).joined(separator: ";"),
                    missing.map(String.init).joined(separator: ";"),
                    m.tier >= .standard ? "1" : "0", m.tier >= .advanced ? "1" : "0", m.tier >= .model ? "1" : "0",
                    m.districtCode, String(m.households), String(m.hamlets)])
         }
         return w.text
+    }
+
+    /// Each commune's criteria met at standard, graded with one grader (the dataset's columns looked up once, not
+    /// per commune: a national dataset has 8,177 communes).
+    func criteriaMetByCommune() -> [[Int]] {
+        let grader = CriteriaGrader(dataset, catalogue: catalogue, tier: .standard, year: nil, columns: dataset.columns(for: catalogue))
+        return dataset.communes.indices.map { grader.criteriaMet($0) }
+    }
+
+    /// The criteria not in `met`, in increasing number.
+    func missing(_ met: [Int]) -> [Int] {
+        catalogue.criteria.map(\.number).filter { !met.contains($0) }.sorted()
+    }
+
+    /// Per district, in the dataset's order, its communes (indices), found in one pass over the communes.
+    func communesOfDistricts() -> [[Int]] {
+        let byCode = dataset.communesByDistrict()
+        return dataset.districts.map { byCode[$0.code] ?? [] }
     }
 
     public func markdown() -> String {
@@ -43,28 +60,28 @@ public struct BaselineReport {
                               rightAligned: [1, 2, 3, 4, 5])
         // Counts with the language's thousands separator (a national dataset has 8.177 communes).
         func count(_ n: Int) -> String { L.number(Double(n)) }
-        func counts(_ cs: [Commune]) -> [String] {
-            [count(cs.count), count(cs.filter { $0.tier >= .standard }.count), count(cs.filter { $0.tier >= .advanced }.count),
-             count(cs.filter { $0.tier >= .model }.count), count(cs.filter { $0.tier == .below }.count)]
+        func counts(_ cs: [Int]) -> [String] {
+            [count(cs.count)] + tierCounts(cs.map { dataset.communes[$0] }).map { count(Int($0)) }
         }
-        for d in dataset.districts {
-            t.add([L.district(d)] + counts(dataset.communes.filter { $0.districtCode == d.code }) + [L.districtStatus(d.status)])
+        for (d, members) in zip(dataset.districts, communesOfDistricts()) {
+            t.add([L.district(d)] + counts(members) + [L.districtStatus(d.status)])
         }
-        t.add(["**\(L[.total])**"] + counts(dataset.communes).map { "**\($0)**" } + [""])
+        t.add(["**\(L[.total])**"] + counts(Array(dataset.communes.indices)).map { "**\($0)**" } + [""])
         s += t.text + "\n" + L[.tierNote] + "\n\n"
         // Appendix II layout.
         s += "## \(L[.belowTable])\n\n"
         let header = [L[.appendixNo], L[.appendixCommune], L[.appendixDistrict], L[.appendixCount], L[.appendixMet], L[.appendixMissing]]
         var b = MarkdownTable(header, rightAligned: [0, 3])
-        let all = Set(catalogue.criteria.map(\.number))
         // In the report's order where the dataset has its Appendix II, then any other commune below standard.
         let listed = dataset.appendixRows().compactMap(\.commune).filter { dataset.communes[$0].tier == .below }
-        let order = listed + dataset.communes.indices.filter { dataset.communes[$0].tier == .below && !listed.contains($0) }
+        let isListed = Set(listed)
+        let order = listed + dataset.communes.indices.filter { dataset.communes[$0].tier == .below && !isListed.contains($0) }
+        let grader = CriteriaGrader(dataset, catalogue: catalogue, tier: .standard, year: nil, columns: dataset.columns(for: catalogue))
         for (i, c) in order.enumerated() {
             let m = dataset.communes[c], n = i + 1
-            let met = dataset.criteriaMet(c, catalogue: catalogue)
+            let met = grader.criteriaMet(c)
             b.add([String(n), m.name, m.district, String(met.count), met.map(String.init).joined(separator: ","),
-                   all.subtracting(met).sorted().map(String.init).joined(separator: ",")])
+                   missing(met).map(String.init).joined(separator: ",")])
         }
         s += b.text + "\n"
         // Province indicators.
