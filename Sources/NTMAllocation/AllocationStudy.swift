@@ -197,6 +197,20 @@ public struct AllocationStudy: Sendable {
     /// sources as the plan's flows split its group.
     public func amounts(_ plan: PackageProblem.Plan) -> [(year: Int, commune: Int, indicator: Int, source: Int, amount: Double)] {
         var out: [(Int, Int, Int, Int, Double)] = []
+        forEachAmount(plan) { out.append(($0, $1, $2, $3, $4)) }
+        return out
+    }
+
+    /// The sum of a plan's `amounts`, added in their order, without listing them (a national plan has about a
+    /// million).
+    public func invested(_ plan: PackageProblem.Plan) -> Double {
+        var sum = 0.0
+        forEachAmount(plan) { sum += $4 }
+        return sum
+    }
+
+    /// Calls `body` with each of `amounts(plan)` in turn: year, commune, indicator, source, amount.
+    func forEachAmount(_ plan: PackageProblem.Plan, _ body: (Int, Int, Int, Int, Double) -> Void) {
         for t in 0..<problem.years {
             for c in 0..<problem.communes {
                 let j = plan.path[c]
@@ -208,12 +222,11 @@ public struct AllocationStudy: Sendable {
                     let total = plan.flow[g].reduce(0) { $0 + $1[t] }
                     guard total > 0 else { continue }
                     for s in 0..<problem.sources where plan.flow[g][s][t] > 0 {
-                        out.append((model.years[t], c, k, s, x * plan.flow[g][s][t] / total))
+                        body(model.years[t], c, k, s, x * plan.flow[g][s][t] / total)
                     }
                 }
             }
         }
-        return out
     }
 
     /// The deterministic engine: no noise, one draw, recognition certain once the criteria are met; with

@@ -55,7 +55,7 @@ public struct AllocationReport {
     func objective(_ r: Row) -> Double { problem.objective(r.plan.path) }
 
     func spent(_ r: Row) -> Double {
-        study.amounts(r.plan).reduce(0) { $0 + $1.amount } + study.upkeep.flatMap { $0 }.reduce(0, +)
+        study.invested(r.plan) + study.upkeep.flatMap { $0 }.reduce(0, +)
     }
 
     var money: Double { study.model.budget.flatMap { $0 }.reduce(0, +) }
