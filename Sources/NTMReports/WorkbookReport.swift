@@ -58,29 +58,45 @@ public struct Workbook {
     /// The date written on every zip entry.
     static let entryDate = Date(timeIntervalSince1970: 1_577_836_800) // 2020-01-01
 
-    /// The workbook as the bytes of an `.xlsx` file.
-    public func data() throws -> Data {
-        var strings = SharedStrings()
-        let sheetXML = sheets.map { worksheet($0, first: $0.name == sheets.first?.name, strings: &strings) }
-        let parts: [(String, String)] = [
-            ("[Content_Types].xml", contentTypes()),
-            ("_rels/.rels", Self.packageRels),
-            ("xl/workbook.xml", workbook()),
-            ("xl/_rels/workbook.xml.rels", workbookRels()),
-            ("xl/styles.xml", Self.styles),
-        ]
-        var entries = parts.map { ($0.0, Data($0.1.utf8)) }
-        for (i, x) in sheetXML.enumerated() { entries.append(("xl/worksheets/sheet\(i + 1).xml", Data(x))) }
-        entries.append(("xl/sharedStrings.xml", Data(strings.xml.utf8)))
+    /// Rows a sheet can hold in Excel (1,048,576, the header's included): past them Excel refuses the file.
+    public static let maxRows = 1_048_576
+
+    /// The workbook as the bytes of an `.xlsx` file. A sheet with more rows than `rowsPerSheet` (the header's
+    /// included) goes on in sheets named "… (2)", "… (3)", each with the header again: a national plan lists
+    /// more than a million payments.
+    public func data(rowsPerSheet: Int = Workbook.maxRows) throws -> Data {
+        let book = Workbook(sheets: sheets.flatMap { Self.pages($0, rowsPerSheet: rowsPerSheet) })
         let archive = try Archive(data: Data(), accessMode: .create)
-        for (path, bytes) in entries {
+        func add(_ path: String, _ bytes: [UInt8]) throws {
             try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(bytes.count), modificationDate: Self.entryDate,
                                  compressionMethod: .deflate) { position, size in
-                bytes.subdata(in: Int(position)..<(Int(position) + size))
+                Data(bytes[Int(position)..<(Int(position) + size)])
             }
         }
+        for (path, text) in [("[Content_Types].xml", book.contentTypes()), ("_rels/.rels", Self.packageRels), ("xl/workbook.xml", book.workbook()),
+                             ("xl/_rels/workbook.xml.rels", book.workbookRels()), ("xl/styles.xml", Self.styles)] {
+            try add(path, Array(text.utf8))
+        }
+        // Sheet by sheet, each packed before the next is written (a national sheet's XML is hundreds of megabytes);
+        // the strings they share are numbered as they come, and listed last.
+        var strings = SharedStrings()
+        for (i, sh) in book.sheets.enumerated() {
+            try add("xl/worksheets/sheet\(i + 1).xml", book.worksheet(sh, first: i == 0, strings: &strings))
+        }
+        try add("xl/sharedStrings.xml", Array(strings.xml.utf8))
         guard let data = archive.data else { throw WorkbookError("the zip archive has no data") }
         return data
+    }
+
+    /// `sh` cut into sheets of at most `rowsPerSheet` rows, the header's included; the first keeps the name.
+    static func pages(_ sh: Sheet, rowsPerSheet: Int) -> [Sheet] {
+        let per = max(1, rowsPerSheet - 1)
+        guard sh.rows.count > per else { return [sh] }
+        return stride(from: 0, to: sh.rows.count, by: per).enumerated().map { i, start in
+            let suffix = i == 0 ? "" : " (\(i + 1))"
+            return Sheet(name: String(sh.name.prefix(31 - suffix.count)) + suffix, header: sh.header,
+                         rows: Array(sh.rows[start..<min(start + per, sh.rows.count)]))
+        }
     }
 
     // MARK: parts

@@ -1,4 +1,5 @@
 import Foundation
+import NTMReports
 import XCTest
 
 /// `ntm run --format`: the HTML page, the workbook and the notebook, checked through independent readers:
@@ -233,6 +234,37 @@ final class ReportFormatsTests: XCTestCase {
         XCTAssertTrue((communes["formats"] as? [String] ?? []).contains("0%"), "probabilities as percentages")
         let criteria = try XCTUnwrap(json[Self.sheets[4]] as? [String: Any])
         XCTAssertEqual(criteria["rows"] as? Int, 19 * 80)
+    }
+
+    /// A sheet longer than a sheet may be (Excel's 1,048,576 rows; 4 here, to keep the test small) goes on in
+    /// sheets named "… (2)", "… (3)", each with the header, every row once and in order; the others are as they were.
+    func testWorkbookContinuesLongSheetsOnFurtherSheets() throws {
+        let long = Workbook.Sheet(name: "Kế hoạch", header: ["Năm", "Xã"], rows: (1...7).map { [.number(Double($0), .year), .text("Xã \($0)")] })
+        let short = Workbook.Sheet(name: "Chính sách", header: ["Giá trị"], rows: [[.number(1.5, .oneDecimal)]])
+        let wide = Workbook.Sheet(name: String(repeating: "x", count: 31), header: ["a"], rows: (1...4).map { _ in [.text("v")] })
+        let file = try tempFolder().appendingPathComponent("long.xlsx")
+        try Workbook(sheets: [short, long, wide]).data(rowsPerSheet: 4).write(to: file)
+        let script = """
+        import json, openpyxl
+        wb = openpyxl.load_workbook(\(String(reflecting: file.path)))
+        print(json.dumps({ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}, ensure_ascii=False))
+        """
+        let r = try python(script, needs: ["openpyxl"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: [[Any]]], r.stdout)
+        let x31 = String(repeating: "x", count: 31), x27 = String(repeating: "x", count: 27)
+        XCTAssertEqual(Set(json.keys), ["Chính sách", "Kế hoạch", "Kế hoạch (2)", "Kế hoạch (3)", x31, x27 + " (2)"], "names within 31 characters")
+        XCTAssertEqual(json["Chính sách"]?.count, 2)
+        var years: [Int] = []
+        for name in ["Kế hoạch", "Kế hoạch (2)", "Kế hoạch (3)"] {
+            let rows = try XCTUnwrap(json[name])
+            XCTAssertEqual(rows.first as? [String], ["Năm", "Xã"], "\(name): the header again")
+            XCTAssertLessThanOrEqual(rows.count, 4, name)
+            years += rows.dropFirst().compactMap { $0.first as? Int }
+        }
+        XCTAssertEqual(years, Array(1...7), "every row once, in order")
+        XCTAssertEqual(json[x31]?.count, 4)
+        XCTAssertEqual(json[x27 + " (2)"]?.count, 2)
     }
 
     // MARK: notebook
