@@ -58,8 +58,10 @@ public struct ProposalReport {
             let mean = proposal.evaluation.summary(year: t + 1, field: f).mean, before = proposal.evaluation.summary(year: t, field: f).mean
             let draft = proposal.draftTargets[year]?[tier] ?? 0
             let proposed = rows.filter { $0.aim == tier && $0.proposed }.count, again = rows.filter { $0.aim == tier && $0.again }.count
-            counts.add([L.tier(tier), again > 0 ? L.fill(.againCount, String(proposed), String(again)) : String(proposed), String(end),
-                        L.number(mean - before, decimals: 1), L.number(mean, decimals: 1), "**\(draft >= 0 ? "+" : "")\(draft)**"])
+            // Counts with the language's thousands separator, as the means beside them (a national proposal has thousands).
+            func n(_ v: Int) -> String { L.number(Double(v)) }
+            counts.add([L.tier(tier), again > 0 ? L.fill(.againCount, n(proposed), n(again)) : n(proposed), n(end),
+                        L.number(mean - before, decimals: 1), L.number(mean, decimals: 1), "**\(draft >= 0 ? "+" : "")\(n(draft))**"])
         }
         s += counts.text + "\n" + L.fill(.draftTargetNote, confidence) + "\n\n"
         for (tier, heading, note) in [(Tier.standard, Labels.Key.sectionStandard, Labels.Key.criteriaAtStandard),
@@ -113,7 +115,7 @@ public struct ProposalReport {
         var t = MarkdownTable([L[.year], L[.tier], L[.target], L[.proposedAdded], L[.meanAdded], L[.probabilityMet], L[.outcome]],
                               rightAligned: [2, 3, 4, 5])
         for c in checks {
-            t.add([String(c.year), L.tier(c.tier), "+\(c.target)", "+\(c.proposed)", L.number(c.mean, decimals: 1),
+            t.add([String(c.year), L.tier(c.tier), "+" + L.number(Double(c.target)), "+" + L.number(Double(c.proposed)), L.number(c.mean, decimals: 1),
                    L.number(100 * c.probability, decimals: 0) + " %", c.met ? L[.targetMet] : "**\(L[.targetShort])**"])
         }
         var note = L.fill(.proposalTargetNote, L.number(100 * proposal.confidence, decimals: 0))

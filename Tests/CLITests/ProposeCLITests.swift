@@ -118,6 +118,32 @@ final class ProposeCLITests: XCTestCase {
         XCTAssertTrue(try read(out, "funding-plan.md").contains("| I | **CENTRAL BUDGET** |"))
     }
 
+    /// Counts of communes carry the language's thousands separator, as the means beside them do: a national
+    /// proposal has thousands of communes at standard (the table showed "1457" beside "1.219").
+    func testCountsOverAThousandAreGrouped() throws {
+        let tmp = try tempFolder()
+        let data = tmp.appendingPathComponent("d")
+        let synth = try ntm(["data", "synth", "--communes", "1500", "--provinces", "8", "--seed", "3", "--out", data.path])
+        XCTAssertEqual(synth.status, 0, synth.stderr)
+        let scenario = tmp.appendingPathComponent("big.yaml")
+        try Data("extends: \(Self.root.appendingPathComponent("Scenarios/national-2025.yaml").path)\ndataset: \(data.path)\n".utf8).write(to: scenario)
+        for (lang, separator) in [("vi", "."), ("en", ",")] {
+            let out = tmp.appendingPathComponent(lang)
+            let r = try ntm(["propose", scenario.path, "--years", "2024", "--draws", "5", "--time-limit", "2", "--lang", lang, "--out", out.path])
+            XCTAssertEqual(r.status, 0, "stderr: \(r.stderr)")
+            let md = try read(out, "proposal-2024.md")
+            let row = try XCTUnwrap(md.split(separator: "\n").first { $0.hasPrefix(lang == "vi" ? "| Đạt chuẩn NTM |" : "| Standard |") }, md)
+            let cells = row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            // Standard, then: packages, cumulative by the plan, added (mean), cumulative (mean), draft target.
+            XCTAssertEqual(cells.count, 6, String(row))
+            for cumulative in [cells[2], cells[4]] {
+                let whole = cumulative.split(separator: Character(separator == "." ? "," : "."))[0]
+                XCTAssertTrue(whole.contains(separator), "\(lang): \(cumulative) is over a thousand and grouped: \(row)")
+                XCTAssertGreaterThan(Int(whole.replacingOccurrences(of: separator, with: "")) ?? 0, 1_000, String(row))
+            }
+        }
+    }
+
     /// funding-plan.md points to the least money below it, not to itself (an audit found "see funding-plan.md"
     /// inside funding-plan.md); a year's page points to funding-plan.md.
     /// In the plan's first year every draw starts from the same values, so the Monte Carlo engine spends on a
