@@ -118,9 +118,14 @@ extension Scenario {
                          funding: [:], fundingSources: [:], policy: "proportional", targets: [:], targetSource: nil,
                          shocks: [], overrides: [], recognitionCap: [:], noiseScale: 1, chain: seen)
         var yearNodes: [(year: Int, node: YAMLNode)] = []
+        var pathChecks: [String: () throws -> Void] = [:]
         for layer in layers.reversed() {
-            try s.apply(layer.map, dir: layer.dir, yearNodes: &yearNodes)
+            try s.apply(layer.map, dir: layer.dir, yearNodes: &yearNodes, pathChecks: &pathChecks)
         }
+        // The dataset and catalogue are looked for once the chain is applied, where the last file to name them
+        // says: a scenario may give its own in place of one its parent names but this machine lacks (as
+        // national-2025.yaml's folder before `make national` makes it).
+        for key in ["dataset", "catalogue"] { try pathChecks[key]?() }
         s.name = (path as NSString).lastPathComponent.replacingOccurrences(of: ".yaml", with: "")
         if let meta = layers[0].map["scenario"], let n = try meta.mapping(allowed: ["name", "description"])["name"] {
             s.name = try n.nonEmptyString()
@@ -135,7 +140,10 @@ extension Scenario {
         p.hasPrefix("/") ? p : URL(fileURLWithPath: dir).appendingPathComponent(p).standardizedFileURL.path
     }
 
-    mutating func apply(_ m: YAMLMapping, dir: String, yearNodes: inout [(year: Int, node: YAMLNode)]) throws {
+    /// Applies one file of the chain. `pathChecks` gets, per path key, the check of the path this file names
+    /// (nil where it names an embedded one), run by `load` once every file is applied.
+    mutating func apply(_ m: YAMLMapping, dir: String, yearNodes: inout [(year: Int, node: YAMLNode)],
+                        pathChecks: inout [String: () throws -> Void]) throws {
         if let n = m["scenario"] {
             let mm = try n.mapping(allowed: ["name", "description"])
             if let d = mm["description"] { description = try d.string() }
@@ -152,24 +160,25 @@ extension Scenario {
                     throw n.error("no embedded dataset '\(name)'")
                 }
                 datasetPath = folder
+                pathChecks["dataset"] = nil
             } else {
                 datasetPath = v == "embedded" ? nil : Self.resolve(v, dir: dir)
-                if let folder = datasetPath {
+                pathChecks["dataset"] = datasetPath.map { folder in {
                     guard let kind = PathKind.of(folder) else { throw n.error("folder \(folder) does not exist") }
                     guard kind == .folder else { throw n.error("\(folder) is a file; give the dataset's folder") }
                     guard FileManager.default.fileExists(atPath: folder + "/dataset.yaml") else {
                         throw n.error("folder \(folder) has no dataset.yaml: it is not a dataset")
                     }
-                }
+                }}
             }
         }
         if let n = m["catalogue"] {
             let v = try n.nonEmptyString()
             cataloguePath = v == "embedded" ? nil : Self.resolve(v, dir: dir)
-            if let file = cataloguePath {
+            pathChecks["catalogue"] = cataloguePath.map { file in {
                 guard let kind = PathKind.of(file) else { throw n.error("file \(file) does not exist") }
                 guard kind == .file else { throw n.error("\(file) is a folder; give the catalogue's YAML file") }
-            }
+            }}
         }
         if let n = m["policy"] {
             let p = try n.nonEmptyString()

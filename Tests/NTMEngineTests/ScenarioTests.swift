@@ -266,6 +266,27 @@ final class ScenarioTests: XCTestCase {
                        message: ["nowhere.yaml", "does not exist"])
     }
 
+    /// A scenario may give its own dataset or catalogue in place of its parent's, though the parent's is missing on
+    /// this machine (national-2025.yaml's folder before `make national`); with nothing in its place the error
+    /// names the parent's line.
+    func testAChildsDatasetStandsInForAMissingOne() throws {
+        let dir = try Fixture.tempFolder(self)
+        let parentText = "horizon: 2025\ndraws: 10\ndataset: not-made-yet\ncatalogue: nowhere.yaml\n"
+        let parent = try Fixture.write(parentText, to: "parent.yaml", in: dir)
+        let folder = try XCTUnwrap(DatasetLoader.embeddedFolder(), "the embedded dataset's folder")
+        let child = try Fixture.write("extends: parent.yaml\ndataset: \(folder)\ncatalogue: embedded\n", to: "child.yaml", in: dir)
+        let s = try Scenario.load(path: child)
+        XCTAssertEqual(s.datasetPath, folder)
+        XCTAssertNil(s.cataloguePath)
+        XCTAssertEqual(try Fixture.model(s).C, 80, "the child's dataset is the one loaded")
+        let onlyCatalogue = try Fixture.write("extends: parent.yaml\ncatalogue: embedded\n", to: "half.yaml", in: dir)
+        guard let e = Fixture.expectInputError("the parent's missing dataset", { _ = try Scenario.load(path: onlyCatalogue) }) else { return }
+        XCTAssertEqual(URL(fileURLWithPath: e.file).standardizedFileURL.path, URL(fileURLWithPath: parent).standardizedFileURL.path, "\(e)")
+        XCTAssertEqual(e.line, Fixture.lineOf("dataset", in: parentText), "\(e)")
+        XCTAssertEqual(e.key, "dataset", "\(e)")
+        XCTAssertTrue(e.message.contains("not-made-yet") && e.message.contains("does not exist"), "\(e)")
+    }
+
     func testCircularExtends() throws {
         let dir = try Fixture.tempFolder(self)
         let a = try Fixture.write("extends: b.yaml\ndraws: 5\n", to: "a.yaml", in: dir)
