@@ -44,8 +44,7 @@ extension BaselineReport {
             SVGChart.BarRow(label: L.district(d), values: tierCounts(members.map { ds.communes[$0] }))
         }
         let bars = SVGChart.bars(title: L[.tiersByDistrict], rows: rows, series: tiers.map { SVGChart.Legend(L.tier($0.0), $0.1) }) { L.number($0) }
-        // One grader for every commune (the dataset's columns looked up once).
-        let grader = CriteriaGrader(ds, catalogue: catalogue, tier: .standard, year: nil, columns: ds.columns(for: catalogue))
+        let grader = standardGrader()
         let map: (inout HTMLBytes) -> Void = { o in
             HTMLPage.criteriaByDistrict(into: &o, dataset: ds, catalogue: catalogue, labels: L, title: L[.criteriaMetMap], rule: L[.criteriaMetRule],
                                         categories: [SVGChart.Legend(L[.met], SVGChart.green), SVGChart.Legend(L[.notMet], SVGChart.vermillion)]) { c, j in

@@ -30,10 +30,15 @@ public struct BaselineReport {
         return w.text
     }
 
-    /// Each commune's criteria met at standard, graded with one grader (the dataset's columns looked up once, not
-    /// per commune: a national dataset has 8,177 communes).
+    /// The standard tier's test for every commune: one grader, the dataset's columns looked up once (not per
+    /// commune: a national dataset has 8,177 communes).
+    func standardGrader() -> CriteriaGrader {
+        CriteriaGrader(dataset, catalogue: catalogue, tier: .standard, year: nil, columns: dataset.columns(for: catalogue))
+    }
+
+    /// Each commune's criteria met at standard.
     func criteriaMetByCommune() -> [[Int]] {
-        let grader = CriteriaGrader(dataset, catalogue: catalogue, tier: .standard, year: nil, columns: dataset.columns(for: catalogue))
+        let grader = standardGrader()
         return dataset.communes.indices.map { grader.criteriaMet($0) }
     }
 
@@ -59,9 +64,8 @@ public struct BaselineReport {
         var t = MarkdownTable([L[.district], L[.communes], L.tier(.standard), L.tier(.advanced), L.tier(.model), L.tier(.below), L[.status]],
                               rightAligned: [1, 2, 3, 4, 5])
         // Counts with the language's thousands separator (a national dataset has 8.177 communes).
-        func count(_ n: Int) -> String { L.number(Double(n)) }
         func counts(_ cs: [Int]) -> [String] {
-            [count(cs.count)] + tierCounts(cs.map { dataset.communes[$0] }).map { count(Int($0)) }
+            [L.number(cs.count)] + tierCounts(cs.map { dataset.communes[$0] }).map { L.number($0) }
         }
         for (d, members) in zip(dataset.districts, communesOfDistricts()) {
             t.add([L.district(d)] + counts(members) + [L.districtStatus(d.status)])
@@ -76,7 +80,7 @@ public struct BaselineReport {
         let listed = dataset.appendixRows().compactMap(\.commune).filter { dataset.communes[$0].tier == .below }
         let isListed = Set(listed)
         let order = listed + dataset.communes.indices.filter { dataset.communes[$0].tier == .below && !isListed.contains($0) }
-        let grader = CriteriaGrader(dataset, catalogue: catalogue, tier: .standard, year: nil, columns: dataset.columns(for: catalogue))
+        let grader = standardGrader()
         for (i, c) in order.enumerated() {
             let m = dataset.communes[c], n = i + 1
             let met = grader.criteriaMet(c)
@@ -121,12 +125,12 @@ public struct BaselineReport {
         s += dt.text + "\n"
         s += "## \(L[.provenanceTitle])\n\n"
         var pv = MarkdownTable([L[.provenance], L[.values]], rightAligned: [1])
-        for p in Provenance.allCases { pv.add([L.provenance(p), count(dataset.provenance.filter { $0 == p }.count)]) }
+        for p in Provenance.allCases { pv.add([L.provenance(p), L.number(dataset.provenance.filter { $0 == p }.count)]) }
         s += pv.text + "\n"
         let checks = dataset.factChecks(catalogue: catalogue)
         let failing = checks.filter { !$0.holds }
         s += "## \(L[.factsTitle])\n\n"
-        s += L.fill(.factsMatch, count(checks.count - failing.count), count(checks.count)) + "\n"
+        s += L.fill(.factsMatch, L.number(checks.count - failing.count), L.number(checks.count)) + "\n"
         for f in failing { s += "- \(f.key): \(L[.reportValue]) \(f.reported), \(L[.datasetValue]) \(f.dataset)\n" }
         return s
     }

@@ -52,6 +52,9 @@ public struct Labels: Sendable {
     }
 
     /// Numbers as the language writes them: 1.234.567,8 in Vietnamese, 1,234,567.8 in English.
+    /// A count, grouped by thousands as `number(_:decimals:)` groups them.
+    public func number(_ n: Int) -> String { number(Double(n)) }
+
     public func number(_ v: Double, decimals: Int = 0) -> String {
         let s = formatNumber(v, decimals: decimals)
         let neg = s.hasPrefix("-")

@@ -59,9 +59,8 @@ public struct ProposalReport {
             let draft = proposal.draftTargets[year]?[tier] ?? 0
             let proposed = rows.filter { $0.aim == tier && $0.proposed }.count, again = rows.filter { $0.aim == tier && $0.again }.count
             // Counts with the language's thousands separator, as the means beside them (a national proposal has thousands).
-            func n(_ v: Int) -> String { L.number(Double(v)) }
-            counts.add([L.tier(tier), again > 0 ? L.fill(.againCount, n(proposed), n(again)) : n(proposed), n(end),
-                        L.number(mean - before, decimals: 1), L.number(mean, decimals: 1), "**\(draft >= 0 ? "+" : "")\(n(draft))**"])
+            counts.add([L.tier(tier), again > 0 ? L.fill(.againCount, L.number(proposed), L.number(again)) : L.number(proposed), L.number(end),
+                        L.number(mean - before, decimals: 1), L.number(mean, decimals: 1), "**\(draft >= 0 ? "+" : "")\(L.number(draft))**"])
         }
         s += counts.text + "\n" + L.fill(.draftTargetNote, confidence) + "\n\n"
         for (tier, heading, note) in [(Tier.standard, Labels.Key.sectionStandard, Labels.Key.criteriaAtStandard),
@@ -115,7 +114,7 @@ public struct ProposalReport {
         var t = MarkdownTable([L[.year], L[.tier], L[.target], L[.proposedAdded], L[.meanAdded], L[.probabilityMet], L[.outcome]],
                               rightAligned: [2, 3, 4, 5])
         for c in checks {
-            t.add([String(c.year), L.tier(c.tier), "+" + L.number(Double(c.target)), "+" + L.number(Double(c.proposed)), L.number(c.mean, decimals: 1),
+            t.add([String(c.year), L.tier(c.tier), "+" + L.number(c.target), "+" + L.number(c.proposed), L.number(c.mean, decimals: 1),
                    L.number(100 * c.probability, decimals: 0) + " %", c.met ? L[.targetMet] : "**\(L[.targetShort])**"])
         }
         var note = L.fill(.proposalTargetNote, L.number(100 * proposal.confidence, decimals: 0))
