@@ -216,6 +216,39 @@ extension AllocationTests {
         XCTAssertEqual(best.objective, 4, "the two cheaper packages (2 + 2) beat the dearer one, which fits with neither")
     }
 
+    /// Sifting (the relaxation of a large programme worked out on a few of its path columns, then on those its prices
+    /// call back) ends at the whole programme's bound: with money that runs out early, midway and hardly at all, with
+    /// some paths not allowed, and with co-financing that binds. Its plan stays within every rule, and a search that
+    /// needs the columns sifting left out gets them back (three communes, where only branch and bound finds the
+    /// optimum).
+    func testSiftingEndsAtTheWholeProgrammesBound() throws {
+        var checked = 0
+        for (seed, money) in [(UInt64(11), [[150.0, 200], [100, 100]]), (12, [[600, 800], [500, 500]]), (13, [[1500, 1800], [1200, 1200]])] {
+            for variant in ["as drawn", "paths not allowed", "co-financing"] {
+                var p = Self.randomProgramme(communes: 400, seed: seed, available: money)
+                if variant == "paths not allowed" { p.allowed = (0..<p.communes).map { c in [true, true, c % 3 != 0, c % 5 != 0] } }
+                if variant == "co-financing" { p.coFinancing = (local: [1], central: [0], ratio: 0.4) }
+                let whole = try XCTUnwrap(p.solve(timeLimitSeconds: 0.2, sifting: false)), sifted = try XCTUnwrap(p.solve(timeLimitSeconds: 0.2, sifting: true))
+                let name = "seed \(seed), \(variant)"
+                XCTAssertEqual(sifted.lpBound, whole.lpBound, accuracy: 1e-7 * whole.lpBound, name)
+                XCTAssertEqual(whole.heldBySifting, 0, name)
+                XCTAssertGreaterThan(sifted.heldBySifting, 200, "\(name): most communes need one path only")
+                XCTAssertTrue(p.isFeasible(sifted.plan), name)
+                XCTAssertLessThanOrEqual(sifted.objective, sifted.lpBound + 1e-6, name)
+                XCTAssertGreaterThan(sifted.objective, 0.95 * sifted.lpBound, name)
+                checked += 1
+            }
+        }
+        XCTAssertEqual(checked, 9)
+        let tight = PackageProblem(communes: 3, years: 1, sources: 1, paths: PackageProblem.allPaths(years: 1), groups: [[0]],
+                                   value: [[0, 3], [0, 2], [0, 2]], cost: [[[[0]], [[4]]], [[[0]], [[3]]], [[[0]], [[3]]]],
+                                   available: [[6.5]])
+        let best = try XCTUnwrap(tight.solve(sifting: true))
+        XCTAssertTrue(best.optimal)
+        XCTAssertEqual(best.objective, 4)
+        XCTAssertEqual(best.lpBound, 4, "3 + 2 × 0.875 = 4.75, rounded down as the values are whole")
+    }
+
     /// One commune needs 10 of a group either source may pay. Central has 10; local must match it 1:1.
     /// With 3 of local money it cannot be funded (3 + 3 < 10); with 5 it can (5 + 5).
     func testCoFinancingByHand() throws {
