@@ -244,9 +244,11 @@ extension AllocationTests {
                                    value: [[0, 3], [0, 2], [0, 2]], cost: [[[[0]], [[4]]], [[[0]], [[3]]], [[[0]], [[3]]]],
                                    available: [[6.5]])
         let best = try XCTUnwrap(tight.solve(sifting: true))
+        XCTAssertEqual(best.heldBySifting, 1, "the first commune is held to its package (worth 3 − 4 × 2/3 > 0 at the LP's price of money)")
+        XCTAssertTrue(best.searched)
         XCTAssertTrue(best.optimal)
-        XCTAssertEqual(best.objective, 4)
-        XCTAssertEqual(best.lpBound, 4, "3 + 2 × 0.875 = 4.75, rounded down as the values are whole")
+        XCTAssertEqual(best.objective, 4, "the search frees the first commune again: the two cheaper packages win")
+        XCTAssertEqual(best.lpBound, 4, "3 + 2 × 2.5 / 3 ≈ 4.67, rounded down as the values are whole")
     }
 
     /// One commune needs 10 of a group either source may pay. Central has 10; local must match it 1:1.
