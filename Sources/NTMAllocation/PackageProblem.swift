@@ -274,7 +274,9 @@ public struct PackageProblem: Sendable {
             held[c] = paths.indices.allSatisfy { j in j == start[c] || !isAllowed(c, j) || score(c, j, price) < mine }
             if held[c] { for j in paths.indices where j != start[c] { glp_set_col_bnds(m.lp, m.xCol[c][j], GLP_FX, 0, 0) } }
         }
-        while true {
+        // Each round gives back at least one commune, so the rounds end; should they not settle within a few dozen
+        // (never seen: the national problem takes two), the whole programme is solved instead.
+        for _ in 0..<Self.siftingRounds {
             guard Self.simplex(m) else { m.freeAll(self); return whole() }
             price = m.demandPrices(self)
             var freed = 0
@@ -287,7 +289,12 @@ public struct PackageProblem: Sendable {
             }
             if freed == 0 { return held.lazy.filter { $0 }.count }
         }
+        m.freeAll(self)
+        return whole()
     }
+
+    /// How many rounds `relax` may take before it solves the whole programme.
+    static let siftingRounds = 30
 
     /// A path's value less its costs at the given prices of money (`price[g][t]`, the dual of the row of group g's
     /// cost in year t: its reduced cost plus the commune's own dual).
