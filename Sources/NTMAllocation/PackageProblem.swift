@@ -233,19 +233,18 @@ public struct PackageProblem: Sendable {
     /// Solves the LP relaxation of `m` (made by `programme`), leaving its solution there: how many communes sifting
     /// held to one path to the end (0 without sifting), or nil when GLPK finds no optimum.
     ///
-    /// The simplex on a national problem (8,177 communes, 32,708 path columns) takes 22,500 iterations of about
-    /// 1.2 ms, each over a basis of a row per commune; yet at the optimum all but at most a few dozen communes
-    /// (one per row of the groups' costs and the sources' money) take one whole path, the one worth most at the
-    /// LP's prices of money. So with
-    /// `sifting` it solves a smaller programme first and then only what it must (sifting, as in Bixby et al. 1992,
-    /// "Very large-scale linear programming"): the prices of money come from the LP of a sample of the communes
+    /// The simplex on a national problem (8,177 communes, 32,708 path columns) takes 22,500 iterations of about 1.2 ms,
+    /// each over a basis of a row per commune; yet at the optimum all but at most a few dozen communes (one per row of
+    /// the groups' costs and the sources' money) take one whole path, the one worth most at the LP's prices of money.
+    /// So with `sifting` it solves a smaller programme first and then only what it must (sifting, as in Bixby et al.
+    /// 1992, "Very large-scale linear programming"): the prices of money come from the LP of a sample of the communes
     /// (every k-th, about a thousand, each budget shared in proportion); a commune whose path under the
-    /// cost-effectiveness rule is the best at those prices keeps only that path; then, over and over, the programme
-    /// is solved on what is left and every commune held to one path is priced at the programme's own prices: one
-    /// with another path worth more there gets all its paths back. When none has, the duals prove the solution
-    /// optimal for the whole programme (no left-out column's reduced cost is above 0), so the bound is the same; a
-    /// commune the LP leaves fractional is always among those with all their paths. National problem: 7,488
-    /// communes held at first, 248 given back after the first round, none after the second; 0.1 and 0.2 s.
+    /// cost-effectiveness rule is the best at those prices keeps only that path; then, over and over, the programme is
+    /// solved on what is left and every commune held to one path is priced at the programme's own prices: one with
+    /// another path worth more there gets all its paths back. When none has, the duals prove the solution optimal for
+    /// the whole programme (no left-out column's reduced cost is above 0), so the bound is the same; a commune the LP
+    /// leaves fractional is always among those with all their paths. National problem: 7,488 communes held at first,
+    /// 248 given back after the first round, none after the second; 0.1 and 0.2 s.
     func relax(_ m: Programme, sifting: Bool) -> Int? {
         func whole() -> Int? { Self.simplex(m) ? 0 : nil }
         guard sifting, communes > 1, paths.count > 1 else { return whole() }
@@ -264,7 +263,8 @@ public struct PackageProblem: Sendable {
         // A commune whose path under the cost-effectiveness rule (a plan within every budget, so what is held can be
         // paid) is worth strictly more than each of its other paths at those prices keeps only that path. The rule
         // is applied without co-financing (which it would meet by working out the flows again and again); should
-        // the paths held then break it, the whole programme is solved instead.
+        // the paths held then break it, the whole programme is solved instead. (Only the priority rule reads a
+        // standing; cost-effectiveness needs none.)
         var rule = self
         rule.coFinancing = nil
         let start = rule.plan(.greedy, standing: Standing(tier: [], criteria: [])).path

@@ -51,10 +51,10 @@ public struct Labels: Sendable {
         public init(_ vi: String, _ en: String) { self.vi = vi; self.en = en }
     }
 
-    /// Numbers as the language writes them: 1.234.567,8 in Vietnamese, 1,234,567.8 in English.
     /// A count, grouped by thousands as `number(_:decimals:)` groups them.
     public func number(_ n: Int) -> String { number(Double(n)) }
 
+    /// Numbers as the language writes them: 1.234.567,8 in Vietnamese, 1,234,567.8 in English.
     public func number(_ v: Double, decimals: Int = 0) -> String {
         let s = formatNumber(v, decimals: decimals)
         let neg = s.hasPrefix("-")
