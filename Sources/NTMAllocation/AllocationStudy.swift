@@ -92,8 +92,7 @@ public struct AllocationStudy: Sendable {
                     shares.append(Array(p[0..<3]))
                     var g = [Double](repeating: 0, count: groups.count), ks = [Double](repeating: 0, count: K)
                     for k in 0..<K {
-                        var x = 0.0
-                        for s in 0..<S { x += mc.paid[t][(c * K + k) * S + s] }
+                        let x = mc.paid[t][c * K + k]
                         ks[k] = x
                         g[groupOf[k]] += x
                     }

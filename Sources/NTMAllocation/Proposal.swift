@@ -185,7 +185,7 @@ public struct Proposal: Sendable {
         // What the Monte Carlo engine paid a commune in a year (mean over draws; investment, not upkeep).
         func received(_ t: Int, _ c: Int) -> Double {
             let K = model.K
-            return evaluation.paid[t][(c * K * S)..<((c + 1) * K * S)].reduce(0, +)
+            return evaluation.paid[t][(c * K)..<((c + 1) * K)].reduce(0, +)
         }
         // The communes below standard in the report's order, then the rest in the dataset's.
         let listed = ds.appendixRows().compactMap(\.commune)

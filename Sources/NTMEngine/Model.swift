@@ -53,7 +53,8 @@ public struct Model: Sendable {
     let policy: Policy
     /// A plan to follow instead of the policy: per projected year, the communes whose whole package to fund.
     public var decisions: [[Bool]]? = nil
-    /// Keep what each source paid for each commune's indicator (for writing a plan; costs memory).
+    /// Keep what was paid for each commune's indicator, every source together (for costing paths and drafting a
+    /// proposal; costs memory).
     public var recordPaid = false
     /// Whether the priority walk pays a package at once when each of its groups' first source with money covers
     /// it with money to spare, without trying it on a copy of the budgets (`Policy.allocate`); false tries every

@@ -51,9 +51,9 @@ struct DrawAllocation {
     var spent: [Double]
     var allocated: [Double]
     var gap: [Double]
-    /// What each source paid for each commune's indicator (only when asked), as entries: where in a C × K × S
-    /// table (commune, then indicator, then source) and how much. Only what was paid is listed (a package is paid
-    /// by one or two sources of nine), each place at most once.
+    /// What was paid for each commune's indicator (only when asked), summed over the sources that paid it in
+    /// source order, as entries: where in a C × K table (commune, then indicator) and how much. Only what was
+    /// paid is listed, each place at most once.
     var paidAt: [Int]
     var paid: [Double]
 }
@@ -154,9 +154,9 @@ extension Policy {
                             // A group's money is spread over its indicators in proportion to their need.
                             for k in 0..<K where n.need(c, k) > 0 {
                                 let g = m.groupOf[k], share = Double(n.need(c, k)) / Double(n.groupNeed[c * G + g])
-                                for src in 0..<S where take[g * S + src] != 0 {
-                                    paidAt.append((c * K + k) * S + src); paid.append(take[g * S + src] * share)
-                                }
+                                var x = 0.0, any = false
+                                for src in 0..<S where take[g * S + src] != 0 { x += take[g * S + src] * share; any = true }
+                                if any { paidAt.append(c * K + k); paid.append(x) }
                             }
                         }
                     }
@@ -219,10 +219,9 @@ extension Policy {
             }
             for c in 0..<C where !funded[c] {
                 for (k, f, w, total) in shares {
-                    for s in 0..<S where w[s] > 0 {
-                        let x = Double(n.need(c, k)) * f * w[s] / total
-                        if x != 0 { paidAt.append((c * K + k) * S + s); paid.append(x) }
-                    }
+                    var x = 0.0
+                    for s in 0..<S where w[s] > 0 { x += Double(n.need(c, k)) * f * w[s] / total }
+                    if x != 0 { paidAt.append(c * K + k); paid.append(x) }
                 }
             }
         }

@@ -137,7 +137,7 @@ struct Accumulator {
         spending = Array(repeating: [Double](repeating: 0, count: m.K), count: Y)
         laneSums = Array(repeating: [Double](repeating: 0, count: m.C * lanes.Kp), count: Y)
         fixedSums = Array(repeating: [Double](repeating: 0, count: m.C * fixedK.count), count: Y)
-        paid = Array(repeating: [Double](repeating: 0, count: m.recordPaid ? m.C * m.K * m.S : 0), count: Y)
+        paid = Array(repeating: [Double](repeating: 0, count: m.recordPaid ? m.C * m.K : 0), count: Y)
     }
 
     mutating func merge(_ b: BatchStats) {
@@ -211,7 +211,7 @@ struct BatchStats: Sendable {
     var spending: [[Double]]
     /// Per year index, per commune and lane (C × Kp, see `Lanes`): oriented values summed over draws.
     var indicatorSums: [[Float]]
-    /// Per year index, C × K × S: money paid by each source, summed over draws (only with `recordPaid`).
+    /// Per year index, C × K: money paid for each commune's indicator, summed over draws (only with `recordPaid`).
     var paid: [[Double]]
 }
 
@@ -336,7 +336,7 @@ struct BatchRunner {
                                funding: Array(repeating: [Double](repeating: 0, count: S * 4), count: Y),
                                spending: Array(repeating: [Double](repeating: 0, count: K), count: Y),
                                indicatorSums: Array(repeating: [Float](repeating: 0, count: C * Kp), count: Y),
-                               paid: Array(repeating: [Double](repeating: 0, count: m.recordPaid ? C * K * S : 0), count: Y))
+                               paid: Array(repeating: [Double](repeating: 0, count: m.recordPaid ? C * K : 0), count: Y))
         let zP = s.z, nP = s.need, noise = s.noise
         var dRec = [Bool](repeating: false, count: nD), dMissing = [Int](repeating: 0, count: nD)
         var perDistrict = [Int](repeating: 0, count: nD)

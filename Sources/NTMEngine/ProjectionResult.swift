@@ -18,8 +18,8 @@ public struct ProjectionResult: Sendable {
     public let spending: [[Double]]
     /// Per year, per commune and indicator (C × K, row-major): the indicator's mean value over draws.
     public let indicators: [[Double]]
-    /// Per projected year, C × K × S: mean money each source paid for each commune's indicator (investment;
-    /// empty unless the model was run with `recordPaid`).
+    /// Per projected year, C × K: mean money paid for each commune's indicator, every source together
+    /// (investment; empty unless the model was run with `recordPaid`).
     public let paid: [[Double]]
 
     /// The mean value of indicator `id` for commune `c` in year index `yi`.
