@@ -51,27 +51,24 @@ struct DrawAllocation {
     var spent: [Double]
     var allocated: [Double]
     var gap: [Double]
-    /// What was paid for each commune's indicator (only when asked), summed over the sources that paid it in
-    /// source order, as entries: where in a C × K table (commune, then indicator) and how much. Only what was
-    /// paid is listed, each place at most once.
-    var paidAt: [Int]
-    var paid: [Double]
 }
 
 extension Policy {
     /// - Parameters:
     ///   - decided: a plan's choice of the communes whose whole package is funded this year, in order; when
     ///     given, it replaces the policy's own choice and nothing else is spent.
+    ///   - paidInto: where to add what was paid for each commune's indicator (a C × K table, commune then
+    ///     indicator), summed over the sources that paid it in source order; each place is added to at most once.
     ///   - quick: pay a package its groups' first sources cover with money to spare without trying it first (the
     ///     same subtractions in the same order, so the same numbers; see `Model.quickWalk`).
-    func allocate(_ n: DrawNeeds, model m: Model, budget: [Double], decided: [Bool]? = nil, recordPaid: Bool = false,
-                  quick: Bool = true) -> DrawAllocation {
+    func allocate(_ n: DrawNeeds, model m: Model, budget: [Double], decided: [Bool]? = nil,
+                  paidInto: UnsafeMutablePointer<Double>? = nil, quick: Bool = true) -> DrawAllocation {
         let C = m.C, K = m.K, S = m.S, G = m.groupCount
         var restBudget = budget.map { max(0, $0) }
         var upRest = n.upkeepTotal
         ProportionalSharing.share(&upRest, eligible: m.eligibleUpkeep, budget: &restBudget, original: budget, K: K, S: S)
         var funded = [Bool](repeating: false, count: C)
-        var paidAt: [Int] = [], paid: [Double] = []
+        let recordPaid = paidInto != nil
         if self == .closestToStandard || decided != nil {
             let order = decided.map { d in (0..<C).filter { d[$0] }.map { Int32($0) } } ?? Self.priorityOrder(n)
             var take = [Double](repeating: 0, count: G * S)
@@ -156,7 +153,7 @@ extension Policy {
                                 let g = m.groupOf[k], share = Double(n.need(c, k)) / Double(n.groupNeed[c * G + g])
                                 var x = 0.0, any = false
                                 for src in 0..<S where take[g * S + src] != 0 { x += take[g * S + src] * share; any = true }
-                                if any { paidAt.append(c * K + k); paid.append(x) }
+                                if any { paidInto![c * K + k] += x }
                             }
                         }
                     }
@@ -221,7 +218,7 @@ extension Policy {
                 for (k, f, w, total) in shares {
                     var x = 0.0
                     for s in 0..<S where w[s] > 0 { x += Double(n.need(c, k)) * f * w[s] / total }
-                    if x != 0 { paidAt.append(c * K + k); paid.append(x) }
+                    if x != 0 { paidInto![c * K + k] += x }
                 }
             }
         }
@@ -235,8 +232,7 @@ extension Policy {
         return DrawAllocation(funded: funded,
                               fraction: fraction,
                               fillUpkeep: (0..<K).map { n.upkeepTotal[$0] > 0 ? Float((n.upkeepTotal[$0] - upRest[$0]) / n.upkeepTotal[$0]) : 1 },
-                              spent: spent, allocated: (0..<S).map { max(0, budget[$0]) - restBudget[$0] }, gap: gap,
-                              paidAt: paidAt, paid: paid)
+                              spent: spent, allocated: (0..<S).map { max(0, budget[$0]) - restBudget[$0] }, gap: gap)
     }
 
     /// Communes with something to fund, by fewest criteria missing, then cheapest package, then dataset order:

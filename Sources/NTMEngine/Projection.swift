@@ -261,6 +261,9 @@ struct BatchRunner {
         /// `fixedLacking` and `fixedTiers`, and their values and sums from here.
         let z: [Float]
         let allocation: DrawAllocation
+        /// What the allocation paid for each commune's indicator (with `Model.recordPaid`; else empty), as entries
+        /// of a C × K table, each place once.
+        let paid: [(at: Int, amount: Double)]
         /// Per commune, in those chunks: the criteria with a lane short of standard, and whether every lane
         /// meets advanced (bit 1) and model (bit 2).
         let fixedLacking: [LaneBits]
@@ -295,7 +298,9 @@ struct BatchRunner {
         let s = DrawState(model: m, lanes: lanes, costPerPoint: costPerPoint)
         s.start(values: true)
         s.needs(p)
-        let a = s.share(year: 0)
+        var paidTable = [Double](repeating: 0, count: m.recordPaid ? m.C * m.K : 0)
+        let a = paidTable.withUnsafeMutableBufferPointer { s.share(year: 0, paidInto: m.recordPaid ? $0.baseAddress! : nil) }
+        let paid = paidTable.indices.filter { paidTable[$0] != 0 }.map { (at: $0, amount: paidTable[$0]) }
         let frac = lanes.pack(a.fraction, pad: 0), keep = lanes.pack(a.fillUpkeep, pad: 1)
         for c in 0..<m.C {
             for w in 0..<lanes.W {
@@ -321,7 +326,7 @@ struct BatchRunner {
             fixedTiers[c] = (laneBits(advanced) == 0xFF ? 2 : 0) | (laneBits(model) == 0xFF ? 4 : 0)
         }
         let z = Array(UnsafeBufferPointer(start: s.z, count: m.C * Kp))
-        return FirstYear(z: z, allocation: a, fixedLacking: fixedLacking, fixedTiers: fixedTiers,
+        return FirstYear(z: z, allocation: a, paid: paid, fixedLacking: fixedLacking, fixedTiers: fixedTiers,
                          carried: carry && plans.count > 1 ? CarriedNeeds(model: m, lanes: lanes, plan: plans[1], firstValues: z, costPerPoint: costPerPoint) : nil)
     }
 
@@ -336,7 +341,7 @@ struct BatchRunner {
                                funding: Array(repeating: [Double](repeating: 0, count: S * 4), count: Y),
                                spending: Array(repeating: [Double](repeating: 0, count: K), count: Y),
                                indicatorSums: Array(repeating: [Float](repeating: 0, count: C * Kp), count: Y),
-                               paid: Array(repeating: [Double](repeating: 0, count: m.recordPaid ? C * K : 0), count: Y))
+                               paid: [])
         let zP = s.z, nP = s.need, noise = s.noise
         var dRec = [Bool](repeating: false, count: nD), dMissing = [Int](repeating: 0, count: nD)
         var perDistrict = [Int](repeating: 0, count: nD)
@@ -358,6 +363,18 @@ struct BatchRunner {
         // Without a cap on recognitions, communes are recognised one by one as pass 2 leaves them, and the next
         // year's pass 1 follows at once, while the commune's values are in cache.
         let fused = !m.cap.contains { $0 != nil }
+        // What was paid (with `recordPaid`): per year, a C × K table the policy adds to draw by draw. The first
+        // year's allocation is the same in every draw: its payments are added here, draw after draw, at once.
+        let paid = UnsafeMutablePointer<Double>.allocate(capacity: m.recordPaid ? Y * C * K : 1)
+        defer { paid.deallocate() }
+        if m.recordPaid {
+            paid.initialize(repeating: 0, count: Y * C * K)
+            for (at, amount) in first.paid {
+                var sum = 0.0
+                for _ in 0..<B { sum += amount }
+                paid[at] = sum
+            }
+        }
 
         for d in 0..<B {
             let draw = firstDraw + d
@@ -367,12 +384,7 @@ struct BatchRunner {
                 let p = plans[yi], hasNext = yi + 1 < Y, nextPlan = plans[min(yi + 1, Y - 1)]
                 // The first year's pass 1 and allocation are the run's (`FirstYear`); later years' pass 1 is done
                 // by the year before's loop below (or after it, when recognition is capped).
-                let a = yi == 0 ? first.allocation : s.share(year: yi)
-                if m.recordPaid { // plain buffers: an element-wise write to an array of arrays checks uniqueness each time
-                    stats.paid[yi].withUnsafeMutableBufferPointer { dst in a.paid.withUnsafeBufferPointer { src in
-                        for (i, at) in a.paidAt.enumerated() { dst[at] += src[i] }
-                    }}
-                }
+                let a = yi == 0 ? first.allocation : s.share(year: yi, paidInto: m.recordPaid ? paid + yi * C * K : nil)
                 for k in 0..<K { stats.spending[yi][k] += a.spent[k] }
                 for src in 0..<S {
                     stats.funding[yi][src * 4 + 0] += m.budget[yi][src]
@@ -523,6 +535,7 @@ struct BatchRunner {
                 for i in 0..<nD where dRec[i] { stats.districtCounts[yi][i] += 1 }
             }
         }
+        if m.recordPaid { stats.paid = (0..<Y).map { Array(UnsafeBufferPointer(start: paid + $0 * C * K, count: C * K)) } }
         return stats
     }
 
@@ -809,8 +822,8 @@ final class DrawState {
         if let tables { for f in 0..<(W - noisyW) { acc[W + noisyW + f] = tables.upkeep[f] } }
     }
 
-    /// The policy shares year `yi`'s money on what pass 1 left.
-    func share(year yi: Int) -> DrawAllocation {
+    /// The policy shares year `yi`'s money on what pass 1 left (adding what it paid into `paidInto`, C × K, when given).
+    func share(year yi: Int, paidInto: UnsafeMutablePointer<Double>? = nil) -> DrawAllocation {
         let C = m.C, G = m.groupCount, W = lanes.W, acc = acc
         // Summed over communes, per indicator (0 for an indicator without a lane).
         func total(_ from: Int) -> [Double] {
@@ -821,7 +834,7 @@ final class DrawState {
                       groupNeed: UnsafeBufferPointer(start: groupNeed, count: C * G),
                       cost: UnsafeBufferPointer(start: cost, count: C), missing: UnsafeBufferPointer(start: missing, count: C),
                       needTotal: total(0), upkeepTotal: total(W)),
-            model: m, budget: m.budget[yi], decided: m.decisions?[yi], recordPaid: m.recordPaid, quick: m.quickWalk)
+            model: m, budget: m.budget[yi], decided: m.decisions?[yi], paidInto: paidInto, quick: m.quickWalk)
     }
 
 }
