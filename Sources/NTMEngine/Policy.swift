@@ -24,6 +24,8 @@ struct DrawNeeds {
     var laneNeed: UnsafeBufferPointer<Float>
     var stride: Int
     var lane: [Int]
+    /// The indicator in each lane (padding lanes past its end never have a need).
+    var indicator: [Int]
     /// C × G: the same summed per eligibility group.
     var groupNeed: UnsafeBufferPointer<Float>
     /// C: the whole package, and the criteria still lacking for the next tier (read by the priority order).
@@ -148,12 +150,19 @@ extension Policy {
                     if ok {
                         funded[c] = true
                         if recordPaid {
-                            // A group's money is spread over its indicators in proportion to their need.
-                            for k in 0..<K where n.need(c, k) > 0 {
-                                let g = m.groupOf[k], share = Double(n.need(c, k)) / Double(n.groupNeed[c * G + g])
-                                var x = 0.0, any = false
-                                for src in 0..<S where take[g * S + src] != 0 { x += take[g * S + src] * share; any = true }
-                                if any { paidInto![c * K + k] += x }
+                            // A group's money is spread over its indicators in proportion to their need: the lanes
+                            // with a need, eight at a time (most have none).
+                            let row = n.laneNeed.baseAddress! + c * n.stride
+                            for l0 in stride(from: 0, to: n.stride, by: 8) {
+                                var bits = laneBits(load8(row, l0) .> 0)
+                                while bits != 0 {
+                                    let l = l0 + bits.trailingZeroBitCount, k = n.indicator[l]
+                                    bits &= bits - 1
+                                    let g = m.groupOf[k], share = Double(row[l]) / Double(n.groupNeed[c * G + g])
+                                    var x = 0.0, any = false
+                                    for src in 0..<S where take[g * S + src] != 0 { x += take[g * S + src] * share; any = true }
+                                    if any { paidInto![c * K + k] += x }
+                                }
                             }
                         }
                     }

@@ -831,6 +831,7 @@ final class DrawState {
         }
         return m.policy.allocate(
             DrawNeeds(laneNeed: UnsafeBufferPointer(start: need, count: C * lanes.Kp), stride: lanes.Kp, lane: lanes.laneOf,
+                      indicator: lanes.order,
                       groupNeed: UnsafeBufferPointer(start: groupNeed, count: C * G),
                       cost: UnsafeBufferPointer(start: cost, count: C), missing: UnsafeBufferPointer(start: missing, count: C),
                       needTotal: total(0), upkeepTotal: total(W)),

@@ -507,6 +507,50 @@ final class ProjectionTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(checked, 3, "runs in which money ran out")
     }
 
+    /// What a run records as paid, commune by commune and indicator by indicator, adds up to the money the sources
+    /// gave. Without upkeep (maintenance share 0) all of it is investment: under the priority policy (packages,
+    /// then proportional shares when money runs short) and under a plan. A plan pays only the communes it funds,
+    /// and the record is the same on one thread as on two.
+    func testRecordedPaymentsAddUpToTheMoneyAllocated() throws {
+        let dir = try Fixture.tempFolder(self)
+        let path = try Fixture.write("""
+            extends: \(Fixture.planPath)
+            draws: 40
+            overrides:
+              model.maintenance_share: {value: 0, source: "test: no upkeep, so every payment is investment"}
+            """, to: "no-upkeep.yaml", in: dir)
+        let base = try Fixture.model(path, draws: 40)
+        var runs: [(String, Model)] = []
+        for factor in [0.1, 1.0] {
+            var m = base
+            m.recordPaid = true
+            m.budget = base.budget.map { $0.map { $0 * factor } }
+            runs.append(("priority, money × \(factor)", m))
+        }
+        var plan = base
+        plan.recordPaid = true
+        plan.decisions = base.years.indices.map { y in (0..<base.C).map { ($0 + y) % 3 == 0 } }
+        plan.budget = base.budget.map { $0.map { $0 * 0.3 } }
+        runs.append(("a plan, money × 0.3", plan))
+        let K = base.K
+        for (name, m) in runs {
+            let r = Projection(model: m).run(threads: 2)
+            XCTAssertEqual(r.paid.count, m.years.count, name)
+            for t in m.years.indices {
+                XCTAssertEqual(r.paid[t].count, m.C * K, name)
+                let paid = r.paid[t].reduce(0, +), allocated = r.funding[t].reduce(0) { $0 + $1[2] }
+                XCTAssertGreaterThan(paid, 0, "\(name), \(m.years[t])")
+                XCTAssertEqual(paid, allocated, accuracy: 1e-6 * allocated, "\(name), \(m.years[t])")
+                if let d = m.decisions {
+                    for c in 0..<m.C where !d[t][c] {
+                        XCTAssertEqual(r.paid[t][(c * K)..<((c + 1) * K)].reduce(0, +), 0, "\(name): commune \(c) not in the plan")
+                    }
+                }
+            }
+            XCTAssertEqual(Projection(model: m).run(threads: 1).paid, r.paid, name)
+        }
+    }
+
     /// Without a cap the engine recognises communes one by one inside its pass over them; with one it sorts
     /// the year's candidates first. A cap no year can reach must give the very same numbers; a binding cap must
     /// hold in every draw.
