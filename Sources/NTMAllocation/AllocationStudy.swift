@@ -71,43 +71,59 @@ public struct AllocationStudy: Sendable {
         let paths = PackageProblem.allPaths(years: T)
         let unlimited = Self.unlimitedFunding(model)
         var value = [[Double]](repeating: [Double](repeating: 0, count: paths.count), count: C)
-        var cost = [[[[Double]]]](repeating: [], count: C)
-        var costK = [[[[Double]]]](repeating: [], count: C)
-        var tier = [[[Int]]](repeating: [], count: C), crit = [[[Double]]](repeating: [], count: C)
-        var reach = [[[[Double]]]](repeating: [], count: C)
+        var cost = [[[[Double]]]](repeating: Array(repeating: [], count: paths.count), count: C)
+        var costK = [[[[Double]]]](repeating: Array(repeating: [], count: paths.count), count: C)
+        var tier = [[[Int]]](repeating: Array(repeating: [], count: paths.count), count: C)
+        var crit = [[[Double]]](repeating: Array(repeating: [], count: paths.count), count: C)
+        var reach = [[[[Double]]]](repeating: Array(repeating: [], count: paths.count), count: C)
+        // What the Monte Carlo engine makes of each path, with money no package exhausts. Paths that differ only in
+        // their last year share one run: the years before it are worked out once (the same numbers as a run each).
+        let unlimitedBudget = model.budget.map { $0.map { _ in Self.noLimit } }
+        var runs: [[Int]] = []
         for (j, path) in paths.enumerated() {
-            let decisions = path.map { Array(repeating: $0, count: C) }
-            // The plan's intent on this path (tier and criteria at the start of each year, for the rules that
-            // order communes by them), and what the Monte Carlo engine makes of it.
-            let r = try Self.expectedValue(model, funding: unlimited, decisions: decisions)
-            let mc = Self.monteCarlo(model, budget: model.budget.map { $0.map { _ in Self.noLimit } }, decisions: decisions, recordPaid: true,
-                                     threads: threads)
-            for c in 0..<C {
-                var v = 0.0
-                var byGroup: [[Double]] = [], byK: [[Double]] = [], shares: [[Double]] = []
-                var tStart: [Int] = [], cStart: [Double] = []
-                for t in 0..<T {
-                    let p = mc.communes[t + 1][c]
-                    v += objective.value(standard: p[0], advanced: p[1], model: p[2]) - objective.below15 * (p[3] < 15 - 1e-9 ? 1 : 0)
-                    shares.append(Array(p[0..<3]))
-                    var g = [Double](repeating: 0, count: groups.count), ks = [Double](repeating: 0, count: K)
-                    for k in 0..<K {
-                        let x = mc.paid[t][c * K + k]
-                        ks[k] = x
-                        g[groupOf[k]] += x
+            if T >= 2, let i = runs.firstIndex(where: { paths[$0[0]].dropLast() == path.dropLast() }) {
+                runs[i].append(j)
+            } else {
+                runs.append([j])
+            }
+        }
+        for run in runs {
+            let decisions = paths[run[0]].map { Array(repeating: $0, count: C) }
+            let results = run.count == 1
+                ? [Self.monteCarlo(model, budget: unlimitedBudget, decisions: decisions, recordPaid: true, threads: threads)]
+                : Self.monteCarlo(model, budget: unlimitedBudget, decisions: decisions,
+                                  lastYear: run.map { Array(repeating: paths[$0][T - 1], count: C) }, threads: threads)
+            for (j, mc) in zip(run, results) {
+                // The plan's intent on this path (tier and criteria at the start of each year, for the rules that
+                // order communes by them).
+                let r = try Self.expectedValue(model, funding: unlimited, decisions: paths[j].map { Array(repeating: $0, count: C) })
+                for c in 0..<C {
+                    var v = 0.0
+                    var byGroup: [[Double]] = [], byK: [[Double]] = [], shares: [[Double]] = []
+                    var tStart: [Int] = [], cStart: [Double] = []
+                    for t in 0..<T {
+                        let p = mc.communes[t + 1][c]
+                        v += objective.value(standard: p[0], advanced: p[1], model: p[2]) - objective.below15 * (p[3] < 15 - 1e-9 ? 1 : 0)
+                        shares.append(Array(p[0..<3]))
+                        var g = [Double](repeating: 0, count: groups.count), ks = [Double](repeating: 0, count: K)
+                        for k in 0..<K {
+                            let x = mc.paid[t][c * K + k]
+                            ks[k] = x
+                            g[groupOf[k]] += x
+                        }
+                        byGroup.append(g)
+                        byK.append(ks)
+                        let q = r.communes[t][c]
+                        tStart.append(q[2] > 0.5 ? 3 : q[1] > 0.5 ? 2 : q[0] > 0.5 ? 1 : 0)
+                        cStart.append(q[3])
                     }
-                    byGroup.append(g)
-                    byK.append(ks)
-                    let q = r.communes[t][c]
-                    tStart.append(q[2] > 0.5 ? 3 : q[1] > 0.5 ? 2 : q[0] > 0.5 ? 1 : 0)
-                    cStart.append(q[3])
+                    value[c][j] = v
+                    cost[c][j] = byGroup
+                    costK[c][j] = byK
+                    tier[c][j] = tStart
+                    crit[c][j] = cStart
+                    reach[c][j] = shares
                 }
-                value[c][j] = v
-                cost[c].append(byGroup)
-                costK[c].append(byK)
-                tier[c].append(tStart)
-                crit[c].append(cStart)
-                reach[c].append(shares)
             }
         }
         // Upkeep comes first out of the scenario's money; the rest is what plans share.
@@ -254,6 +270,16 @@ public struct AllocationStudy: Sendable {
         m.decisions = decisions
         m.recordPaid = recordPaid
         return Projection(model: m).run(threads: threads)
+    }
+
+    /// The same with each of `lastYear`'s decisions for the last year (`Projection.run(lastYear:)`), payments
+    /// recorded: one result per alternative.
+    static func monteCarlo(_ model: Model, budget: [[Double]], decisions: [[Bool]], lastYear: [[Bool]], threads: Int) -> [ProjectionResult] {
+        var m = model
+        m.budget = budget
+        m.decisions = decisions
+        m.recordPaid = true
+        return Projection(model: m).run(lastYear: lastYear, threads: threads)
     }
 
     /// A plan's paths as the engine's decisions: per year, whether each commune is funded.

@@ -42,18 +42,43 @@ public struct Projection: Sendable {
 
     public func run(threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                     progress: (@Sendable (Int, Int) -> Void)? = nil) -> ProjectionResult {
+        runs(lastYear: [], threads: threads, progress: progress)[0]
+    }
+
+    /// The model run once for each of `alternatives`, a plan's decisions for the last projected year (per commune:
+    /// whether its whole package is funded), the years before it as `model.decisions` has them (two years or more).
+    /// The draws, their years before the last and the last year's first pass are worked out once, and the last
+    /// year once per alternative from the same state: each result is the very one `run` gives with `model.decisions`'
+    /// last year replaced by that alternative.
+    public func run(lastYear alternatives: [[Bool]],
+                    threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> [ProjectionResult] {
+        precondition(model.years.count >= 2 && model.decisions != nil && !alternatives.isEmpty,
+                     "alternatives for the last year need a plan over two years or more")
+        return runs(lastYear: alternatives, threads: threads, progress: nil)
+    }
+
+    private func runs(lastYear alternatives: [[Bool]], threads: Int,
+                      progress: (@Sendable (Int, Int) -> Void)?) -> [ProjectionResult] {
         let cut = Self.batches(communes: model.C, draws: model.scenario.draws), batches = cut.count
         let lanes = Lanes(model: model), plans = BatchRunner.plans(model: model, lanes: lanes)
         let cpp = CostPerPoint(lanes)
+        // The model of each result: with the last year's decisions of its alternative.
+        let models = alternatives.isEmpty ? [model] : alternatives.map { alt in
+            var m = model
+            m.decisions![m.years.count - 1] = alt
+            return m
+        }
         // The first year's common part and the empty totals, side by side (nothing here throws).
         enum SetUp { case first(BatchRunner.FirstYear), totals(Accumulator) }
         let carry = carriesSecondYear
         let made = try! concurrently([
             { SetUp.first(BatchRunner.firstYear(model: model, lanes: lanes, plans: plans, costPerPoint: cpp, carry: carry)) },
-            { SetUp.totals(Accumulator(model: model, lanes: lanes)) },
-        ], threads: threads)
-        guard case .first(let first) = made[0], case .totals(let totals) = made[1] else { preconditionFailure("the set-up's jobs come back in order") }
-        let merger = OrderedMerger(totals)
+        ] + models.map { m in { SetUp.totals(Accumulator(model: m, lanes: lanes)) } }, threads: threads)
+        guard case .first(let first) = made[0] else { preconditionFailure("the set-up's jobs come back in order") }
+        let mergers = made.dropFirst().map { made -> OrderedMerger in
+            guard case .totals(let totals) = made else { preconditionFailure("the set-up's jobs come back in order") }
+            return OrderedMerger(totals)
+        }
         let done = Counter()
         let workers = max(1, min(threads, batches))
         // Workers take the next batch as they free up (a busy core does not hold the others back); the merge
@@ -64,12 +89,13 @@ public struct Projection: Sendable {
             while true {
                 let i = next.increment() - 1
                 guard i < batches else { break }
-                let stats = BatchRunner(m: model, lanes: lanes, plans: plans, first: first, firstDraw: cut[i].lowerBound, B: cut[i].count).run(state)
-                merger.put(i, stats)
+                let stats = BatchRunner(m: model, lanes: lanes, plans: plans, first: first, firstDraw: cut[i].lowerBound,
+                                        B: cut[i].count, alternatives: alternatives).run(state)
+                for (merger, stats) in zip(mergers, stats) { merger.put(i, stats) }
                 progress?(done.increment(), batches)
             }
         }
-        return ProjectionResult(model: model, totals: merger.finish(), threads: threads)
+        return zip(models, mergers).map { ProjectionResult(model: $0, totals: $1.finish(), threads: threads) }
     }
 
     /// Memory a run needs, estimated before anything is allocated (bytes).
@@ -235,6 +261,8 @@ struct BatchRunner {
     let first: FirstYear
     let firstDraw: Int
     let B: Int
+    /// Decisions for the last year, each run from the same state (`Projection.run(lastYear:)`); empty: the model's.
+    var alternatives: [[Bool]] = []
 
     /// One year's constants, the same for every draw (vectors of `Lanes.W` × 8 indicators).
     struct YearPlan {
@@ -330,8 +358,9 @@ struct BatchRunner {
                          carried: carry && plans.count > 1 ? CarriedNeeds(model: m, lanes: lanes, plan: plans[1], firstValues: z, costPerPoint: costPerPoint) : nil)
     }
 
-    /// Runs the batch's draws in `s` (a worker's state: every draw starts it afresh).
-    func run(_ s: DrawState) -> BatchStats {
+    /// Runs the batch's draws in `s` (a worker's state: every draw starts it afresh): one `BatchStats`, or one
+    /// per alternative for the last year (`alternatives`), each run from the state the years before left.
+    func run(_ s: DrawState) -> [BatchStats] {
         let C = m.C, K = m.K, J = m.J, S = m.S, Y = m.years.count, nD = m.districtCount
         let Kp = lanes.Kp, W = lanes.W
         var stats = BatchStats(firstDraw: firstDraw, draws: B,
@@ -342,6 +371,18 @@ struct BatchRunner {
                                spending: Array(repeating: [Double](repeating: 0, count: K), count: Y),
                                indicatorSums: Array(repeating: [Float](repeating: 0, count: C * Kp), count: Y),
                                paid: [])
+        // Each alternative after the first has the last year's tables of its own; the years before are shared.
+        let alts = max(1, alternatives.count)
+        var others = (1..<alts).map { _ in
+            BatchStats(firstDraw: firstDraw, draws: B,
+                       drawCounts: (0..<Y).map { [Int32](repeating: 0, count: $0 == Y - 1 ? B * 5 : 0) },
+                       communeCounts: (0..<Y).map { [Int32](repeating: 0, count: $0 == Y - 1 ? C * 4 : 0) },
+                       districtCounts: (0..<Y).map { [Int32](repeating: 0, count: $0 == Y - 1 ? nD : 0) },
+                       funding: (0..<Y).map { [Double](repeating: 0, count: $0 == Y - 1 ? S * 4 : 0) },
+                       spending: (0..<Y).map { [Double](repeating: 0, count: $0 == Y - 1 ? K : 0) },
+                       indicatorSums: (0..<Y).map { [Float](repeating: 0, count: $0 == Y - 1 ? C * Kp : 0) },
+                       paid: [])
+        }
         let zP = s.z, nP = s.need, noise = s.noise
         var dRec = [Bool](repeating: false, count: nD), dMissing = [Int](repeating: 0, count: nD)
         var perDistrict = [Int](repeating: 0, count: nD)
@@ -363,12 +404,15 @@ struct BatchRunner {
         // Without a cap on recognitions, communes are recognised one by one as pass 2 leaves them, and the next
         // year's pass 1 follows at once, while the commune's values are in cache.
         let fused = !m.cap.contains { $0 != nil }
+        // The state each alternative's last year starts from.
+        var savedTier = [UInt8](repeating: 0, count: alts > 1 ? C : 0), savedRec = dRec, savedMissing = dMissing
         // What was paid (with `recordPaid`): per year, a C × K table the policy adds to draw by draw. The first
         // year's allocation is the same in every draw: its payments are added here, draw after draw, at once.
-        let paid = UnsafeMutablePointer<Double>.allocate(capacity: m.recordPaid ? Y * C * K : 1)
+        // (Alternative a's last year at year Y − 1 + a.)
+        let paid = UnsafeMutablePointer<Double>.allocate(capacity: m.recordPaid ? (Y + alts - 1) * C * K : 1)
         defer { paid.deallocate() }
         if m.recordPaid {
-            paid.initialize(repeating: 0, count: Y * C * K)
+            paid.initialize(repeating: 0, count: (Y + alts - 1) * C * K)
             for (at, amount) in first.paid {
                 var sum = 0.0
                 for _ in 0..<B { sum += amount }
@@ -382,161 +426,185 @@ struct BatchRunner {
             for i in 0..<nD { dRec[i] = m.districtRecognised0[i]; dMissing[i] = m.districtMissing0[i] }
             for yi in 0..<Y {
                 let p = plans[yi], hasNext = yi + 1 < Y, nextPlan = plans[min(yi + 1, Y - 1)]
-                // The first year's pass 1 and allocation are the run's (`FirstYear`); later years' pass 1 is done
-                // by the year before's loop below (or after it, when recognition is capped).
-                let a = yi == 0 ? first.allocation : s.share(year: yi, paidInto: m.recordPaid ? paid + yi * C * K : nil)
-                for k in 0..<K { stats.spending[yi][k] += a.spent[k] }
-                for src in 0..<S {
-                    stats.funding[yi][src * 4 + 0] += m.budget[yi][src]
-                    stats.funding[yi][src * 4 + 1] += a.allocated[src] + a.gap[src]
-                    stats.funding[yi][src * 4 + 2] += a.allocated[src]
-                    stats.funding[yi][src * 4 + 3] += a.gap[src]
+                let branches = hasNext ? 1 : alts
+                if branches > 1 {
+                    for c in 0..<C { savedTier[c] = s.tier[c] }
+                    savedRec = dRec; savedMissing = dMissing
                 }
-                let frac = lanes.pack(a.fraction, pad: 0), keep = lanes.pack(a.fillUpkeep, pad: 1)
-                if fused && hasNext { s.beginNeeds() }
-                // Pass 2: spending and decay (the first year's from `FirstYear`), noise, bounds; the indicators
-                // meeting each tier; criteria met.
-                stats.indicatorSums[yi].withUnsafeMutableBufferPointer { sB in
-                first.z.withUnsafeBufferPointer { fB in
-                table.withUnsafeBufferPointer { table in
-                lanes.chunkCriteria.withUnsafeBufferPointer { chunkCriteria in
-                    let sums = sB.baseAddress!, noisyCount = m.noisy.count
-                    // Local copies: the loop's raw stores could alias the runner's fields, which would have the
-                    // constants reloaded commune after commune.
-                    let lanes = self.lanes, p = p, frac = frac, keep = keep, chunkCriteria = chunkCriteria.baseAddress!
-                    let cpp = s.cpp, firstValues = fB.baseAddress!
-                    // This loop's tables are asked for ahead (prefetch): the next block's rows when the next year's
-                    // pass 1 runs between blocks (the hardware loses track of the tables at each block), else 16
-                    // communes on (national run: about 0.9 of the time with either, outputs byte-identical).
-                    let ahead = (fused && hasNext ? DrawState.noiseBlock : 16) * Kp
-                    let bytes = (yi == 0 ? noisyW * 8 : Kp) * 4
-                    for c in 0..<C {
-                        let base = c * Kp, target = min(Int(s.tier[c]), 2) * W
-                        if base + ahead < C * Kp {
-                            let a = base + ahead
-                            ntm_prefetch_bytes(sums + a, bytes)
-                            if yi > 0 || hasNext { ntm_prefetch_bytes(zP + a, bytes) } // read, or written for next year
+                for alt in 0..<branches {
+                    if alt > 0 { // the next alternative: the state the years before left, its own tables
+                        for c in 0..<C { s.tier[c] = savedTier[c] }
+                        dRec = savedRec; dMissing = savedMissing
+                        swap(&stats, &others[alt - 1])
+                    }
+                    // The first year's pass 1 and allocation are the run's (`FirstYear`); later years' pass 1 is done
+                    // by the year before's loop below (or after it, when recognition is capped).
+                    let a = yi == 0 ? first.allocation
+                        : s.share(year: yi, paidInto: m.recordPaid ? paid + (yi + alt) * C * K : nil,
+                                  decided: hasNext || alternatives.isEmpty ? nil : alternatives[alt])
+                    for k in 0..<K { stats.spending[yi][k] += a.spent[k] }
+                    for src in 0..<S {
+                        stats.funding[yi][src * 4 + 0] += m.budget[yi][src]
+                        stats.funding[yi][src * 4 + 1] += a.allocated[src] + a.gap[src]
+                        stats.funding[yi][src * 4 + 2] += a.allocated[src]
+                        stats.funding[yi][src * 4 + 3] += a.gap[src]
+                    }
+                    let frac = lanes.pack(a.fraction, pad: 0), keep = lanes.pack(a.fillUpkeep, pad: 1)
+                    if fused && hasNext { s.beginNeeds() }
+                    // Pass 2: spending and decay (the first year's from `FirstYear`), noise, bounds; the indicators
+                    // meeting each tier; criteria met.
+                    stats.indicatorSums[yi].withUnsafeMutableBufferPointer { sB in
+                    first.z.withUnsafeBufferPointer { fB in
+                    table.withUnsafeBufferPointer { table in
+                    lanes.chunkCriteria.withUnsafeBufferPointer { chunkCriteria in
+                        let sums = sB.baseAddress!, noisyCount = m.noisy.count
+                        // Local copies: the loop's raw stores could alias the runner's fields, which would have the
+                        // constants reloaded commune after commune.
+                        let lanes = self.lanes, p = p, frac = frac, keep = keep, chunkCriteria = chunkCriteria.baseAddress!
+                        let cpp = s.cpp, firstValues = fB.baseAddress!
+                        // This loop's tables are asked for ahead (prefetch): the next block's rows when the next year's
+                        // pass 1 runs between blocks (the hardware loses track of the tables at each block), else 16
+                        // communes on (national run: about 0.9 of the time with either, outputs byte-identical).
+                        let ahead = (fused && hasNext ? DrawState.noiseBlock : 16) * Kp
+                        let bytes = (yi == 0 ? noisyW * 8 : Kp) * 4
+                        for c in 0..<C {
+                            let base = c * Kp, target = min(Int(s.tier[c]), 2) * W
+                            if base + ahead < C * Kp {
+                                let a = base + ahead
+                                ntm_prefetch_bytes(sums + a, bytes)
+                                if yi > 0 || hasNext { ntm_prefetch_bytes(zP + a, bytes) } // read, or written for next year
+                                if yi == 0 {
+                                    ntm_prefetch_bytes(firstValues + a, bytes)
+                                } else {
+                                    ntm_prefetch_bytes(nP + a, bytes); ntm_prefetch_bytes(cpp + a, bytes)
+                                }
+                            }
+                            // The normals of a block of communes, in the lanes of the noisy indicators,
+                            // written a block ahead so the vector loads below never wait on these scalar stores:
+                            // normal i is CounterRNG.normal(key, i), drawn here one hash per five normals.
+                            let slot = c % DrawState.noiseBlock
+                            if slot == 0 && noisyCount > 0 {
+                                // The noisy indicators hold the first lanes, in `Model.noisy` order (see `Lanes`).
+                                for b in 0..<min(DrawState.noiseBlock, C - c) {
+                                    let key = CounterRNG.key(yearKey: p.noiseKey, draw: draw, unit: c + b)
+                                    let out = noise + b * Kp
+                                    var i = 0, word = 0
+                                    @inline(__always) func normal(_ h: UInt64, _ field: UInt64) -> Float {
+                                        table[Int(truncatingIfNeeded: (h >> (12 * field)) & 0xFFF)]
+                                    }
+                                    // Whole hashes only: the last one's spare normals land in lanes without noise (or
+                                    // the next commune's row, written after; the block has room past its end).
+                                    while i < noisyCount {
+                                        let h = CounterRNG.bits(key, word)
+                                        out[i] = normal(h, 0); out[i + 1] = normal(h, 1); out[i + 2] = normal(h, 2)
+                                        out[i + 3] = normal(h, 3); out[i + 4] = normal(h, 4)
+                                        i += 5; word += 1
+                                    }
+                                }
+                            }
+                            // Standard: the criteria with an indicator short of it (from the lanes that are, chunk by
+                            // chunk); advanced and model: only whether every indicator meets them (vector ANDs, one
+                            // horizontal test at the end).
+                            var lacking = LaneBits()
+                            var advanced = SIMDMask<SIMD8<Int32>>(repeating: true), model = advanced
+                            // The first year leaves the chunks past the noisy ones as `FirstYear` has them (below).
+                            let chunks = yi == 0 ? noisyW : W, funded = a.funded[c]
+                            for w in 0..<chunks {
+                                let i = base + w * 8
+                                // Spending and decay (the first year's as `FirstYear` has them).
+                                var v = yi == 0 ? load8(firstValues, i)
+                                    : lanes.spend(load8(zP, i), i: i, w: w, need: nP, cpp: cpp, funded: funded, goal: p.goal[target + w],
+                                                  frac: frac[w], keep: keep[w])
+                                // Noise, relative or in points, fading over the last tenth of the range (a network
+                                // that is complete does not randomly lose its last points).
+                                if w < noisyW {
+                                    let x = (lanes.zHi[w] - v) / lanes.noiseFade[w]
+                                    let room = F8(repeating: 1).replacing(with: x, where: x .< 1)
+                                    let size = lanes.noiseRel[w] * VMath.abs(v) + lanes.noisePts[w]
+                                    let moved = v + size * F8(repeating: 0).replacing(with: room, where: room .>= 0) * load8(noise, slot * Kp + w * 8)
+                                    v = v.replacing(with: moved, where: lanes.noisy[w])
+                                }
+                                v = v.replacing(with: lanes.zLo[w], where: v .< lanes.zLo[w])
+                                v = v.replacing(with: lanes.zHi[w], where: v .> lanes.zHi[w])
+                                if hasNext { store8(zP, i, v) } // the last year's values are only summed
+                                store8(sums, i, load8(sums, i) + v)
+                                lacking = lacking.union(chunkCriteria[w << 8 | Int(laneBits(v .>= p.low[w]) ^ 0xFF)])
+                                advanced = advanced .& (v .>= p.low[W + w])
+                                model = model .& (v .>= p.low[2 * W + w])
+                            }
+                            // Bits 1 and 2 of the tiers met (advanced, model) as far as the chunks left out allow.
+                            var fixedTiers: UInt8 = 6
                             if yi == 0 {
-                                ntm_prefetch_bytes(firstValues + a, bytes)
-                            } else {
-                                ntm_prefetch_bytes(nP + a, bytes); ntm_prefetch_bytes(cpp + a, bytes)
+                                lacking = lacking.union(first.fixedLacking[c])
+                                fixedTiers = first.fixedTiers[c]
                             }
-                        }
-                        // The normals of a block of communes, in the lanes of the noisy indicators,
-                        // written a block ahead so the vector loads below never wait on these scalar stores:
-                        // normal i is CounterRNG.normal(key, i), drawn here one hash per five normals.
-                        let slot = c % DrawState.noiseBlock
-                        if slot == 0 && noisyCount > 0 {
-                            // The noisy indicators hold the first lanes, in `Model.noisy` order (see `Lanes`).
-                            for b in 0..<min(DrawState.noiseBlock, C - c) {
-                                let key = CounterRNG.key(yearKey: p.noiseKey, draw: draw, unit: c + b)
-                                let out = noise + b * Kp
-                                var i = 0, word = 0
-                                @inline(__always) func normal(_ h: UInt64, _ field: UInt64) -> Float {
-                                    table[Int(truncatingIfNeeded: (h >> (12 * field)) & 0xFFF)]
-                                }
-                                // Whole hashes only: the last one's spare normals land in lanes without noise (or
-                                // the next commune's row, written after; the block has room past its end).
-                                while i < noisyCount {
-                                    let h = CounterRNG.bits(key, word)
-                                    out[i] = normal(h, 0); out[i + 1] = normal(h, 1); out[i + 2] = normal(h, 2)
-                                    out[i + 3] = normal(h, 3); out[i + 4] = normal(h, 4)
-                                    i += 5; word += 1
+                            // Criteria met at standard: those with no indicator short of it.
+                            s.critStd[c] = Int32(J - lacking.count)
+                            let met = (lacking.isEmpty ? 1 : 0) | (laneBits(advanced) == 0xFF ? 2 : 0) | (laneBits(model) == 0xFF ? 4 : 0)
+                            s.metTiers[c] = UInt8(met) & (fixedTiers | 1)
+                            if fused {
+                                recognise(commune: c, tier: s.tier, met: s.metTiers[c], key: p.recognitionKey, draw: draw)
+                                // The next year's pass 1, a block of communes at a time (while they are in cache).
+                                if hasNext && (slot == DrawState.noiseBlock - 1 || c == C - 1) {
+                                    s.needs(nextPlan, communes: (c - slot)..<(c + 1), fixedFrom: yi == 0 ? firstValues : nil,
+                                            carried: yi == 0 ? first.carried : nil)
                                 }
                             }
                         }
-                        // Standard: the criteria with an indicator short of it (from the lanes that are, chunk by
-                        // chunk); advanced and model: only whether every indicator meets them (vector ANDs, one
-                        // horizontal test at the end).
-                        var lacking = LaneBits()
-                        var advanced = SIMDMask<SIMD8<Int32>>(repeating: true), model = advanced
-                        // The first year leaves the chunks past the noisy ones as `FirstYear` has them (below).
-                        let chunks = yi == 0 ? noisyW : W, funded = a.funded[c]
-                        for w in 0..<chunks {
-                            let i = base + w * 8
-                            // Spending and decay (the first year's as `FirstYear` has them).
-                            var v = yi == 0 ? load8(firstValues, i)
-                                : lanes.spend(load8(zP, i), i: i, w: w, need: nP, cpp: cpp, funded: funded, goal: p.goal[target + w],
-                                              frac: frac[w], keep: keep[w])
-                            // Noise, relative or in points, fading over the last tenth of the range (a network
-                            // that is complete does not randomly lose its last points).
-                            if w < noisyW {
-                                let x = (lanes.zHi[w] - v) / lanes.noiseFade[w]
-                                let room = F8(repeating: 1).replacing(with: x, where: x .< 1)
-                                let size = lanes.noiseRel[w] * VMath.abs(v) + lanes.noisePts[w]
-                                let moved = v + size * F8(repeating: 0).replacing(with: room, where: room .>= 0) * load8(noise, slot * Kp + w * 8)
-                                v = v.replacing(with: moved, where: lanes.noisy[w])
-                            }
-                            v = v.replacing(with: lanes.zLo[w], where: v .< lanes.zLo[w])
-                            v = v.replacing(with: lanes.zHi[w], where: v .> lanes.zHi[w])
-                            if hasNext { store8(zP, i, v) } // the last year's values are only summed
-                            store8(sums, i, load8(sums, i) + v)
-                            lacking = lacking.union(chunkCriteria[w << 8 | Int(laneBits(v .>= p.low[w]) ^ 0xFF)])
-                            advanced = advanced .& (v .>= p.low[W + w])
-                            model = model .& (v .>= p.low[2 * W + w])
-                        }
-                        // Bits 1 and 2 of the tiers met (advanced, model) as far as the chunks left out allow.
-                        var fixedTiers: UInt8 = 6
-                        if yi == 0 {
-                            lacking = lacking.union(first.fixedLacking[c])
-                            fixedTiers = first.fixedTiers[c]
-                        }
-                        // Criteria met at standard: those with no indicator short of it.
-                        s.critStd[c] = Int32(J - lacking.count)
-                        let met = (lacking.isEmpty ? 1 : 0) | (laneBits(advanced) == 0xFF ? 2 : 0) | (laneBits(model) == 0xFF ? 4 : 0)
-                        s.metTiers[c] = UInt8(met) & (fixedTiers | 1)
-                        if fused {
-                            recognise(commune: c, tier: s.tier, met: s.metTiers[c], key: p.recognitionKey, draw: draw)
-                            // The next year's pass 1, a block of communes at a time (while they are in cache).
-                            if hasNext && (slot == DrawState.noiseBlock - 1 || c == C - 1) {
-                                s.needs(nextPlan, communes: (c - slot)..<(c + 1), fixedFrom: yi == 0 ? firstValues : nil,
-                                        carried: yi == 0 ? first.carried : nil)
+                    }}}}
+                    if !fused {
+                        recognise(s.tier, met: s.metTiers, year: p.year, key: p.recognitionKey, draw: draw)
+                        if hasNext {
+                            first.z.withUnsafeBufferPointer {
+                                s.needs(nextPlan, fixedFrom: yi == 0 ? $0.baseAddress! : nil, carried: yi == 0 ? first.carried : nil)
                             }
                         }
                     }
-                }}}}
-                if !fused {
-                    recognise(s.tier, met: s.metTiers, year: p.year, key: p.recognitionKey, draw: draw)
-                    if hasNext {
-                        first.z.withUnsafeBufferPointer {
-                            s.needs(nextPlan, fixedFrom: yi == 0 ? $0.baseAddress! : nil, carried: yi == 0 ? first.carried : nil)
+                    // Districts: criteria completed with a yearly chance; recognised when all communes are standard.
+                    // Counted without a branch per commune (whether a commune is standard is as good as random).
+                    for i in 0..<nD { perDistrict[i] = 0 }
+                    for c in 0..<C { perDistrict[m.districtOf[c]] += s.tier[c] >= 1 ? 1 : 0 }
+                    for i in 0..<nD where !dRec[i] {
+                        let key = CounterRNG.key(yearKey: p.districtKey, draw: draw, unit: i)
+                        var left = dMissing[i]
+                        for j in 0..<dMissing[i] { left -= CounterRNG.uniforms(key, j).0 < m.districtHazard ? 1 : 0 } // no branch on a coin
+                        dMissing[i] = left
+                        if left == 0 && perDistrict[i] == m.districtSize[i] { dRec[i] = true }
+                    }
+                    // Statistics.
+                    var std: Int32 = 0, adv: Int32 = 0, mo: Int32 = 0, crit: Int32 = 0
+                    stats.communeCounts[yi].withUnsafeMutableBufferPointer { cc in
+                        for c in 0..<C { // without branches, as above
+                            let t = s.tier[c]
+                            let isStd: Int32 = t >= 1 ? 1 : 0, isAdv: Int32 = t >= 2 ? 1 : 0, isModel: Int32 = t >= 3 ? 1 : 0
+                            std += isStd; cc[c * 4] += isStd
+                            adv += isAdv; cc[c * 4 + 1] += isAdv
+                            mo += isModel; cc[c * 4 + 2] += isModel
+                            crit += s.critStd[c]
+                            cc[c * 4 + 3] += s.critStd[c]
                         }
                     }
+                    stats.drawCounts[yi][d * 5 + 0] = std
+                    stats.drawCounts[yi][d * 5 + 1] = adv
+                    stats.drawCounts[yi][d * 5 + 2] = mo
+                    stats.drawCounts[yi][d * 5 + 3] = Int32(C) - std
+                    stats.drawCounts[yi][d * 5 + 4] = crit
+                    for i in 0..<nD where dRec[i] { stats.districtCounts[yi][i] += 1 }
+                    if alt > 0 { swap(&stats, &others[alt - 1]) }
                 }
-                // Districts: criteria completed with a yearly chance; recognised when all communes are standard.
-                // Counted without a branch per commune (whether a commune is standard is as good as random).
-                for i in 0..<nD { perDistrict[i] = 0 }
-                for c in 0..<C { perDistrict[m.districtOf[c]] += s.tier[c] >= 1 ? 1 : 0 }
-                for i in 0..<nD where !dRec[i] {
-                    let key = CounterRNG.key(yearKey: p.districtKey, draw: draw, unit: i)
-                    var left = dMissing[i]
-                    for j in 0..<dMissing[i] { left -= CounterRNG.uniforms(key, j).0 < m.districtHazard ? 1 : 0 } // no branch on a coin
-                    dMissing[i] = left
-                    if left == 0 && perDistrict[i] == m.districtSize[i] { dRec[i] = true }
-                }
-                // Statistics.
-                var std: Int32 = 0, adv: Int32 = 0, mo: Int32 = 0, crit: Int32 = 0
-                stats.communeCounts[yi].withUnsafeMutableBufferPointer { cc in
-                    for c in 0..<C { // without branches, as above
-                        let t = s.tier[c]
-                        let isStd: Int32 = t >= 1 ? 1 : 0, isAdv: Int32 = t >= 2 ? 1 : 0, isModel: Int32 = t >= 3 ? 1 : 0
-                        std += isStd; cc[c * 4] += isStd
-                        adv += isAdv; cc[c * 4 + 1] += isAdv
-                        mo += isModel; cc[c * 4 + 2] += isModel
-                        crit += s.critStd[c]
-                        cc[c * 4 + 3] += s.critStd[c]
-                    }
-                }
-                stats.drawCounts[yi][d * 5 + 0] = std
-                stats.drawCounts[yi][d * 5 + 1] = adv
-                stats.drawCounts[yi][d * 5 + 2] = mo
-                stats.drawCounts[yi][d * 5 + 3] = Int32(C) - std
-                stats.drawCounts[yi][d * 5 + 4] = crit
-                for i in 0..<nD where dRec[i] { stats.districtCounts[yi][i] += 1 }
             }
         }
-        if m.recordPaid { stats.paid = (0..<Y).map { Array(UnsafeBufferPointer(start: paid + $0 * C * K, count: C * K)) } }
-        return stats
+        func paidTable(_ y: Int) -> [Double] { Array(UnsafeBufferPointer(start: paid + y * C * K, count: C * K)) }
+        if m.recordPaid { stats.paid = (0..<Y).map { paidTable($0) } }
+        for a in others.indices { // the years before the last, shared
+            for y in 0..<(Y - 1) {
+                others[a].drawCounts[y] = stats.drawCounts[y]; others[a].communeCounts[y] = stats.communeCounts[y]
+                others[a].districtCounts[y] = stats.districtCounts[y]; others[a].funding[y] = stats.funding[y]
+                others[a].spending[y] = stats.spending[y]; others[a].indicatorSums[y] = stats.indicatorSums[y]
+            }
+            if m.recordPaid { others[a].paid = (0..<(Y - 1)).map { paidTable($0) } + [paidTable(Y + a)] }
+        }
+        return [stats] + others
     }
 
     /// `recognise` for one commune, when no cap ties the communes together (the same steps, in the same order).
@@ -822,8 +890,9 @@ final class DrawState {
         if let tables { for f in 0..<(W - noisyW) { acc[W + noisyW + f] = tables.upkeep[f] } }
     }
 
-    /// The policy shares year `yi`'s money on what pass 1 left (adding what it paid into `paidInto`, C × K, when given).
-    func share(year yi: Int, paidInto: UnsafeMutablePointer<Double>? = nil) -> DrawAllocation {
+    /// The policy shares year `yi`'s money on what pass 1 left (adding what it paid into `paidInto`, C × K, when
+    /// given), with the communes funded in full as `decided` says instead of the model's decisions, when given.
+    func share(year yi: Int, paidInto: UnsafeMutablePointer<Double>? = nil, decided: [Bool]? = nil) -> DrawAllocation {
         let C = m.C, G = m.groupCount, W = lanes.W, acc = acc
         // Summed over communes, per indicator (0 for an indicator without a lane).
         func total(_ from: Int) -> [Double] {
@@ -835,7 +904,7 @@ final class DrawState {
                       groupNeed: UnsafeBufferPointer(start: groupNeed, count: C * G),
                       cost: UnsafeBufferPointer(start: cost, count: C), missing: UnsafeBufferPointer(start: missing, count: C),
                       needTotal: total(0), upkeepTotal: total(W)),
-            model: m, budget: m.budget[yi], decided: m.decisions?[yi], paidInto: paidInto, quick: m.quickWalk)
+            model: m, budget: m.budget[yi], decided: decided ?? m.decisions?[yi], paidInto: paidInto, quick: m.quickWalk)
     }
 
 }

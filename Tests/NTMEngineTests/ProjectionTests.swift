@@ -551,6 +551,49 @@ final class ProjectionTests: XCTestCase {
         }
     }
 
+    /// A plan run once per alternative for its last year works the years before out once and the last year once
+    /// per alternative: each result must be the very one a run of its own gives, with recognition capped or not,
+    /// over two years and four, money short or not, on one thread or two.
+    func testLastYearAlternativesGiveTheRunsOfTheirOwn() throws {
+        let dir = try Fixture.tempFolder(self)
+        let capped = try Fixture.write("extends: \(Fixture.planPath)\ndraws: 30\nrecognition_cap: {advanced: 2, model: 1}\n",
+                                       to: "capped.yaml", in: dir)
+        let longer = try Fixture.write("extends: \(Fixture.planPath)\ndraws: 30\nhorizon: 2027\n", to: "longer.yaml", in: dir)
+        var checked = 0
+        for (path, factor) in [(Fixture.planPath, 1.0), (Fixture.planPath, 0.2), (capped, 1.0), (longer, 0.5)] {
+            var m = try Fixture.model(path, draws: 30)
+            let Y = m.years.count, C = m.C
+            m.budget = m.budget.map { $0.map { $0 * factor } }
+            m.recordPaid = true
+            m.decisions = (0..<Y).map { y in (0..<C).map { ($0 + y) % 2 == 0 } }
+            let alternatives = [[Bool](repeating: false, count: C), [Bool](repeating: true, count: C),
+                                (0..<C).map { $0 % 3 == 0 }]
+            let together = Projection(model: m).run(lastYear: alternatives, threads: 2)
+            XCTAssertEqual(together.count, alternatives.count)
+            for (alt, r) in zip(alternatives, together) {
+                var own = m
+                own.decisions![Y - 1] = alt
+                let name = "\(path), money × \(factor), \(alt.filter { $0 }.count) funded in the last year"
+                for threads in [1, 2] {
+                    let alone = Projection(model: own).run(threads: threads)
+                    XCTAssertEqual(r.perDraw, alone.perDraw, name)
+                    XCTAssertEqual(r.communes, alone.communes, name)
+                    XCTAssertEqual(r.districts, alone.districts, name)
+                    XCTAssertEqual(r.funding, alone.funding, name)
+                    XCTAssertEqual(r.spending, alone.spending, name)
+                    XCTAssertEqual(r.indicators, alone.indicators, name)
+                    XCTAssertEqual(r.paid, alone.paid, name)
+                }
+                XCTAssertEqual(r.model.decisions ?? [], own.decisions ?? [], name)
+            }
+            // The alternatives differ where the last year has money: funding every commune costs more than none.
+            let spent = together.map { $0.paid[Y - 1].reduce(0, +) }
+            XCTAssertLessThanOrEqual(spent[0], spent[1], path)
+            if spent[0] < spent[1] && together[0].perDraw[Y] != together[1].perDraw[Y] { checked += 1 }
+        }
+        XCTAssertGreaterThanOrEqual(checked, 3, "runs whose last year's money and outcomes differ between alternatives")
+    }
+
     /// Without a cap the engine recognises communes one by one inside its pass over them; with one it sorts
     /// the year's candidates first. A cap no year can reach must give the very same numbers; a binding cap must
     /// hold in every draw.
