@@ -6,6 +6,20 @@ import XCTest
 
 /// Helpers shared by the projection and scenario tests (public API only).
 enum Fixture {
+    /// Every table of two projections is the same, to the last bit: draws, communes, districts, money, spending,
+    /// indicators and what was paid.
+    static func assertSameNumbers(_ a: ProjectionResult, _ b: ProjectionResult, _ message: String = "",
+                                  file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(a.years, b.years, message, file: file, line: line)
+        XCTAssertEqual(a.perDraw, b.perDraw, message, file: file, line: line)
+        XCTAssertEqual(a.communes, b.communes, message, file: file, line: line)
+        XCTAssertEqual(a.districts, b.districts, message, file: file, line: line)
+        XCTAssertEqual(a.funding, b.funding, message, file: file, line: line)
+        XCTAssertEqual(a.spending, b.spending, message, file: file, line: line)
+        XCTAssertEqual(a.indicators, b.indicators, message, file: file, line: line)
+        XCTAssertEqual(a.paid, b.paid, message, file: file, line: line)
+    }
+
     /// The package root (this file is <root>/Tests/NTMEngineTests/EngineSupport.swift).
     static let packageRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

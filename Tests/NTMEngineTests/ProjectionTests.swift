@@ -415,12 +415,7 @@ final class ProjectionTests: XCTestCase {
         XCTAssertLessThan(2 * Projection(model: model).batchSize, 400, "more than two batches")
         let one = Projection(model: model).run(threads: 1)
         let two = Projection(model: model).run(threads: 2)
-        XCTAssertEqual(one.years, two.years)
-        XCTAssertEqual(one.perDraw, two.perDraw)
-        XCTAssertEqual(one.communes, two.communes)
-        XCTAssertEqual(one.districts, two.districts)
-        XCTAssertEqual(one.funding, two.funding)
-        XCTAssertEqual(one.spending, two.spending)
+        Fixture.assertSameNumbers(one, two)
         XCTAssertEqual(Fixture.tiersTable(one), Fixture.tiersTable(two))
 
         let other = try Fixture.project(Fixture.planPath, draws: 400, seed: 7)
@@ -465,11 +460,7 @@ final class ProjectionTests: XCTestCase {
             projection.carriesSecondYear = false
             let drawByDraw = projection.run(threads: 2)
             XCTAssertGreaterThanOrEqual(tables.years.count, 2, path)
-            XCTAssertEqual(tables.perDraw, drawByDraw.perDraw, path)
-            XCTAssertEqual(tables.communes, drawByDraw.communes, path)
-            XCTAssertEqual(tables.districts, drawByDraw.districts, path)
-            XCTAssertEqual(tables.funding, drawByDraw.funding, path)
-            XCTAssertEqual(tables.indicators, drawByDraw.indicators, path)
+            Fixture.assertSameNumbers(tables, drawByDraw, path)
         }
     }
 
@@ -494,13 +485,7 @@ final class ProjectionTests: XCTestCase {
             var full = model
             full.quickWalk = false
             let quick = Projection(model: model).run(threads: 2), tried = Projection(model: full).run(threads: 2)
-            XCTAssertEqual(quick.perDraw, tried.perDraw, name)
-            XCTAssertEqual(quick.communes, tried.communes, name)
-            XCTAssertEqual(quick.districts, tried.districts, name)
-            XCTAssertEqual(quick.funding, tried.funding, name)
-            XCTAssertEqual(quick.spending, tried.spending, name)
-            XCTAssertEqual(quick.indicators, tried.indicators, name)
-            XCTAssertEqual(quick.paid, tried.paid, name)
+            Fixture.assertSameNumbers(quick, tried, name)
             // The money was not enough for every package (else the walk's choice was never in question).
             if quick.funding.contains(where: { year in year.contains { $0[3] > 0 } }) { checked += 1 }
         }
@@ -575,14 +560,7 @@ final class ProjectionTests: XCTestCase {
                 own.decisions![Y - 1] = alt
                 let name = "\(path), money × \(factor), \(alt.filter { $0 }.count) funded in the last year"
                 for threads in [1, 2] {
-                    let alone = Projection(model: own).run(threads: threads)
-                    XCTAssertEqual(r.perDraw, alone.perDraw, name)
-                    XCTAssertEqual(r.communes, alone.communes, name)
-                    XCTAssertEqual(r.districts, alone.districts, name)
-                    XCTAssertEqual(r.funding, alone.funding, name)
-                    XCTAssertEqual(r.spending, alone.spending, name)
-                    XCTAssertEqual(r.indicators, alone.indicators, name)
-                    XCTAssertEqual(r.paid, alone.paid, name)
+                    Fixture.assertSameNumbers(r, Projection(model: own).run(threads: threads), name)
                 }
                 XCTAssertEqual(r.model.decisions ?? [], own.decisions ?? [], name)
             }
@@ -604,11 +582,7 @@ final class ProjectionTests: XCTestCase {
                                           + "recognition_cap: {standard: 100000, advanced: 100000, model: 100000}\n",
                                       to: "loose.yaml", in: dir)
         let same = try Fixture.project(loose)
-        XCTAssertEqual(same.perDraw, free.perDraw)
-        XCTAssertEqual(same.communes, free.communes)
-        XCTAssertEqual(same.districts, free.districts)
-        XCTAssertEqual(same.funding, free.funding)
-        XCTAssertEqual(same.indicators, free.indicators)
+        Fixture.assertSameNumbers(same, free)
         let tight = try Fixture.write("extends: \(Fixture.planPath)\ndraws: 60\nrecognition_cap: {advanced: 1, model: 0}\n",
                                       to: "tight.yaml", in: dir)
         let capped = try Fixture.project(tight)
