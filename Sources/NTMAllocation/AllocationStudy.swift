@@ -89,10 +89,9 @@ public struct AllocationStudy: Sendable {
         }
         for run in runs {
             let decisions = paths[run[0]].map { Array(repeating: $0, count: C) }
-            let results = run.count == 1
-                ? [Self.monteCarlo(model, budget: unlimitedBudget, decisions: decisions, recordPaid: true, threads: threads)]
-                : Self.monteCarlo(model, budget: unlimitedBudget, decisions: decisions,
-                                  lastYear: run.map { Array(repeating: paths[$0][T - 1], count: C) }, threads: threads)
+            let engine = Self.monteCarlo(model, budget: unlimitedBudget, decisions: decisions, recordPaid: true)
+            let results = run.count == 1 ? [engine.run(threads: threads)]
+                : engine.run(lastYear: run.map { Array(repeating: paths[$0][T - 1], count: C) }, threads: threads)
             for (j, mc) in zip(run, results) {
                 // The plan's intent on this path (tier and criteria at the start of each year, for the rules that
                 // order communes by them).
@@ -264,22 +263,12 @@ public struct AllocationStudy: Sendable {
 
     /// The Monte Carlo engine (the scenario's draws, noise and recognition) with `budget` (per year and source)
     /// instead of the scenario's money, and the communes funded as `decisions` say (per year, per commune).
-    static func monteCarlo(_ model: Model, budget: [[Double]], decisions: [[Bool]], recordPaid: Bool, threads: Int) -> ProjectionResult {
+    static func monteCarlo(_ model: Model, budget: [[Double]], decisions: [[Bool]], recordPaid: Bool) -> Projection {
         var m = model
         m.budget = budget
         m.decisions = decisions
         m.recordPaid = recordPaid
-        return Projection(model: m).run(threads: threads)
-    }
-
-    /// The same with each of `lastYear`'s decisions for the last year (`Projection.run(lastYear:)`), payments
-    /// recorded: one result per alternative.
-    static func monteCarlo(_ model: Model, budget: [[Double]], decisions: [[Bool]], lastYear: [[Bool]], threads: Int) -> [ProjectionResult] {
-        var m = model
-        m.budget = budget
-        m.decisions = decisions
-        m.recordPaid = true
-        return Projection(model: m).run(lastYear: lastYear, threads: threads)
+        return Projection(model: m)
     }
 
     /// A plan's paths as the engine's decisions: per year, whether each commune is funded.
@@ -324,6 +313,6 @@ public struct AllocationStudy: Sendable {
         if let extra {
             for s in 0..<problem.sources { for t in 0..<problem.years { budget[t][s] += extra[s][t] } }
         }
-        return Self.monteCarlo(model, budget: budget, decisions: decisions(plan), recordPaid: recordPaid, threads: threads)
+        return Self.monteCarlo(model, budget: budget, decisions: decisions(plan), recordPaid: recordPaid).run(threads: threads)
     }
 }

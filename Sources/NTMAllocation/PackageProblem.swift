@@ -188,7 +188,7 @@ public struct PackageProblem: Sendable {
         /// Every path column back within 0 and 1 (those not allowed stay at 0).
         func freeAll(_ p: PackageProblem) {
             for c in 0..<p.communes {
-                for j in p.paths.indices where p.allowed?[c][j] ?? true { glp_set_col_bnds(lp, xCol[c][j], GLP_DB, 0, 1) }
+                for j in p.paths.indices where p.isAllowed(c, j) { glp_set_col_bnds(lp, xCol[c][j], GLP_DB, 0, 1) }
             }
         }
         func load() { glp_load_matrix(lp, Int32(ia.count - 1), &ia, &ja, &ar) }
