@@ -846,13 +846,15 @@ final class DrawState {
             }
             var total: Float = 0
             var gaps = LaneBits(), lacking = LaneBits()
-            // One chunk, from the values the year before left at `from` (two loops below, so no choice is left
-            // inside either).
-            @inline(__always) func chunk(_ w: Int, from: UnsafePointer<Float>) {
-                let i = base + w * 8
-                let v = p.trend(load8(from, i), w)
+            // Chunk w's trend from the values the year before left at `from` (kept in `z`), and its cost per point.
+            @inline(__always) func trend(_ w: Int, from: UnsafePointer<Float>) -> (v: F8, cp: F8) {
+                let i = base + w * 8, v = p.trend(load8(from, i), w)
                 store8(zP, i, v)
-                let cp = load8(cpp, i), (n, bits) = lanes.need(v, w: w, goal: p.goal[target * W + w], cp: cp)
+                return (v, load8(cpp, i))
+            }
+            // Chunk w's need `n` and lanes with a gap `bits` kept and added to the commune's and the year's sums.
+            @inline(__always) func add(_ w: Int, v: F8, cp: F8, n: F8, bits: UInt64) {
+                let i = base + w * 8
                 if bits != 0 { // many chunks have no gap
                     gaps.insert(bits, chunk: w)
                     lacking = lacking.union(chunkCriteria[w << 8 | Int(bits)])
@@ -862,7 +864,25 @@ final class DrawState {
                 acc[w] += n
                 acc[W + w] += lanes.upkeep(v, w: w, cp: cp, share: maintShare)
             }
-            for w in 0..<noisyW { chunk(w, from: zP) }
+            // Chunks w0..<w1, three at a time while three are left (their logarithms side by side), then one by one.
+            @inline(__always) func chunks(_ w0: Int, _ w1: Int, from: UnsafePointer<Float>) {
+                var w = w0
+                while w + 3 <= w1 {
+                    let (v0, cp0) = trend(w, from: from), (v1, cp1) = trend(w + 1, from: from), (v2, cp2) = trend(w + 2, from: from)
+                    let (n, bits) = lanes.need((v0, v1, v2), w: w, goal: (p.goal[target * W + w], p.goal[target * W + w + 1],
+                                                                     p.goal[target * W + w + 2]), cp: (cp0, cp1, cp2))
+                    add(w, v: v0, cp: cp0, n: n.0, bits: bits.0)
+                    add(w + 1, v: v1, cp: cp1, n: n.1, bits: bits.1)
+                    add(w + 2, v: v2, cp: cp2, n: n.2, bits: bits.2)
+                    w += 3
+                }
+                while w < w1 {
+                    let (v, cp) = trend(w, from: from), (n, bits) = lanes.need(v, w: w, goal: p.goal[target * W + w], cp: cp)
+                    add(w, v: v, cp: cp, n: n, bits: bits)
+                    w += 1
+                }
+            }
+            chunks(0, noisyW, from: zP)
             if let carried {
                 // The same steps' results, in the same order (their upkeep is summed once per run).
                 let row = c * 3 + target, F = W - noisyW
@@ -876,7 +896,7 @@ final class DrawState {
                 gaps = gaps.union(carried.gaps[row])
                 lacking = lacking.union(carried.lacking[row])
             } else {
-                for w in noisyW..<W { chunk(w, from: fixedFrom) }
+                chunks(noisyW, W, from: fixedFrom)
             }
             cost[c] = total
             // One walk over the indicators with a gap: their need per eligibility group (for paying
@@ -915,11 +935,26 @@ extension Lanes {
     /// log 1 = 0, exactly): whether a noisy chunk has one is as good as random draw to draw, and the branch that
     /// skipped it, mispredicted, cost more than the logarithm (national run: 0.92 of the time, 15 pairs).
     @_transparent func need(_ v: F8, w: Int, goal: F8, cp: F8) -> (n: F8, bits: UInt64) {
+        let (a, x, has) = needArgument(v, w: w, goal: goal)
+        return (a * VMath.vlog(x) * cp, laneBits(has))
+    }
+
+    /// `need` on three chunks at once (the same bits; their logarithms side by side, see `VMath.vlog(_:_:_:)`).
+    @_transparent func need(_ v: (F8, F8, F8), w: Int, goal: (F8, F8, F8), cp: (F8, F8, F8))
+        -> (n: (F8, F8, F8), bits: (UInt64, UInt64, UInt64)) {
+        let (a0, x0, has0) = needArgument(v.0, w: w, goal: goal.0)
+        let (a1, x1, has1) = needArgument(v.1, w: w + 1, goal: goal.1)
+        let (a2, x2, has2) = needArgument(v.2, w: w + 2, goal: goal.2)
+        let (l0, l1, l2) = VMath.vlog(x0, x1, x2)
+        return ((a0 * l0 * cp.0, a1 * l1 * cp.1, a2 * l2 * cp.2), (laneBits(has0), laneBits(has1), laneBits(has2)))
+    }
+
+    /// The curve's room left `a` and the logarithm's argument `x` (1 where there is no gap), and the lanes with a gap.
+    @_transparent func needArgument(_ v: F8, w: Int, goal: F8) -> (a: F8, x: F8, has: SIMDMask<SIMD8<Int32>>) {
         let gap = goal - v
         let has = gap .> 0
         let a = asym[w] - v
-        let x = F8(repeating: 1).replacing(with: a / (a - gap), where: has)
-        return (a * VMath.vlog(x) * cp, laneBits(has))
+        return (a, F8(repeating: 1).replacing(with: a / (a - gap), where: has), has)
     }
 
     /// Upkeep of what exists in chunk `w` (where the indicator is maintained).

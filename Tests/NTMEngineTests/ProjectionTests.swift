@@ -621,6 +621,32 @@ final class ProjectionTests: XCTestCase {
         XCTAssertEqual(s2 / Double(n), 1, accuracy: 0.02)
     }
 
+    /// The engine's logarithm, one vector at a time and three at once (pass 1's noisy chunks): the very same bits,
+    /// and within a few units in the last place of the true logarithm, over arguments from 1e-30 to 1e30 (pass 1
+    /// takes it of numbers in (0, 1], the peer of the same numbers one lane at a time).
+    func testLogarithmsThreeAtOnceAreTheSameBits() {
+        var state: UInt64 = 12_345
+        func argument() -> Float { // log-uniform over 60 decades, and 1 exactly now and then
+            let h = CounterRNG.mix(state); state &+= 1
+            return h % 17 == 0 ? 1 : Float(pow(10, Double(h >> 11) / Double(1 << 53) * 60 - 30))
+        }
+        func vector() -> SIMD8<Float> { SIMD8<Float>((0..<8).map { _ in argument() }) }
+        var worst = 0.0
+        for _ in 0..<20_000 {
+            let x = (vector(), vector(), vector())
+            let three = VMath.vlog(x.0, x.1, x.2)
+            let one = (VMath.vlog(x.0), VMath.vlog(x.1), VMath.vlog(x.2))
+            for (t, o, x) in [(three.0, one.0, x.0), (three.1, one.1, x.1), (three.2, one.2, x.2)] {
+                for l in 0..<8 {
+                    XCTAssertEqual(t[l].bitPattern, o[l].bitPattern, "log \(x[l]): three at once \(t[l]), one \(o[l])")
+                    let exact = Foundation.log(Double(x[l]))
+                    worst = max(worst, abs(Double(o[l]) - exact) / Double(Float(max(abs(exact), 1)).ulp))
+                }
+            }
+        }
+        XCTAssertLessThan(worst, 4, "error in units in the last place")
+    }
+
     /// `uniforms` promises numbers in (0, 1). About one call in 2^23 has a 24-bit field of all ones.
     func testUniformsStayInsideTheOpenInterval() throws {
         let key = CounterRNG(seed: 1).key(.recognition, year: 2024, draw: 0, unit: 0)
