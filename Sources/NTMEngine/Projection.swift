@@ -855,11 +855,11 @@ final class DrawState {
             // Chunk w's need `n` and lanes with a gap `bits` kept and added to the commune's and the year's sums.
             @inline(__always) func add(_ w: Int, v: F8, cp: F8, n: F8, bits: UInt64) {
                 let i = base + w * 8
-                if bits != 0 { // many chunks have no gap
-                    gaps.insert(bits, chunk: w)
-                    lacking = lacking.union(chunkCriteria[w << 8 | Int(bits)])
-                    total += n.sum()
-                }
+                // Without a branch on a gap (as good as random in a noisy chunk): a chunk without one adds
+                // nothing (no lanes, no criteria, and a need of ±0, which leaves `total`, never −0, as it is).
+                gaps.insert(bits, chunk: w)
+                lacking = lacking.union(chunkCriteria[w << 8 | Int(bits)])
+                total += n.sum()
                 store8(nP, i, n)
                 acc[w] += n
                 acc[W + w] += lanes.upkeep(v, w: w, cp: cp, share: maintShare)
