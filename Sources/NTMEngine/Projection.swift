@@ -759,8 +759,8 @@ final class DrawState {
     /// C: tiers; per commune, pass 1's package cost and criteria lacking, pass 2's tiers met and criteria met.
     let tier: UnsafeMutablePointer<UInt8>, cost: UnsafeMutablePointer<Float>, missing: UnsafeMutablePointer<UInt8>
     let metTiers: UnsafeMutablePointer<UInt8>, critStd: UnsafeMutablePointer<Int32>
-    /// C × G: need per eligibility group.
-    let groupNeed: UnsafeMutablePointer<Float>
+    /// C × G: need per eligibility group; C: pass 1's lanes with a gap (the walk that sums them per group).
+    let groupNeed: UnsafeMutablePointer<Float>, gapsOf: UnsafeMutablePointer<LaneBits>
     /// 2 × W: investment and upkeep summed over communes.
     let acc: UnsafeMutablePointer<F8>
     /// Normals of `noiseBlock` communes (Kp each; read only in the lanes of noisy indicators), and room for the
@@ -781,14 +781,14 @@ final class DrawState {
         cppOwner = costPerPoint
         cpp = costPerPoint.values
         tier = buffer(C, 0); cost = buffer(C, 0); missing = buffer(C, 0); metTiers = buffer(C, 0); critStd = buffer(C, 0)
-        groupNeed = buffer(C * m.groupCount, 0)
+        groupNeed = buffer(C * m.groupCount, 0); gapsOf = buffer(C, LaneBits())
         acc = buffer(2 * lanes.W, F8(repeating: 0))
         noise = buffer(Self.noiseBlock * Kp + 4, 0)
     }
 
     deinit {
         z.deallocate(); need.deallocate(); tier.deallocate(); cost.deallocate(); missing.deallocate()
-        metTiers.deallocate(); critStd.deallocate(); groupNeed.deallocate(); acc.deallocate()
+        metTiers.deallocate(); critStd.deallocate(); groupNeed.deallocate(); gapsOf.deallocate(); acc.deallocate()
         noise.deallocate()
     }
 
@@ -823,7 +823,7 @@ final class DrawState {
         let zP = z, nP = need, fixedFrom = fixedFrom ?? UnsafePointer(z), noisyW = lanes.noisyW
         // Local copies: the loop's raw stores could alias this object's fields, which would have them reloaded.
         let lanes = self.lanes, cpp = self.cpp, acc = self.acc, tier = self.tier, cost = self.cost, missing = self.missing
-        let groupNeed = self.groupNeed, maintShare = self.maintShare, carried = tables?.rows
+        let groupNeed = self.groupNeed, maintShare = self.maintShare, carried = tables?.rows, gapsOf = self.gapsOf
         if grouped { (groupNeed + communes.lowerBound * G).update(repeating: 0, count: communes.count * G) }
         lanes.chunkCriteria.withUnsafeBufferPointer { chunkCriteria in
         for c in communes {
@@ -899,11 +899,22 @@ final class DrawState {
                 chunks(noisyW, W, from: fixedFrom)
             }
             cost[c] = total
-            // One walk over the indicators with a gap: their need per eligibility group (for paying
-            // packages) and, for the priority order, the criteria the commune still lacks.
+            // For the priority order, the criteria the commune still lacks; and its lanes with a gap, for the
+            // walk below.
             if grouped {
-                gaps.forEach { l in groupNeed[c * G + lanes.groupOf[l]] += nP[base + l] }
                 missing[c] = UInt8(min(lacking.count, 255))
+                gapsOf[c] = gaps
+            }
+        }
+        // One walk over the indicators with a gap: their need per eligibility group (for paying packages), after
+        // the range's other work rather than commune by commune, where each lane's need was read back just after
+        // its chunk was stored (national run: 0.98 of the time, medians of 9 and 11 rounds, outputs identical).
+        if grouped {
+            lanes.groupOf.withUnsafeBufferPointer { groupOf in
+                for c in communes {
+                    let base = c * Kp
+                    gapsOf[c].forEach { l in groupNeed[c * G + groupOf[l]] += nP[base + l] }
+                }
             }
         }
         }
