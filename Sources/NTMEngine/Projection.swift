@@ -484,23 +484,8 @@ struct BatchRunner {
                             // normal i is CounterRNG.normal(key, i), drawn here one hash per five normals.
                             let slot = c % DrawState.noiseBlock
                             if slot == 0 && noisyCount > 0 {
-                                // The noisy indicators hold the first lanes, in `Model.noisy` order (see `Lanes`).
-                                for b in 0..<min(DrawState.noiseBlock, C - c) {
-                                    let key = CounterRNG.key(yearKey: p.noiseKey, draw: draw, unit: c + b)
-                                    let out = noise + b * Kp
-                                    var i = 0, word = 0
-                                    @inline(__always) func normal(_ h: UInt64, _ field: UInt64) -> Float {
-                                        table[Int(truncatingIfNeeded: (h >> (12 * field)) & 0xFFF)]
-                                    }
-                                    // Whole hashes only: the last one's spare normals land in lanes without noise (or
-                                    // the next commune's row, written after; the block has room past its end).
-                                    while i < noisyCount {
-                                        let h = CounterRNG.bits(key, word)
-                                        out[i] = normal(h, 0); out[i + 1] = normal(h, 1); out[i + 2] = normal(h, 2)
-                                        out[i + 3] = normal(h, 3); out[i + 4] = normal(h, 4)
-                                        i += 5; word += 1
-                                    }
-                                }
+                                Self.normals(into: noise, communes: c..<min(c + DrawState.noiseBlock, C), stride: Kp,
+                                             count: noisyCount, yearKey: p.noiseKey, draw: draw, table: table.baseAddress!)
                             }
                             // Standard: the criteria with an indicator short of it (from the lanes that are, chunk by
                             // chunk); advanced and model: only whether every indicator meets them (vector ANDs, one
@@ -605,6 +590,29 @@ struct BatchRunner {
             if m.recordPaid { others[a].paid = (0..<(Y - 1)).map { paidTable($0) } + [paidTable(Y + a)] }
         }
         return [stats] + others
+    }
+
+    /// The standard normals of `communes` (rows of `stride` floats at `out`, the first `count` of each: the noisy
+    /// indicators hold the first lanes, in `Model.noisy` order, see `Lanes`): normal i is CounterRNG.normal(key, i),
+    /// drawn one hash per five normals. Whole hashes only: the last one's spare normals land in lanes without noise
+    /// (or the next commune's row, written after; the block has room past its end). Kept out of pass 2's loop,
+    /// which runs it once a block.
+    @inline(never) static func normals(into out: UnsafeMutablePointer<Float>, communes: Range<Int>, stride: Int, count: Int,
+                                       yearKey: UInt64, draw: Int, table: UnsafePointer<Float>) {
+        @inline(__always) func normal(_ h: UInt64, _ field: UInt64) -> Float {
+            table[Int(truncatingIfNeeded: (h >> (12 * field)) & 0xFFF)]
+        }
+        for (b, c) in communes.enumerated() {
+            let key = CounterRNG.key(yearKey: yearKey, draw: draw, unit: c)
+            let row = out + b * stride
+            var i = 0, word = 0
+            while i < count {
+                let h = CounterRNG.bits(key, word)
+                row[i] = normal(h, 0); row[i + 1] = normal(h, 1); row[i + 2] = normal(h, 2)
+                row[i + 3] = normal(h, 3); row[i + 4] = normal(h, 4)
+                i += 5; word += 1
+            }
+        }
     }
 
     /// `recognise` for one commune, when no cap ties the communes together (the same steps, in the same order).
