@@ -623,14 +623,24 @@ struct BatchRunner {
             while kept < t && met & (1 << UInt8(kept)) != 0 { kept += 1 }
             t = kept
         }
-        // Every tier up to and including the next one is met (most communes stop here, before any hash).
-        @inline(__always) func ready(_ t: Int) -> Bool { t < 3 && met & UInt8((1 << (t + 1)) - 1) == UInt8((1 << (t + 1)) - 1) }
-        if m.maxSteps > 0 && ready(t) {
-            let u = CounterRNG.uniforms(CounterRNG.key(yearKey: key, draw: draw, unit: c), 0).0
-            var steps = 0
-            while steps < m.maxSteps && ready(t) && u < m.recognitionP[t] { t += 1; steps += 1 }
-        }
+        // Most communes stop here, before any hash.
+        if m.maxSteps > 0 && Self.ready(t, met: met) { t = step(from: t, commune: c, met: met, key: key, draw: draw) }
         tier[c] = UInt8(t)
+    }
+
+    /// The tiers a commune ready for its next one steps up (`recognise(commune:…)`'s draw; a call of its own, so
+    /// pass 2's loop, which most communes go through without it, is smaller).
+    @inline(never) func step(from t0: Int, commune c: Int, met: UInt8, key: UInt64, draw: Int) -> Int {
+        let u = CounterRNG.uniforms(CounterRNG.key(yearKey: key, draw: draw, unit: c), 0).0
+        var t = t0, steps = 0
+        while steps < m.maxSteps && Self.ready(t, met: met) && u < m.recognitionP[t] { t += 1; steps += 1 }
+        return t
+    }
+
+    /// Whether a commune at tier `t` (0: none) meets every tier up to and including the next one (`met` bit i:
+    /// every criterion met at graded tier i).
+    @_transparent static func ready(_ t: Int, met: UInt8) -> Bool {
+        t < 3 && met & UInt8((1 << (t + 1)) - 1) == UInt8((1 << (t + 1)) - 1)
     }
 
     /// Moves communes up the tiers when a cap ties them together (without one, `recognise(commune:…)` does the
@@ -655,10 +665,7 @@ struct BatchRunner {
             for c in 0..<C where stepped[c] {
                 let t = Int(tier[c])
                 stepped[c] = false
-                guard t < 3 else { continue }
-                // Every tier up to and including the next one is met.
-                let need = UInt8((1 << (t + 1)) - 1)
-                guard met[c] & need == need else { continue }
+                guard Self.ready(t, met: met[c]) else { continue }
                 if u[c] > 1 { u[c] = CounterRNG.uniforms(CounterRNG.key(yearKey: key, draw: draw, unit: c), 0).0 }
                 if u[c] < m.recognitionP[t] { candidates.append(c) }
             }
