@@ -622,8 +622,8 @@ final class ProjectionTests: XCTestCase {
     }
 
     /// The engine's logarithm, one vector at a time and three at once (pass 1's noisy chunks): the very same bits,
-    /// and within a few units in the last place of the true logarithm, over arguments from 1e-30 to 1e30 (pass 1
-    /// takes it of numbers in (0, 1], the peer of the same numbers one lane at a time).
+    /// and within a few units in the last place of the true logarithm, over arguments from 1e-30 to 1e30 and at 1
+    /// (pass 1 takes it of a / (a − gap) on the curve, exactly 1 in the lanes without a gap).
     func testLogarithmsThreeAtOnceAreTheSameBits() {
         var state: UInt64 = 12_345
         func argument() -> Float { // log-uniform over 60 decades, and 1 exactly now and then
