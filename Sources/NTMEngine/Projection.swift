@@ -479,9 +479,8 @@ struct BatchRunner {
                                     ntm_prefetch_bytes(nP + a, bytes); ntm_prefetch_bytes(cpp + a, bytes)
                                 }
                             }
-                            // The normals of a block of communes, in the lanes of the noisy indicators,
-                            // written a block ahead so the vector loads below never wait on these scalar stores:
-                            // normal i is CounterRNG.normal(key, i), drawn here one hash per five normals.
+                            // The normals of the block starting here, all at once (`normals`), so the vector loads
+                            // below do not wait on the scalar stores that wrote them.
                             let slot = c % DrawState.noiseBlock
                             if slot == 0 && noisyCount > 0 {
                                 Self.normals(into: noise, communes: c..<min(c + DrawState.noiseBlock, C), stride: Kp,
