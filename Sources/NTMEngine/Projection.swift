@@ -558,9 +558,10 @@ struct BatchRunner {
                     // Statistics.
                     var std: Int32 = 0, adv: Int32 = 0, mo: Int32 = 0, crit: Int32 = 0
                     stats.communeCounts[yi].withUnsafeMutableBufferPointer { cc in
-                        for c in 0..<C { // without branches, as above
-                            let t = s.tier[c]
-                            let isStd: Int32 = t >= 1 ? 1 : 0, isAdv: Int32 = t >= 2 ? 1 : 0, isModel: Int32 = t >= 3 ? 1 : 0
+                        for c in 0..<C { // without branches, as above: from the tier's bits (0 none … 3 model),
+                            // which the compiler cannot turn back into a jump on the tier
+                            let t = Int32(s.tier[c])
+                            let isStd = (t | t >> 1) & 1, isAdv = t >> 1, isModel = t >> 1 & t
                             std += isStd; cc[c * 4] += isStd
                             adv += isAdv; cc[c * 4 + 1] += isAdv
                             mo += isModel; cc[c * 4 + 2] += isModel
