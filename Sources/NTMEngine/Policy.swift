@@ -185,10 +185,7 @@ extension Policy {
             guard let need = n.laneNeed.baseAddress else { return sums }
             sums.withUnsafeMutableBufferPointer { sum in rows.withUnsafeBufferPointer { rows in
                 for (j, c) in rows.enumerated() {
-                    if j + 4 < rows.count {
-                        let ahead = need + Int(rows[j + 4]) * stride
-                        ntm_prefetch(ahead); ntm_prefetch(ahead + stride / 2); ntm_prefetch(ahead + stride - 1)
-                    }
+                    if j + 4 < rows.count { ntm_prefetch_bytes(need + Int(rows[j + 4]) * stride, stride * 4) }
                     let row = need + Int(c) * stride
                     for l in 0..<stride { sum[l] += Double(row[l]) }
                 }
