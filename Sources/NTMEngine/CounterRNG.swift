@@ -1,4 +1,7 @@
 import Foundation
+#if arch(x86_64)
+import _Builtin_intrinsics.intel
+#endif
 
 /// Counter-based random numbers: every number is a pure function of (seed, stream, year, draw, commune,
 /// index), so results do not depend on thread count or the order work is done in, and every scenario or
@@ -52,6 +55,31 @@ public struct CounterRNG: Sendable {
     /// The 64 random bits of position `index` under `key` (also the source of `uniforms`).
     @inline(__always) public static func bits(_ key: UInt64, _ index: Int) -> UInt64 {
         mix(key ^ (UInt64(index + 1) &* 0x9E37_79B9_7F4A_7C15))
+    }
+
+    /// `bits(key, index + j)` for j = 0 … 3. On x86 the four hashes go through the mixer side by side, with the
+    /// same integer operations on four 64-bit lanes (AVX2 has no 64-bit multiply: each is the three 32-bit
+    /// products that make its low 64 bits), so the bits are the same.
+    @inline(__always) public static func bits4(_ key: UInt64, from index: Int) -> SIMD4<UInt64> {
+#if arch(x86_64)
+        let golden: UInt64 = 0x9E37_79B9_7F4A_7C15
+        @inline(__always) func splat(_ x: UInt64) -> __m256i { _mm256_set1_epi64x(Int64(bitPattern: x)) }
+        /// a × c modulo 2^64, lane by lane: lo(a)·lo(c) + (hi(a)·lo(c) + lo(a)·hi(c)) · 2^32.
+        @inline(__always) func times(_ a: __m256i, _ c: UInt64) -> __m256i {
+            let cLo = splat(c), cHi = splat(c >> 32)
+            let cross = _mm256_add_epi64(_mm256_mul_epu32(_mm256_srli_epi64(a, 32), cLo), _mm256_mul_epu32(a, cHi))
+            return _mm256_add_epi64(_mm256_mul_epu32(a, cLo), _mm256_slli_epi64(cross, 32))
+        }
+        // (index + 1 + j) · golden = (index + 1) · golden + j · golden, modulo 2^64.
+        let steps = unsafeBitCast(SIMD4<UInt64>(0, golden, golden &* 2, golden &* 3), to: __m256i.self)
+        let counters = _mm256_add_epi64(splat(UInt64(index + 1) &* golden), steps)
+        var z = _mm256_add_epi64(_mm256_xor_si256(splat(key), counters), splat(golden))
+        z = times(_mm256_xor_si256(z, _mm256_srli_epi64(z, 30)), 0xBF58_476D_1CE4_E5B9)
+        z = times(_mm256_xor_si256(z, _mm256_srli_epi64(z, 27)), 0x94D0_49BB_1331_11EB)
+        return unsafeBitCast(_mm256_xor_si256(z, _mm256_srli_epi64(z, 31)), to: SIMD4<UInt64>.self)
+#else
+        SIMD4(bits(key, index), bits(key, index + 1), bits(key, index + 2), bits(key, index + 3))
+#endif
     }
 
     /// The standard normal number `i` under `key`: 12-bit field i % 5 of the 64 bits of position i / 5.

@@ -605,12 +605,21 @@ struct BatchRunner {
         for (b, c) in communes.enumerated() {
             let key = CounterRNG.key(yearKey: yearKey, draw: draw, unit: c)
             let row = out + b * stride
-            var i = 0, word = 0
-            while i < count {
-                let h = CounterRNG.bits(key, word)
+            @inline(__always) func five(_ h: UInt64, at i: Int) {
                 row[i] = normal(h, 0); row[i + 1] = normal(h, 1); row[i + 2] = normal(h, 2)
                 row[i + 3] = normal(h, 3); row[i + 4] = normal(h, 4)
-                i += 5; word += 1
+            }
+            // Four hashes at a time (`CounterRNG.bits4`), then one by one.
+            let words = (count + 4) / 5
+            var word = 0
+            while word + 4 <= words {
+                let h = CounterRNG.bits4(key, from: word)
+                five(h[0], at: word * 5); five(h[1], at: word * 5 + 5); five(h[2], at: word * 5 + 10); five(h[3], at: word * 5 + 15)
+                word += 4
+            }
+            while word < words {
+                five(CounterRNG.bits(key, word), at: word * 5)
+                word += 1
             }
         }
     }

@@ -647,6 +647,22 @@ final class ProjectionTests: XCTestCase {
         XCTAssertLessThan(worst, 4, "error in units in the last place")
     }
 
+    /// The normals' four hashes at a time (`CounterRNG.bits4`) are the very bits of `bits` one at a time, for any
+    /// key and any start (the counter's multiplication wraps around, so the large starts too).
+    func testFourHashesAtOnceAreTheSameBits() {
+        var checked = 0
+        for k in 0..<20_000 {
+            let key = CounterRNG.mix(UInt64(k) &* 0x9E37_79B9_7F4A_7C15)
+            let start = k % 5 == 0 ? Int.max - 4 - k % 7 : Int(CounterRNG.mix(UInt64(k)) % 100_000)
+            let four = CounterRNG.bits4(key, from: start)
+            for j in 0..<4 {
+                XCTAssertEqual(four[j], CounterRNG.bits(key, start + j), "key \(key), index \(start + j)")
+                checked += 1
+            }
+        }
+        XCTAssertEqual(checked, 80_000)
+    }
+
     /// `uniforms` promises numbers in (0, 1). About one call in 2^23 has a 24-bit field of all ones.
     func testUniformsStayInsideTheOpenInterval() throws {
         let key = CounterRNG(seed: 1).key(.recognition, year: 2024, draw: 0, unit: 0)
