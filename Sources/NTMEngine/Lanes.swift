@@ -153,6 +153,30 @@ package enum VMath {
         return (y.a.v, y.b.v, y.c.v)
     }
 
+    /// Each vector's lanes summed in lane order, as `sum()` adds them, for three vectors at once (lanes 0, 1 and 2
+    /// of the result; lane 3 is 0): the three are turned on their side so that one vector addition adds the next
+    /// lane of each, instead of three chains of single additions with a shuffle before each.
+    @inline(__always) package static func sums(_ a: F8, _ b: F8, _ c: F8) -> SIMD4<Float> {
+#if arch(x86_64)
+        @inline(__always) func pairs(_ x: F8) -> SIMD4<Double> { unsafeBitCast(x, to: SIMD4<Double>.self) }
+        @inline(__always) func floats(_ x: SIMD4<Double>) -> F8 { unsafeBitCast(x, to: F8.self) }
+        let z = F8(repeating: 0)
+        // ab: (a0 b0 a1 b1 | a4 b4 a5 b5), ab2: (a2 b2 a3 b3 | a6 b6 a7 b7); c0, c2 the same of c and zeros.
+        let ab = _mm256_unpacklo_ps(a, b), ab2 = _mm256_unpackhi_ps(a, b)
+        let c0 = _mm256_unpacklo_ps(c, z), c2 = _mm256_unpackhi_ps(c, z)
+        // Lane l of the three (and a zero) in the low half, lane l + 4 in the high half.
+        let l04 = floats(_mm256_unpacklo_pd(pairs(ab), pairs(c0))), l15 = floats(_mm256_unpackhi_pd(pairs(ab), pairs(c0)))
+        let l26 = floats(_mm256_unpacklo_pd(pairs(ab2), pairs(c2))), l37 = floats(_mm256_unpackhi_pd(pairs(ab2), pairs(c2)))
+        var s = _mm_add_ps(l04.lowHalf, l15.lowHalf)
+        s = _mm_add_ps(s, l26.lowHalf); s = _mm_add_ps(s, l37.lowHalf)
+        s = _mm_add_ps(s, l04.highHalf); s = _mm_add_ps(s, l15.highHalf)
+        s = _mm_add_ps(s, l26.highHalf); s = _mm_add_ps(s, l37.highHalf)
+        return s
+#else
+        return SIMD4(a.sum(), b.sum(), c.sum(), 0)
+#endif
+    }
+
     /// x = m · 2^e with m in [√½, √2), returned as (m − 1, e).
     @inline(__always) static func logReduce(_ x0: F8) -> (F8, F8) {
         let bits = unsafeBitCast(x0, to: SIMD8<UInt32>.self)

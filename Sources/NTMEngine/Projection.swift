@@ -877,13 +877,13 @@ final class DrawState {
                 return (v, load8(cpp, i))
             }
             // Chunk w's need `n` and lanes with a gap `bits` kept and added to the commune's and the year's sums.
-            @inline(__always) func add(_ w: Int, v: F8, cp: F8, n: F8, bits: UInt64) {
+            @inline(__always) func add(_ w: Int, v: F8, cp: F8, n: F8, sum: Float, bits: UInt64) {
                 let i = base + w * 8
                 // Without a branch on a gap (as good as random in a noisy chunk): a chunk without one adds
                 // nothing (no lanes, no criteria, and a need of ±0, which leaves `total`, never −0, as it is).
                 gaps.insert(bits, chunk: w)
                 lacking = lacking.union(chunkCriteria[w << 8 | Int(bits)])
-                total += n.sum()
+                total += sum
                 store8(nP, i, n)
                 acc[w] += n
                 acc[W + w] += lanes.upkeep(v, w: w, cp: cp, share: maintShare)
@@ -895,14 +895,15 @@ final class DrawState {
                     let (v0, cp0) = trend(w, from: from), (v1, cp1) = trend(w + 1, from: from), (v2, cp2) = trend(w + 2, from: from)
                     let (n, bits) = lanes.need((v0, v1, v2), w: w, goal: (p.goal[target * W + w], p.goal[target * W + w + 1],
                                                                      p.goal[target * W + w + 2]), cp: (cp0, cp1, cp2))
-                    add(w, v: v0, cp: cp0, n: n.0, bits: bits.0)
-                    add(w + 1, v: v1, cp: cp1, n: n.1, bits: bits.1)
-                    add(w + 2, v: v2, cp: cp2, n: n.2, bits: bits.2)
+                    let sums = VMath.sums(n.0, n.1, n.2)
+                    add(w, v: v0, cp: cp0, n: n.0, sum: sums[0], bits: bits.0)
+                    add(w + 1, v: v1, cp: cp1, n: n.1, sum: sums[1], bits: bits.1)
+                    add(w + 2, v: v2, cp: cp2, n: n.2, sum: sums[2], bits: bits.2)
                     w += 3
                 }
                 while w < w1 {
                     let (v, cp) = trend(w, from: from), (n, bits) = lanes.need(v, w: w, goal: p.goal[target * W + w], cp: cp)
-                    add(w, v: v, cp: cp, n: n, bits: bits)
+                    add(w, v: v, cp: cp, n: n, sum: n.sum(), bits: bits)
                     w += 1
                 }
             }

@@ -663,6 +663,34 @@ final class ProjectionTests: XCTestCase {
         XCTAssertEqual(checked, 80_000)
     }
 
+    /// Pass 1 sums three chunks' needs side by side (`VMath.sums`): each must be the bits of `sum()`, which adds
+    /// the lanes in order (so a different order, which rounds differently, would show), zeros of either sign and
+    /// values 30 decades apart included.
+    func testThreeSumsAtOnceAreTheSumsOneAtATime() {
+        var state: UInt64 = 777
+        func lane() -> Float {
+            let h = CounterRNG.mix(state); state &+= 1
+            switch h % 9 {
+            case 0: return 0
+            case 1: return -0.0
+            default: return Float(pow(10, Double(h >> 11) / Double(1 << 53) * 30 - 15)) * (h & 1 == 0 ? 1 : -1)
+            }
+        }
+        func vector() -> SIMD8<Float> { SIMD8<Float>((0..<8).map { _ in lane() }) }
+        var differ = 0
+        for _ in 0..<50_000 {
+            let (a, b, c) = (vector(), vector(), vector())
+            let s = VMath.sums(a, b, c)
+            for (k, v) in [a, b, c].enumerated() {
+                XCTAssertEqual(s[k].bitPattern, v.sum().bitPattern,
+                               "\(v): side by side \(s[k]), one at a time \(v.sum())")
+            }
+            // The order matters: summed from the last lane down, some of these round differently.
+            if (0..<8).reversed().reduce(Float(0), { $0 + a[$1] }) != a.sum() { differ += 1 }
+        }
+        XCTAssertGreaterThan(differ, 100, "the inputs must be able to tell one order of addition from another")
+    }
+
     /// `uniforms` promises numbers in (0, 1). About one call in 2^23 has a 24-bit field of all ones.
     func testUniformsStayInsideTheOpenInterval() throws {
         let key = CounterRNG(seed: 1).key(.recognition, year: 2024, draw: 0, unit: 0)
