@@ -467,16 +467,23 @@ struct BatchRunner {
                         // communes on (national run: about 0.9 of the time with either, outputs byte-identical).
                         let ahead = (fused && hasNext ? DrawState.noiseBlock : 16) * Kp
                         let bytes = (yi == 0 ? noisyW * 8 : Kp) * 4
+                        // The tables, chosen once per year: the sums; the values, read or written for next year (else
+                        // the sums again); the first year's values, or the needs and costs per point. Rows of up to
+                        // 192 bytes (48 lanes) are asked for without a branch (`ntm_prefetch_row`).
+                        let tables: [UnsafePointer<Float>] = [UnsafePointer(sums), yi > 0 || hasNext ? UnsafePointer(zP) : UnsafePointer(sums)]
+                            + (yi == 0 ? [firstValues] : [UnsafePointer(nP), UnsafePointer(cpp)])
+                        let (t0, t1, t2) = (tables[0], tables[1], tables[2]), t3 = tables.count > 3 ? tables[3] : nil
+                        let short = bytes <= 192, mid = min(128, bytes - 1), last = bytes - 1
                         for c in 0..<C {
                             let base = c * Kp, target = min(Int(s.tier[c]), 2) * W
                             if base + ahead < C * Kp {
                                 let a = base + ahead
-                                ntm_prefetch_bytes(sums + a, bytes)
-                                if yi > 0 || hasNext { ntm_prefetch_bytes(zP + a, bytes) } // read, or written for next year
-                                if yi == 0 {
-                                    ntm_prefetch_bytes(firstValues + a, bytes)
+                                if short {
+                                    ntm_prefetch_row(t0 + a, mid, last); ntm_prefetch_row(t1 + a, mid, last)
+                                    ntm_prefetch_row(t2 + a, mid, last)
+                                    if let t3 { ntm_prefetch_row(t3 + a, mid, last) }
                                 } else {
-                                    ntm_prefetch_bytes(nP + a, bytes); ntm_prefetch_bytes(cpp + a, bytes)
+                                    for t in tables { ntm_prefetch_bytes(t + a, bytes) }
                                 }
                             }
                             // The normals of the block starting here, all at once (`normals`), so the vector loads
