@@ -333,8 +333,9 @@ struct BatchRunner {
         for c in 0..<m.C {
             for w in 0..<lanes.W {
                 let i = c * lanes.Kp + w * 8
-                store8(s.z, i, lanes.spend(load8(s.z, i), i: i, w: w, need: s.need, cpp: s.cpp, funded: a.funded[c],
-                                               goal: p.goal[min(Int(s.tier[c]), 2) * lanes.W + w], frac: frac[w], keep: keep[w]))
+                store8(s.z, i, Lanes.spend(load8(s.z, i), i: i, need: s.need, cpp: s.cpp, funded: a.funded[c],
+                                           goal: p.goal[min(Int(s.tier[c]), 2) * lanes.W + w], frac: frac[w], keep: keep[w],
+                                           asym: lanes.asym[w], decay: lanes.decay[w], maintained: lanes.maintained[w]))
             }
         }
         let Kp = lanes.Kp, W = lanes.W
@@ -449,7 +450,8 @@ struct BatchRunner {
                         stats.funding[yi][src * 4 + 2] += a.allocated[src]
                         stats.funding[yi][src * 4 + 3] += a.gap[src]
                     }
-                    let frac = lanes.pack(a.fraction, pad: 0), keep = lanes.pack(a.fillUpkeep, pad: 1)
+                    Self.chunkConstants(into: s.chunkConstants, lanes: lanes, plan: p, frac: lanes.pack(a.fraction, pad: 0),
+                                        keep: lanes.pack(a.fillUpkeep, pad: 1))
                     if fused && hasNext { s.beginNeeds() }
                     // Pass 2: spending and decay (the first year's from `FirstYear`), noise, bounds; the indicators
                     // meeting each tier; criteria met.
@@ -460,7 +462,7 @@ struct BatchRunner {
                         let sums = sB.baseAddress!, noisyCount = m.noisy.count
                         // Local copies: the loop's raw stores could alias the runner's fields, which would have the
                         // constants reloaded commune after commune.
-                        let lanes = self.lanes, p = p, frac = frac, keep = keep, chunkCriteria = chunkCriteria.baseAddress!
+                        let p = p, chunkCriteria = chunkCriteria.baseAddress!, constants = s.chunkConstants
                         let cpp = s.cpp, firstValues = fB.baseAddress!
                         // This loop's tables are asked for ahead (prefetch): the next block's rows when the next year's
                         // pass 1 runs between blocks (the hardware loses track of the tables at each block), else 16
@@ -475,7 +477,7 @@ struct BatchRunner {
                         let (t0, t1, t2) = (tables[0], tables[1], tables[2]), t3 = tables.count > 3 ? tables[3] : nil
                         let short = bytes <= 192, mid = min(128, bytes - 1), last = bytes - 1
                         for c in 0..<C {
-                            let base = c * Kp, target = min(Int(s.tier[c]), 2) * W
+                            let base = c * Kp, target = min(Int(s.tier[c]), 2)
                             if base + ahead < C * Kp {
                                 let a = base + ahead
                                 if short {
@@ -503,25 +505,27 @@ struct BatchRunner {
                             for w in 0..<chunks {
                                 let i = base + w * 8
                                 // Spending and decay (the first year's as `FirstYear` has them).
+                                let k = constants + w * Chunk.count
                                 var v = yi == 0 ? load8(firstValues, i)
-                                    : lanes.spend(load8(zP, i), i: i, w: w, need: nP, cpp: cpp, funded: funded, goal: p.goal[target + w],
-                                                  frac: frac[w], keep: keep[w])
+                                    : Lanes.spend(load8(zP, i), i: i, need: nP, cpp: cpp, funded: funded, goal: k[Chunk.goal + target],
+                                                  frac: k[Chunk.frac], keep: k[Chunk.keep], asym: k[Chunk.asym], decay: k[Chunk.decay],
+                                                  maintained: k[Chunk.maintained])
                                 // Noise, relative or in points, fading over the last tenth of the range (a network
                                 // that is complete does not randomly lose its last points).
                                 if w < noisyW {
-                                    let x = (lanes.zHi[w] - v) / lanes.noiseFade[w]
+                                    let x = (k[Chunk.zHi] - v) / k[Chunk.noiseFade]
                                     let room = F8(repeating: 1).replacing(with: x, where: x .< 1)
-                                    let size = lanes.noiseRel[w] * VMath.abs(v) + lanes.noisePts[w]
+                                    let size = k[Chunk.noiseRel] * VMath.abs(v) + k[Chunk.noisePts]
                                     let moved = v + size * F8(repeating: 0).replacing(with: room, where: room .>= 0) * load8(noise, slot * Kp + w * 8)
-                                    v = v.replacing(with: moved, where: lanes.noisy[w])
+                                    v = v.replacing(with: moved, where: unsafeBitCast(k[Chunk.noisy], to: SIMDMask<SIMD8<Int32>>.self))
                                 }
-                                v = v.replacing(with: lanes.zLo[w], where: v .< lanes.zLo[w])
-                                v = v.replacing(with: lanes.zHi[w], where: v .> lanes.zHi[w])
+                                v = v.replacing(with: k[Chunk.zLo], where: v .< k[Chunk.zLo])
+                                v = v.replacing(with: k[Chunk.zHi], where: v .> k[Chunk.zHi])
                                 if hasNext { store8(zP, i, v) } // the last year's values are only summed
                                 store8(sums, i, load8(sums, i) + v)
-                                lacking = lacking.union(chunkCriteria[w << 8 | Int(laneBits(v .>= p.low[w]) ^ 0xFF)])
-                                advanced = advanced .& (v .>= p.low[W + w])
-                                model = model .& (v .>= p.low[2 * W + w])
+                                lacking = lacking.union(chunkCriteria[w << 8 | Int(laneBits(v .>= k[Chunk.low]) ^ 0xFF)])
+                                advanced = advanced .& (v .>= k[Chunk.low + 1])
+                                model = model .& (v .>= k[Chunk.low + 2])
                             }
                             // Bits 1 and 2 of the tiers met (advanced, model) as far as the chunks left out allow.
                             var fixedTiers: UInt8 = 6
@@ -597,6 +601,29 @@ struct BatchRunner {
             if m.recordPaid { others[a].paid = (0..<(Y - 1)).map { paidTable($0) } + [paidTable(Y + a)] }
         }
         return [stats] + others
+    }
+
+    /// Where pass 2 finds each chunk's constants: `Chunk.count` vectors a chunk, side by side, so its loop reads
+    /// them from one pointer (from the lanes' and the year's arrays, the loop reloaded each array's address chunk
+    /// after chunk: the registers run short). `low` and `goal` take three places each: standard, advanced, model
+    /// (`goal`: by the commune's target tier); `noisy` holds the mask's bits.
+    enum Chunk {
+        static let asym = 0, decay = 1, maintained = 2, zHi = 3, zLo = 4, noiseFade = 5, noiseRel = 6, noisePts = 7,
+                   noisy = 8, low = 9, goal = 12, frac = 15, keep = 16, count = 17
+    }
+
+    /// Fills `Chunk`'s table for a year (plan `p`) and a draw's allocation (`frac`, `keep`: per chunk).
+    static func chunkConstants(into k: UnsafeMutablePointer<F8>, lanes: Lanes, plan p: YearPlan, frac: [F8], keep: [F8]) {
+        let W = lanes.W
+        for w in 0..<W {
+            let row = k + w * Chunk.count
+            row[Chunk.asym] = lanes.asym[w]; row[Chunk.decay] = lanes.decay[w]; row[Chunk.maintained] = lanes.maintained[w]
+            row[Chunk.zHi] = lanes.zHi[w]; row[Chunk.zLo] = lanes.zLo[w]
+            row[Chunk.noiseFade] = lanes.noiseFade[w]; row[Chunk.noiseRel] = lanes.noiseRel[w]; row[Chunk.noisePts] = lanes.noisePts[w]
+            row[Chunk.noisy] = unsafeBitCast(lanes.noisy[w], to: F8.self)
+            for t in 0..<3 { row[Chunk.low + t] = p.low[t * W + w]; row[Chunk.goal + t] = p.goal[t * W + w] }
+            row[Chunk.frac] = frac[w]; row[Chunk.keep] = keep[w]
+        }
     }
 
     /// The standard normals of `communes` (rows of `stride` floats at `out`, the first `count` of each: the noisy
@@ -798,6 +825,8 @@ final class DrawState {
     /// spare normals of the last commune's last hash.
     let noise: UnsafeMutablePointer<Float>
     static let noiseBlock = 32
+    /// Pass 2's constants of the year and draw, chunk by chunk (`BatchRunner.Chunk`).
+    let chunkConstants: UnsafeMutablePointer<F8>
 
     init(model m: Model, lanes: Lanes, costPerPoint: CostPerPoint) {
         precondition(lanes.order.prefix(m.noisy.count).elementsEqual(m.noisy), "the engine's layout puts the noisy indicators first")
@@ -815,12 +844,13 @@ final class DrawState {
         groupNeed = buffer(C * m.groupCount, 0); gapsOf = buffer(C, LaneBits())
         acc = buffer(2 * lanes.W, F8(repeating: 0))
         noise = buffer(Self.noiseBlock * Kp + 4, 0)
+        chunkConstants = buffer(lanes.W * BatchRunner.Chunk.count, F8(repeating: 0))
     }
 
     deinit {
         z.deallocate(); need.deallocate(); tier.deallocate(); cost.deallocate(); missing.deallocate()
         metTiers.deallocate(); critStd.deallocate(); groupNeed.deallocate(); gapsOf.deallocate(); acc.deallocate()
-        noise.deallocate()
+        noise.deallocate(); chunkConstants.deallocate()
     }
 
     /// Back to the base year: tiers, and the values too when `values` (the first year's pass 2 overwrites them).
@@ -1005,12 +1035,12 @@ extension Lanes {
         F8(repeating: 0).replacing(with: share * v * cp, where: (maintained[w] .> 0) .& (v .> 0))
     }
 
-    /// Spending with diminishing returns, then decay where upkeep falls short, on the eight indicators of
-    /// chunk `w` at offset `i` of a draw's state. A commune funded in full spends exactly what closes each gap
+    /// Spending with diminishing returns, then decay where upkeep falls short, on the eight indicators of a
+    /// chunk at offset `i` of a draw's state (`asym`, `decay`, `maintained`: the chunk's, see `Lanes`). A commune funded in full spends exactly what closes each gap
     /// to its goal (`goal`: this chunk's goals for the commune's next tier), so its values become the goals:
     /// the closed form of the same curve, without the exponential.
-    @_transparent func spend(_ v0: F8, i: Int, w: Int, need: UnsafeMutablePointer<Float>, cpp: UnsafeMutablePointer<Float>,
-                             funded: Bool, goal: F8, frac: F8, keep: F8) -> F8 {
+    @_transparent static func spend(_ v0: F8, i: Int, need: UnsafeMutablePointer<Float>, cpp: UnsafeMutablePointer<Float>,
+                                    funded: Bool, goal: F8, frac: F8, keep: F8, asym: F8, decay: F8, maintained: F8) -> F8 {
         var v = v0
         if funded {
             v = v.replacing(with: goal, where: (v .< goal) .& (load8(need, i) .> 0))
@@ -1018,13 +1048,13 @@ extension Lanes {
             let spend = load8(need, i) * frac
             let spending = spend .> 0
             if any(spending) {
-                let r = asym[w] - v
+                let r = asym - v
                 let e = VMath.vexp(-spend / load8(cpp, i) / r)
                 v = v + F8(repeating: 0).replacing(with: r * (1 - e), where: spending)
             }
         }
-        let lapse = decay[w] * (1 - keep) * v
-        return v - F8(repeating: 0).replacing(with: lapse, where: (maintained[w] .> 0) .& (v .> 0))
+        let lapse = decay * (1 - keep) * v
+        return v - F8(repeating: 0).replacing(with: lapse, where: (maintained .> 0) .& (v .> 0))
     }
 }
 
