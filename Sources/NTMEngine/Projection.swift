@@ -1,6 +1,9 @@
 import CPrefetch
 import Foundation
 import NTMCatalogue
+#if arch(x86_64)
+import _Builtin_intrinsics.intel
+#endif
 
 /// Runs the Monte Carlo projection: draws are cut into batches (`batches`: the cut depends on the number of
 /// communes and draws only), batches run on `threads` workers, and their results are merged in batch order, so
@@ -634,7 +637,12 @@ struct BatchRunner {
     @inline(never) static func normals(into out: UnsafeMutablePointer<Float>, communes: Range<Int>, stride: Int, count: Int,
                                        yearKey: UInt64, draw: Int, table: UnsafePointer<Float>) {
         @inline(__always) func normal(_ h: UInt64, _ field: UInt64) -> Float {
+#if arch(x86_64)
+            // The field in one instruction (BMI's bit-field extract), not a copy, a shift and a mask.
+            table[Int(truncatingIfNeeded: _bextr_u64(h, UInt32(12 * field), 12))]
+#else
             table[Int(truncatingIfNeeded: (h >> (12 * field)) & 0xFFF)]
+#endif
         }
         for (b, c) in communes.enumerated() {
             let key = CounterRNG.key(yearKey: yearKey, draw: draw, unit: c)
