@@ -176,7 +176,7 @@ extension Policy {
         var rest = [Double](repeating: 0, count: K), fullK = [Double](repeating: 0, count: K)
         /// Investment need per lane, summed over the communes `include` picks, in commune order.
         /// The rows are far apart (most communes are left out, or most are in), more than the hardware guesses:
-        /// the loop asks for the row four communes on (its first, middle and last lines).
+        /// the loop asks for every line of the row four communes on (a row can span four lines).
         func laneSums(_ include: (Int) -> Bool) -> [Double] {
             var rows: [Int32] = []
             for c in 0..<C where include(c) { rows.append(Int32(c)) }

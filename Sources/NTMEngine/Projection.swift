@@ -1044,9 +1044,9 @@ extension Lanes {
     }
 
     /// Spending with diminishing returns, then decay where upkeep falls short, on the eight indicators of a
-    /// chunk at offset `i` of a draw's state (`asym`, `decay`, `maintained`: the chunk's, see `Lanes`). A commune funded in full spends exactly what closes each gap
-    /// to its goal (`goal`: this chunk's goals for the commune's next tier), so its values become the goals:
-    /// the closed form of the same curve, without the exponential.
+    /// chunk at offset `i` of a draw's state (`asym`, `decay`, `maintained`: the chunk's, see `Lanes`). A commune
+    /// funded in full spends exactly what closes each gap to its goal (`goal`: this chunk's goals for the commune's
+    /// next tier), so its values become the goals: the closed form of the same curve, without the exponential.
     @_transparent static func spend(_ v0: F8, i: Int, need: UnsafeMutablePointer<Float>, cpp: UnsafeMutablePointer<Float>,
                                     funded: Bool, goal: F8, frac: F8, keep: F8, asym: F8, decay: F8, maintained: F8) -> F8 {
         var v = v0
