@@ -276,9 +276,18 @@ struct BatchRunner {
         let low: [F8]
         let rel: [F8], pts: [F8], once: [F8]
         let noiseKey: UInt64, recognitionKey: UInt64, districtKey: UInt64
+        /// Pass 1's constants, chunk by chunk (`PassOne`), side by side.
+        let passOne: [F8]
 
         /// The year's trend and shocks on chunk `w`.
-        @_transparent func trend(_ v: F8, _ w: Int) -> F8 { v * (1 + rel[w]) + pts[w] + once[w] }
+        @_transparent func trend(_ v: F8, _ w: Int) -> F8 { Self.trend(v, rel: rel[w], pts: pts[w], once: once[w]) }
+        @_transparent static func trend(_ v: F8, rel: F8, pts: F8, once: F8) -> F8 { v * (1 + rel) + pts + once }
+
+        /// Where pass 1 finds a chunk's constants: `count` vectors a chunk, so its loop reads them from one pointer
+        /// (as pass 2 does, see `Chunk`). `goal` takes three places: by the commune's target tier.
+        enum PassOne {
+            static let rel = 0, pts = 1, once = 2, asym = 3, maintained = 4, goal = 5, count = 8
+        }
     }
 
     /// The first projected year up to its noise. Every draw starts from the base year, the year's trend and
@@ -317,11 +326,16 @@ struct BatchRunner {
                 if th[t][k] > -.infinity { low[t * Kp + l] = Indicator.lowestMeeting(th[t][k]) }
             }
         }
-        return YearPlan(year: year, goal: lanes.vectors(goal), low: lanes.vectors(low),
-                        rel: lanes.pack(m.trendRel[yi], pad: 0), pts: lanes.pack(m.trendPts[yi], pad: 0),
-                        once: lanes.pack(m.oneOff[yi], pad: 0),
+        let goals = lanes.vectors(goal), rel = lanes.pack(m.trendRel[yi], pad: 0), pts = lanes.pack(m.trendPts[yi], pad: 0)
+        let once = lanes.pack(m.oneOff[yi], pad: 0)
+        var passOne: [F8] = []
+        for w in 0..<lanes.W {
+            passOne += [rel[w], pts[w], once[w], lanes.asym[w], lanes.maintained[w]]
+            passOne += [goals[w], goals[lanes.W + w], goals[2 * lanes.W + w]]
+        }
+        return YearPlan(year: year, goal: goals, low: lanes.vectors(low), rel: rel, pts: pts, once: once,
                         noiseKey: m.rng.yearKey(.noise, year: year), recognitionKey: m.rng.yearKey(.recognition, year: year),
-                        districtKey: m.rng.yearKey(.district, year: year))
+                        districtKey: m.rng.yearKey(.district, year: year), passOne: passOne)
     }
 
     static func firstYear(model m: Model, lanes: Lanes, plans: [YearPlan], costPerPoint: CostPerPoint, carry: Bool = true) -> FirstYear {
@@ -782,14 +796,14 @@ final class CarriedNeeds: @unchecked Sendable {
                     let w = noisyW + f, i = c * Kp + w * 8
                     let v = p.trend(load8(z, i), w), cp = load8(cpp.values, i)
                     values[c * F + f] = v
-                    up[f] += lanes.upkeep(v, w: w, cp: cp, share: share)
+                    up[f] += Lanes.upkeep(v, maintained: lanes.maintained[w], cp: cp, share: share)
                 }
                 for t in 0..<3 {
                     let row = c * 3 + t
                     var gaps = LaneBits(), lacking = LaneBits()
                     for f in 0..<F {
                         let w = noisyW + f, i = c * Kp + w * 8
-                        let (n, bits) = lanes.need(values[c * F + f], w: w, goal: p.goal[t * W + w], cp: load8(cpp.values, i))
+                        let (n, bits) = Lanes.need(values[c * F + f], asym: lanes.asym[w], goal: p.goal[t * W + w], cp: load8(cpp.values, i))
                         need[row * F + f] = n
                         sum[row * F + f] = 0
                         if bits != 0 {
@@ -894,7 +908,9 @@ final class DrawState {
         let lanes = self.lanes, cpp = self.cpp, acc = self.acc, tier = self.tier, cost = self.cost, missing = self.missing
         let groupNeed = self.groupNeed, maintShare = self.maintShare, carried = tables?.rows, gapsOf = self.gapsOf
         if grouped { (groupNeed + communes.lowerBound * G).update(repeating: 0, count: communes.count * G) }
-        lanes.chunkCriteria.withUnsafeBufferPointer { chunkCriteria in
+        typealias PassOne = BatchRunner.YearPlan.PassOne
+        lanes.chunkCriteria.withUnsafeBufferPointer { chunkCriteria in p.passOne.withUnsafeBufferPointer { passOne in
+        let constants = passOne.baseAddress!
         for c in communes {
             let base = c * Kp, target = min(Int(tier[c]), 2)
             // The tables' rows of the commune a block on are asked for ahead (prefetch): without a cap, pass 1 runs
@@ -917,7 +933,8 @@ final class DrawState {
             var gaps = LaneBits(), lacking = LaneBits()
             // Chunk w's trend from the values the year before left at `from` (kept in `z`), and its cost per point.
             @inline(__always) func trend(_ w: Int, from: UnsafePointer<Float>) -> (v: F8, cp: F8) {
-                let i = base + w * 8, v = p.trend(load8(from, i), w)
+                let k = constants + w * PassOne.count
+                let i = base + w * 8, v = BatchRunner.YearPlan.trend(load8(from, i), rel: k[PassOne.rel], pts: k[PassOne.pts], once: k[PassOne.once])
                 store8(zP, i, v)
                 return (v, load8(cpp, i))
             }
@@ -931,15 +948,16 @@ final class DrawState {
                 total += sum
                 store8(nP, i, n)
                 acc[w] += n
-                acc[W + w] += lanes.upkeep(v, w: w, cp: cp, share: maintShare)
+                acc[W + w] += Lanes.upkeep(v, maintained: constants[w * PassOne.count + PassOne.maintained], cp: cp, share: maintShare)
             }
             // Chunks w0..<w1, three at a time while three are left (their logarithms side by side), then one by one.
             @inline(__always) func chunks(_ w0: Int, _ w1: Int, from: UnsafePointer<Float>) {
                 var w = w0
                 while w + 3 <= w1 {
                     let (v0, cp0) = trend(w, from: from), (v1, cp1) = trend(w + 1, from: from), (v2, cp2) = trend(w + 2, from: from)
-                    let (n, bits) = lanes.need((v0, v1, v2), w: w, goal: (p.goal[target * W + w], p.goal[target * W + w + 1],
-                                                                     p.goal[target * W + w + 2]), cp: (cp0, cp1, cp2))
+                    let k = constants + w * PassOne.count, g = PassOne.goal + target
+                    let (n, bits) = Lanes.need((v0, v1, v2), asym: (k[PassOne.asym], k[PassOne.count + PassOne.asym], k[2 * PassOne.count + PassOne.asym]),
+                                               goal: (k[g], k[PassOne.count + g], k[2 * PassOne.count + g]), cp: (cp0, cp1, cp2))
                     let sums = VMath.sums(n.0, n.1, n.2)
                     add(w, v: v0, cp: cp0, n: n.0, sum: sums[0], bits: bits.0)
                     add(w + 1, v: v1, cp: cp1, n: n.1, sum: sums[1], bits: bits.1)
@@ -947,7 +965,8 @@ final class DrawState {
                     w += 3
                 }
                 while w < w1 {
-                    let (v, cp) = trend(w, from: from), (n, bits) = lanes.need(v, w: w, goal: p.goal[target * W + w], cp: cp)
+                    let k = constants + w * PassOne.count
+                    let (v, cp) = trend(w, from: from), (n, bits) = Lanes.need(v, asym: k[PassOne.asym], goal: k[PassOne.goal + target], cp: cp)
                     add(w, v: v, cp: cp, n: n, sum: n.sum(), bits: bits)
                     w += 1
                 }
@@ -987,7 +1006,7 @@ final class DrawState {
                 }
             }
         }
-        }
+        }}
         if let tables { for f in 0..<(W - noisyW) { acc[W + noisyW + f] = tables.upkeep[f] } }
     }
 
@@ -1011,36 +1030,36 @@ final class DrawState {
 }
 
 extension Lanes {
-    /// What closing the gaps of chunk `w` to `goal` costs (`n`: 0 where there is none), and the lanes with a gap
+    /// What closing a chunk's gaps to `goal` costs (`n`: 0 where there is none), and the lanes with a gap
     /// (low eight bits; 0: none). The logarithm is worked out even for a chunk without a gap (its lanes take
     /// log 1 = 0, exactly): whether a noisy chunk has one is as good as random draw to draw, and the branch that
     /// skipped it, mispredicted, cost more than the logarithm (national run: 0.92 of the time, 15 pairs).
-    @_transparent func need(_ v: F8, w: Int, goal: F8, cp: F8) -> (n: F8, bits: UInt64) {
-        let (a, x, has) = needArgument(v, w: w, goal: goal)
+    @_transparent static func need(_ v: F8, asym: F8, goal: F8, cp: F8) -> (n: F8, bits: UInt64) {
+        let (a, x, has) = needArgument(v, asym: asym, goal: goal)
         return (a * VMath.vlog(x) * cp, laneBits(has))
     }
 
     /// `need` on three chunks at once (the same bits; their logarithms side by side, see `VMath.vlog(_:_:_:)`).
-    @_transparent func need(_ v: (F8, F8, F8), w: Int, goal: (F8, F8, F8), cp: (F8, F8, F8))
+    @_transparent static func need(_ v: (F8, F8, F8), asym: (F8, F8, F8), goal: (F8, F8, F8), cp: (F8, F8, F8))
         -> (n: (F8, F8, F8), bits: (UInt64, UInt64, UInt64)) {
-        let (a0, x0, has0) = needArgument(v.0, w: w, goal: goal.0)
-        let (a1, x1, has1) = needArgument(v.1, w: w + 1, goal: goal.1)
-        let (a2, x2, has2) = needArgument(v.2, w: w + 2, goal: goal.2)
+        let (a0, x0, has0) = needArgument(v.0, asym: asym.0, goal: goal.0)
+        let (a1, x1, has1) = needArgument(v.1, asym: asym.1, goal: goal.1)
+        let (a2, x2, has2) = needArgument(v.2, asym: asym.2, goal: goal.2)
         let (l0, l1, l2) = VMath.vlog(x0, x1, x2)
         return ((a0 * l0 * cp.0, a1 * l1 * cp.1, a2 * l2 * cp.2), (laneBits(has0), laneBits(has1), laneBits(has2)))
     }
 
     /// The curve's room left `a` and the logarithm's argument `x` (1 where there is no gap), and the lanes with a gap.
-    @_transparent func needArgument(_ v: F8, w: Int, goal: F8) -> (a: F8, x: F8, has: SIMDMask<SIMD8<Int32>>) {
+    @_transparent static func needArgument(_ v: F8, asym: F8, goal: F8) -> (a: F8, x: F8, has: SIMDMask<SIMD8<Int32>>) {
         let gap = goal - v
         let has = gap .> 0
-        let a = asym[w] - v
+        let a = asym - v
         return (a, F8(repeating: 1).replacing(with: a / (a - gap), where: has), has)
     }
 
-    /// Upkeep of what exists in chunk `w` (where the indicator is maintained).
-    @_transparent func upkeep(_ v: F8, w: Int, cp: F8, share: Float) -> F8 {
-        F8(repeating: 0).replacing(with: share * v * cp, where: (maintained[w] .> 0) .& (v .> 0))
+    /// Upkeep of what exists in a chunk (where the indicator is maintained: `maintained` > 0).
+    @_transparent static func upkeep(_ v: F8, maintained: F8, cp: F8, share: Float) -> F8 {
+        F8(repeating: 0).replacing(with: share * v * cp, where: (maintained .> 0) .& (v .> 0))
     }
 
     /// Spending with diminishing returns, then decay where upkeep falls short, on the eight indicators of a
