@@ -492,15 +492,15 @@ struct BatchRunner {
                         let tables: [UnsafePointer<Float>] = [UnsafePointer(sums), yi > 0 || hasNext ? UnsafePointer(zP) : UnsafePointer(sums)]
                             + (yi == 0 ? [firstValues] : [UnsafePointer(nP), UnsafePointer(cpp)])
                         let (t0, t1, t2) = (tables[0], tables[1], tables[2]), t3 = tables.count > 3 ? tables[3] : nil
-                        let short = bytes <= 192, mid = min(128, bytes - 1), last = bytes - 1
+                        let short = bytes <= 192, second = min(64, bytes - 1), mid = min(128, bytes - 1), last = bytes - 1
                         for c in 0..<C {
                             let base = c * Kp, target = min(Int(s.tier[c]), 2)
                             if base + ahead < C * Kp {
                                 let a = base + ahead
                                 if short {
-                                    ntm_prefetch_row(t0 + a, mid, last); ntm_prefetch_row(t1 + a, mid, last)
-                                    ntm_prefetch_row(t2 + a, mid, last)
-                                    if let t3 { ntm_prefetch_row(t3 + a, mid, last) }
+                                    ntm_prefetch_row(t0 + a, second, mid, last); ntm_prefetch_row(t1 + a, second, mid, last)
+                                    ntm_prefetch_row(t2 + a, second, mid, last)
+                                    if let t3 { ntm_prefetch_row(t3 + a, second, mid, last) }
                                 } else {
                                     for t in tables { ntm_prefetch_bytes(t + a, bytes) }
                                 }
@@ -933,8 +933,8 @@ final class DrawState {
             var gaps = LaneBits(), lacking = LaneBits()
             // Chunk w's trend from the values the year before left at `from` (kept in `z`), and its cost per point.
             @inline(__always) func trend(_ w: Int, from: UnsafePointer<Float>) -> (v: F8, cp: F8) {
-                let k = constants + w * PassOne.count
-                let i = base + w * 8, v = BatchRunner.YearPlan.trend(load8(from, i), rel: k[PassOne.rel], pts: k[PassOne.pts], once: k[PassOne.once])
+                let k = constants + w * PassOne.count, i = base + w * 8
+                let v = BatchRunner.YearPlan.trend(load8(from, i), rel: k[PassOne.rel], pts: k[PassOne.pts], once: k[PassOne.once])
                 store8(zP, i, v)
                 return (v, load8(cpp, i))
             }
@@ -955,9 +955,10 @@ final class DrawState {
                 var w = w0
                 while w + 3 <= w1 {
                     let (v0, cp0) = trend(w, from: from), (v1, cp1) = trend(w + 1, from: from), (v2, cp2) = trend(w + 2, from: from)
-                    let k = constants + w * PassOne.count, g = PassOne.goal + target
-                    let (n, bits) = Lanes.need((v0, v1, v2), asym: (k[PassOne.asym], k[PassOne.count + PassOne.asym], k[2 * PassOne.count + PassOne.asym]),
-                                               goal: (k[g], k[PassOne.count + g], k[2 * PassOne.count + g]), cp: (cp0, cp1, cp2))
+                    let k0 = constants + w * PassOne.count, k1 = k0 + PassOne.count, k2 = k1 + PassOne.count
+                    let g = PassOne.goal + target
+                    let (n, bits) = Lanes.need((v0, v1, v2), asym: (k0[PassOne.asym], k1[PassOne.asym], k2[PassOne.asym]),
+                                               goal: (k0[g], k1[g], k2[g]), cp: (cp0, cp1, cp2))
                     let sums = VMath.sums(n.0, n.1, n.2)
                     add(w, v: v0, cp: cp0, n: n.0, sum: sums[0], bits: bits.0)
                     add(w + 1, v: v1, cp: cp1, n: n.1, sum: sums[1], bits: bits.1)

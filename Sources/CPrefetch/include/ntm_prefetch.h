@@ -23,13 +23,14 @@ static inline void ntm_prefetch_bytes(const void *p, long bytes) {
     __builtin_prefetch(c + bytes - 1, 0, 3);
 }
 
-/// The lines of a row of at most 192 bytes at `p`, without a branch: the first byte, 64 bytes on, `mid` and `last`
-/// bytes on, with `mid` = min(128, bytes − 1) and `last` = bytes − 1 worked out once by the caller (a row of up to
-/// 128 bytes asks for one of its lines twice). The same lines as `ntm_prefetch_bytes(p, bytes)`.
-static inline void ntm_prefetch_row(const void *p, long mid, long last) {
+/// The lines of a row of at most 192 bytes at `p`, without a branch: its first byte, and `second`, `mid` and `last`
+/// bytes on, with `second` = min(64, bytes − 1), `mid` = min(128, bytes − 1) and `last` = bytes − 1 worked out
+/// once by the caller (a row of up to 128 bytes asks for a line twice). The same lines as
+/// `ntm_prefetch_bytes(p, bytes)`.
+static inline void ntm_prefetch_row(const void *p, long second, long mid, long last) {
     const char *c = (const char *)p;
     __builtin_prefetch(c, 0, 3);
-    __builtin_prefetch(c + 64, 0, 3);
+    __builtin_prefetch(c + second, 0, 3);
     __builtin_prefetch(c + mid, 0, 3);
     __builtin_prefetch(c + last, 0, 3);
 }
