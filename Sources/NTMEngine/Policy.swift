@@ -271,7 +271,7 @@ extension Policy {
 
 /// Least-significant-digit radix sort of 64-bit keys on their bits from `from` up, 12 bits at a time (4,096
 /// counts, 16 KB, per digit); stable, so keys equal above `from` keep their order. It skips the digits on which
-/// all keys agree, and counts every digit it sorts on in one pass before the first move.
+/// all keys agree, and counts every digit it sorts on before the first move.
 enum RadixSort {
     static let bits = 12
 
@@ -283,24 +283,23 @@ enum RadixSort {
         let radix = 1 << bits, mask = UInt64(radix - 1), varying = all ^ any
         let shifts = stride(from: low, to: 64, by: bits).filter { (varying >> UInt64($0)) & mask != 0 }
         guard !shifts.isEmpty else { return }
-        // Every digit's counts in one pass, then where each of its buckets starts.
+        // Every digit's counts before the first move (a pass over the keys per digit: a short loop the keys, in
+        // cache, run through quickly), then where each of its buckets starts.
         var starts = [Int32](repeating: 0, count: shifts.count * radix)
-        starts.withUnsafeMutableBufferPointer { st in keys.withUnsafeBufferPointer { k in shifts.withUnsafeBufferPointer { sh in
-            let counts = st.baseAddress!
-            for x in k {
-                for d in sh.indices { counts[d * radix + Int((x >> UInt64(sh[d])) & mask)] += 1 }
-            }
-            for d in sh.indices {
+        starts.withUnsafeMutableBufferPointer { st in keys.withUnsafeBufferPointer { k in
+            for (d, shift) in shifts.enumerated() {
+                let counts = st.baseAddress! + d * radix, s = UInt64(shift)
+                for x in k { counts[Int((x &>> s) & mask)] += 1 }
                 var sum: Int32 = 0
-                for b in (d * radix)..<((d + 1) * radix) { let c = counts[b]; counts[b] = sum; sum += c }
+                for b in 0..<radix { let c = counts[b]; counts[b] = sum; sum += c }
             }
-        }}}
+        }}
         var other = [UInt64](unsafeUninitializedCapacity: n) { _, filled in filled = n }
         for (d, shift) in shifts.enumerated() {
             keys.withUnsafeBufferPointer { k in other.withUnsafeMutableBufferPointer { o in starts.withUnsafeMutableBufferPointer { st in
                 let next = st.baseAddress! + d * radix, s = UInt64(shift)
                 for x in k {
-                    let b = Int((x >> s) & mask)
+                    let b = Int((x &>> s) & mask)
                     o[Int(next[b])] = x
                     next[b] += 1
                 }
