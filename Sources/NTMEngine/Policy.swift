@@ -265,7 +265,11 @@ extension Policy {
         }
         RadixSort.sort(&keys, from: indexBits)
         let mask = UInt64(1) << UInt64(indexBits) - 1
-        return keys.map { Int32(truncatingIfNeeded: $0 & mask) }
+        // Written in place (`map` kept the array's count up to date key after key).
+        return [Int32](unsafeUninitializedCapacity: keys.count) { order, filled in
+            keys.withUnsafeBufferPointer { k in for (j, x) in k.enumerated() { order[j] = Int32(truncatingIfNeeded: x & mask) } }
+            filled = keys.count
+        }
     }
 }
 
