@@ -480,7 +480,7 @@ struct BatchRunner {
                         // Local copies: the loop's raw stores could alias the runner's fields, which would have the
                         // constants reloaded commune after commune.
                         let p = p, chunkCriteria = chunkCriteria.baseAddress!, constants = s.chunkConstants
-                        let cpp = s.cpp, firstValues = fB.baseAddress!
+                        let cpp = s.cpp, firstValues = fB.baseAddress!, tiers = s.tier, critStd = s.critStd, metTiers = s.metTiers
                         // This loop's tables are asked for ahead (prefetch): the next block's rows when the next year's
                         // pass 1 runs between blocks (the hardware loses track of the tables at each block), else 16
                         // communes on (national run: about 0.9 of the time with either, outputs byte-identical).
@@ -494,7 +494,7 @@ struct BatchRunner {
                         let (t0, t1, t2) = (tables[0], tables[1], tables[2]), t3 = tables.count > 3 ? tables[3] : nil
                         let short = bytes <= 192, second = min(64, bytes - 1), mid = min(128, bytes - 1), last = bytes - 1
                         for c in 0..<C {
-                            let base = c * Kp, target = min(Int(s.tier[c]), 2)
+                            let base = c * Kp, target = min(Int(tiers[c]), 2)
                             if base + ahead < C * Kp {
                                 let a = base + ahead
                                 if short {
@@ -507,7 +507,7 @@ struct BatchRunner {
                             }
                             // The normals of the block starting here, all at once (`normals`), so the vector loads
                             // below do not wait on the scalar stores that wrote them.
-                            let slot = c % DrawState.noiseBlock
+                            let slot = c & (DrawState.noiseBlock - 1) // c % noiseBlock (a power of two)
                             if slot == 0 && noisyCount > 0 {
                                 Self.normals(into: noise, communes: c..<min(c + DrawState.noiseBlock, C), stride: Kp,
                                              count: noisyCount, yearKey: p.noiseKey, draw: draw, table: table.baseAddress!)
@@ -561,11 +561,12 @@ struct BatchRunner {
                                 fixedTiers = first.fixedTiers[c]
                             }
                             // Criteria met at standard: those with no indicator short of it.
-                            s.critStd[c] = Int32(J - t.lacking.count)
-                            let met = (t.lacking.isEmpty ? 1 : 0) | (laneBits(t.advanced) == 0xFF ? 2 : 0) | (laneBits(t.model) == 0xFF ? 4 : 0)
-                            s.metTiers[c] = UInt8(met) & (fixedTiers | 1)
+                            critStd[c] = Int32(J - t.lacking.count)
+                            let met = UInt8((t.lacking.isEmpty ? 1 : 0) | (laneBits(t.advanced) == 0xFF ? 2 : 0) | (laneBits(t.model) == 0xFF ? 4 : 0))
+                                & (fixedTiers | 1)
+                            metTiers[c] = met
                             if fused {
-                                recognise(commune: c, tier: s.tier, met: s.metTiers[c], key: p.recognitionKey, draw: draw)
+                                recognise(commune: c, tier: tiers, met: met, key: p.recognitionKey, draw: draw)
                                 // The next year's pass 1, a block of communes at a time (while they are in cache).
                                 if hasNext && (slot == DrawState.noiseBlock - 1 || c == C - 1) {
                                     s.needs(nextPlan, communes: (c - slot)..<(c + 1), fixedFrom: yi == 0 ? firstValues : nil,
@@ -864,7 +865,7 @@ final class DrawState {
     /// Normals of `noiseBlock` communes (Kp each; read only in the lanes of noisy indicators), and room for the
     /// spare normals of the last commune's last hash.
     let noise: UnsafeMutablePointer<Float>
-    static let noiseBlock = 32
+    static let noiseBlock = 32 // a power of two (pass 2 finds a commune's slot with a mask)
     /// Pass 2's constants of the year and draw, chunk by chunk (`BatchRunner.Chunk`).
     let chunkConstants: UnsafeMutablePointer<F8>
 
