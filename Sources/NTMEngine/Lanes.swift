@@ -177,6 +177,16 @@ package enum VMath {
 #endif
     }
 
+    /// `x.replacing(with: y, where: m)` in one AVX blend (Swift's can come out as two halves).
+    @inline(__always) static func blend(_ x: F8, _ y: F8, where m: SIMDMask<SIMD8<Int32>>) -> F8 {
+#if arch(x86_64)
+        // A true lane is all ones: its sign bit picks y.
+        return _mm256_blendv_ps(x, y, unsafeBitCast(m, to: F8.self))
+#else
+        return x.replacing(with: y, where: m)
+#endif
+    }
+
     /// x = m · 2^e with m in [√½, √2), returned as (m − 1, e).
     @inline(__always) static func logReduce(_ x0: F8) -> (F8, F8) {
         let bits = unsafeBitCast(x0, to: SIMD8<UInt32>.self)
