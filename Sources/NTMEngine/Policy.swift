@@ -98,75 +98,85 @@ extension Policy {
                 // away: the walk asks for those of the commune `ahead` places on, and they are in cache when its
                 // turn comes.
                 let ahead = 16, needRows = groupNeed.baseAddress
-                for (i, c32) in ord.enumerated() {
-                    let c = Int(c32)
-                    if sourcesLeft == 0 { break }
-                    if let needRows, i + ahead < ord.count { ntm_prefetch(needRows + Int(ord[i + ahead]) * G) }
-                    var ok = true, paidAtOnce = quick, undo = 0
-                    if quick {
-                        for g in 0..<G {
-                            let needG = Double(groupNeed[c * G + g])
-                            guard needG > 0 else { continue }
-                            let src = first[g]
-                            // No source of the group has money: the walk would not pay the package (unless the need
-                            // is within its tolerance: then let it decide).
-                            if src < 0 { if needG > 1e-6 { ok = false } else { paidAtOnce = false }; break }
-                            guard rb[src] - needG > 0 else { paidAtOnce = false; break }
-                            undoSource[undo] = src; undoValue[undo] = rb[src]; undo += 1
-                            rb[src] -= needG
-                            if recordPaid { take[g * S + src] = needG }
-                        }
-                        if !(ok && paidAtOnce) { // put back what was taken
-                            while undo > 0 { undo -= 1; rb[undoSource[undo]] = undoValue[undo] }
-                            if recordPaid { for j in take.indices { take[j] = 0 } }
-                        }
-                    }
-                    if ok && !paidAtOnce {
-                        // The full walk: each group from its sources in order, on a copy of the budgets, kept only if
-                        // the whole package is paid.
-                        var touched = false
-                        for g in 0..<G {
-                            let needG = Double(groupNeed[c * G + g])
-                            var rest = needG
-                            guard rest > 0 else { continue }
-                            if !touched { for src in 0..<S { trial[src] = rb[src] }; touched = true }
-                            for j in gStart[g]..<gStart[g + 1] {
-                                let src = gs[j]
-                                guard trial[src] > 0 else { continue }
-                                let t = min(rest, trial[src])
-                                trial[src] -= t
-                                rest -= t
-                                if recordPaid { take[g * S + src] = t }
-                                if rest <= 1e-9 { break }
+                // The walk, with `recordPaid` and `quick` as constants in each of its four copies (called below), so
+                // the loop over a package's groups tests neither.
+                @_transparent func walk(recordPaid: Bool, quick: Bool) {
+                    for (i, c32) in ord.enumerated() {
+                        let c = Int(c32)
+                        if sourcesLeft == 0 { break }
+                        if let needRows, i + ahead < ord.count { ntm_prefetch(needRows + Int(ord[i + ahead]) * G) }
+                        var ok = true, paidAtOnce = quick, undo = 0
+                        if quick {
+                            for g in 0..<G {
+                                let needG = Double(groupNeed[c * G + g])
+                                guard needG > 0 else { continue }
+                                let src = first[g]
+                                // No source of the group has money: the walk would not pay the package (unless the need
+                                // is within its tolerance: then let it decide).
+                                if src < 0 { if needG > 1e-6 { ok = false } else { paidAtOnce = false }; break }
+                                guard rb[src] - needG > 0 else { paidAtOnce = false; break }
+                                undoSource[undo] = src; undoValue[undo] = rb[src]; undo += 1
+                                rb[src] -= needG
+                                if recordPaid { take[g * S + src] = needG }
                             }
-                            if rest > 1e-6 * max(1, needG) { ok = false; break }
+                            if !(ok && paidAtOnce) { // put back what was taken
+                                while undo > 0 { undo -= 1; rb[undoSource[undo]] = undoValue[undo] }
+                                if recordPaid { for j in take.indices { take[j] = 0 } }
+                            }
                         }
-                        if ok && touched {
-                            sourcesLeft = 0
-                            for src in 0..<S { rb[src] = trial[src]; if trial[src] > 0 { sourcesLeft += 1 } }
-                            findFirst()
+                        if ok && !paidAtOnce {
+                            // The full walk: each group from its sources in order, on a copy of the budgets, kept only if
+                            // the whole package is paid.
+                            var touched = false
+                            for g in 0..<G {
+                                let needG = Double(groupNeed[c * G + g])
+                                var rest = needG
+                                guard rest > 0 else { continue }
+                                if !touched { for src in 0..<S { trial[src] = rb[src] }; touched = true }
+                                for j in gStart[g]..<gStart[g + 1] {
+                                    let src = gs[j]
+                                    guard trial[src] > 0 else { continue }
+                                    let t = min(rest, trial[src])
+                                    trial[src] -= t
+                                    rest -= t
+                                    if recordPaid { take[g * S + src] = t }
+                                    if rest <= 1e-9 { break }
+                                }
+                                if rest > 1e-6 * max(1, needG) { ok = false; break }
+                            }
+                            if ok && touched {
+                                sourcesLeft = 0
+                                for src in 0..<S { rb[src] = trial[src]; if trial[src] > 0 { sourcesLeft += 1 } }
+                                findFirst()
+                            }
                         }
-                    }
-                    if ok {
-                        funded[c] = true
-                        if recordPaid {
-                            // A group's money is spread over its indicators in proportion to their need: the lanes
-                            // with a need, eight at a time (most have none).
-                            let row = n.laneNeed.baseAddress! + c * n.stride
-                            for l0 in stride(from: 0, to: n.stride, by: 8) {
-                                var bits = laneBits(load8(row, l0) .> 0)
-                                while bits != 0 {
-                                    let l = l0 + bits.trailingZeroBitCount, k = n.indicator[l]
-                                    bits &= bits - 1
-                                    let g = m.groupOf[k], share = Double(row[l]) / Double(n.groupNeed[c * G + g])
-                                    var x = 0.0, any = false
-                                    for src in 0..<S where take[g * S + src] != 0 { x += take[g * S + src] * share; any = true }
-                                    if any { paidInto![c * K + k] += x }
+                        if ok {
+                            funded[c] = true
+                            if recordPaid {
+                                // A group's money is spread over its indicators in proportion to their need: the lanes
+                                // with a need, eight at a time (most have none).
+                                let row = n.laneNeed.baseAddress! + c * n.stride
+                                for l0 in stride(from: 0, to: n.stride, by: 8) {
+                                    var bits = laneBits(load8(row, l0) .> 0)
+                                    while bits != 0 {
+                                        let l = l0 + bits.trailingZeroBitCount, k = n.indicator[l]
+                                        bits &= bits - 1
+                                        let g = m.groupOf[k], share = Double(row[l]) / Double(n.groupNeed[c * G + g])
+                                        var x = 0.0, any = false
+                                        for src in 0..<S where take[g * S + src] != 0 { x += take[g * S + src] * share; any = true }
+                                        if any { paidInto![c * K + k] += x }
+                                    }
                                 }
                             }
                         }
+                        if recordPaid { for j in take.indices { take[j] = 0 } }
                     }
-                    if recordPaid { for j in take.indices { take[j] = 0 } }
+                }
+                switch (recordPaid, quick) {
+                case (false, true): walk(recordPaid: false, quick: true)
+                case (false, false): walk(recordPaid: false, quick: false)
+                case (true, true): walk(recordPaid: true, quick: true)
+                case (true, false): walk(recordPaid: true, quick: false)
                 }
             }}}}
         }
