@@ -76,7 +76,7 @@ extension Policy {
             var take = [Double](repeating: 0, count: G * S)
             restBudget.withUnsafeMutableBufferPointer { rb in
             m.groupSources.withUnsafeBufferPointer { gs in m.groupStart.withUnsafeBufferPointer { gStart in
-            order.withUnsafeBufferPointer { ord in
+            order.withUnsafeBufferPointer { ord in funded.withUnsafeMutableBufferPointer { funded in
                 let groupNeed = n.groupNeed
                 var trial = [Double](repeating: 0, count: S)
                 var sourcesLeft = 0
@@ -178,7 +178,7 @@ extension Policy {
                 case (true, true): walk(recordPaid: true, quick: true)
                 case (true, false): walk(recordPaid: true, quick: false)
                 }
-            }}}}
+            }}}}}
         }
         // What is left is shared in proportion to the investment needs not yet funded (none under a plan). The
         // priority policy sums them over the communes it left out (in commune order): fewer rows to read than the
