@@ -957,8 +957,12 @@ final class DrawState {
                 store8(zP, i, v)
                 return (v, load8(cpp, i))
             }
+            // Chunk w's upkeep of what exists, added to the year's sum.
+            @inline(__always) func addUpkeep(_ w: Int, v: F8, cp: F8) {
+                acc[W + w] += Lanes.upkeep(v, maintained: constants[w * PassOne.count + PassOne.maintained], cp: cp, share: maintShare)
+            }
             // Chunk w's need `n` and lanes with a gap `bits` kept and added to the commune's and the year's sums.
-            @inline(__always) func add(_ w: Int, v: F8, cp: F8, n: F8, sum: Float, bits: UInt64) {
+            @inline(__always) func add(_ w: Int, n: F8, sum: Float, bits: UInt64) {
                 let i = base + w * 8
                 // Without a branch on a gap (as good as random in a noisy chunk): a chunk without one adds
                 // nothing (no lanes, no criteria, and a need of ±0, which leaves `total`, never −0, as it is).
@@ -967,7 +971,6 @@ final class DrawState {
                 total += sum
                 store8(nP, i, n)
                 acc[w] += n
-                acc[W + w] += Lanes.upkeep(v, maintained: constants[w * PassOne.count + PassOne.maintained], cp: cp, share: maintShare)
             }
             // Chunks w0..<w1, three at a time while three are left (their logarithms side by side), then one by one.
             @inline(__always) func chunks(_ w0: Int, _ w1: Int, from: UnsafePointer<Float>) {
@@ -976,18 +979,21 @@ final class DrawState {
                     let (v0, cp0) = trend(w, from: from), (v1, cp1) = trend(w + 1, from: from), (v2, cp2) = trend(w + 2, from: from)
                     let k0 = constants + w * PassOne.count, k1 = k0 + PassOne.count, k2 = k1 + PassOne.count
                     let g = PassOne.goal + target
+                    // Upkeep first (its own sums), so that fewer values wait across the logarithms' call.
+                    addUpkeep(w, v: v0, cp: cp0); addUpkeep(w + 1, v: v1, cp: cp1); addUpkeep(w + 2, v: v2, cp: cp2)
                     let (n, bits) = Lanes.need((v0, v1, v2), asym: (k0[PassOne.asym], k1[PassOne.asym], k2[PassOne.asym]),
                                                goal: (k0[g], k1[g], k2[g]), cp: (cp0, cp1, cp2))
                     let sums = VMath.sums(n.0, n.1, n.2)
-                    add(w, v: v0, cp: cp0, n: n.0, sum: sums[0], bits: bits.0)
-                    add(w + 1, v: v1, cp: cp1, n: n.1, sum: sums[1], bits: bits.1)
-                    add(w + 2, v: v2, cp: cp2, n: n.2, sum: sums[2], bits: bits.2)
+                    add(w, n: n.0, sum: sums[0], bits: bits.0)
+                    add(w + 1, n: n.1, sum: sums[1], bits: bits.1)
+                    add(w + 2, n: n.2, sum: sums[2], bits: bits.2)
                     w += 3
                 }
                 while w < w1 {
                     let k = constants + w * PassOne.count
                     let (v, cp) = trend(w, from: from), (n, bits) = Lanes.need(v, asym: k[PassOne.asym], goal: k[PassOne.goal + target], cp: cp)
-                    add(w, v: v, cp: cp, n: n, sum: n.sum(), bits: bits)
+                    addUpkeep(w, v: v, cp: cp)
+                    add(w, n: n, sum: n.sum(), bits: bits)
                     w += 1
                 }
             }
