@@ -515,7 +515,7 @@ struct BatchRunner {
                             // One chunk's spending and decay (`first`: the first year's values as `FirstYear` has
                             // them), noise (`noisy`), bounds, sums and tier tests, and its values kept for next year
                             // (`keep`). Called below with constant flags, so each combination is a loop of its own,
-                            // without a test of them chunk after chunk (national run: pass 2's instructions −8 %).
+                            // without a test of them chunk after chunk (national run: pass 2's instructions −9 %).
                             @_transparent func chunk(_ w: Int, first: Bool, funded: Bool, noisy: Bool, keep: Bool, _ t: inout TierTests) {
                                 let i = base + w * 8
                                 let k = constants + w * Chunk.count
