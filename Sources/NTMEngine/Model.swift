@@ -56,6 +56,11 @@ public struct Model: Sendable {
     /// Keep what was paid for each commune's indicator, every source together (for costing paths and drafting a
     /// proposal; costs memory).
     public var recordPaid = false
+    /// Keep each commune's mean indicator values over the draws (`ProjectionResult.indicators`), which the HTML
+    /// report's criteria map, the workbook, proposals and calibration read. A run whose reports do not read them
+    /// (`run --format md,csv`) leaves them out: the draws' values are then not summed into a table a year, and every
+    /// other number is the same.
+    public var keepIndicatorMeans = true
     /// Whether the priority walk pays a package at once when each of its groups' first source with money covers
     /// it with money to spare, without trying it on a copy of the budgets (`Policy.allocate`); false tries every
     /// package. The numbers are the same either way (tests compare them); true is faster.

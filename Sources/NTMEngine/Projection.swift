@@ -148,15 +148,18 @@ struct Accumulator {
     var paid: [[Double]]
 
     let communes: Int, K: Int, Kp: Int
+    /// Whether the indicators are summed (`Model.keepIndicatorMeans`; else their tables stay empty).
+    let keepMeans: Bool
     /// The indicator in each lane, the indicators without one, and their fixed values (C × count; see `Lanes`).
     let order: [Int], fixedIndicators: [Int], fixed: [Float]
 
     init(model m: Model, lanes: Lanes) {
         communes = m.C; K = m.K; Kp = lanes.Kp
+        keepMeans = m.keepIndicatorMeans
         order = lanes.order
         let fixedK = (0..<m.K).filter { lanes.laneOf[$0] < 0 }
         fixedIndicators = fixedK
-        fixed = (0..<m.C).flatMap { c in fixedK.map { lanes.fixedValue(m, commune: c, indicator: $0) } }
+        fixed = m.keepIndicatorMeans ? (0..<m.C).flatMap { c in fixedK.map { lanes.fixedValue(m, commune: c, indicator: $0) } } : []
         let Y = m.years.count
         drawCounts = Array(repeating: [], count: Y)
         for y in 0..<Y { drawCounts[y].reserveCapacity(m.scenario.draws * 5) }
@@ -164,8 +167,8 @@ struct Accumulator {
         districtCounts = Array(repeating: [Int64](repeating: 0, count: m.districtCount), count: Y)
         funding = Array(repeating: [Double](repeating: 0, count: m.S * 4), count: Y)
         spending = Array(repeating: [Double](repeating: 0, count: m.K), count: Y)
-        laneSums = Array(repeating: [Double](repeating: 0, count: m.C * lanes.Kp), count: Y)
-        fixedSums = Array(repeating: [Double](repeating: 0, count: m.C * fixedK.count), count: Y)
+        laneSums = Array(repeating: [Double](repeating: 0, count: keepMeans ? m.C * lanes.Kp : 0), count: Y)
+        fixedSums = Array(repeating: [Double](repeating: 0, count: keepMeans ? m.C * fixedK.count : 0), count: Y)
         paid = Array(repeating: [Double](repeating: 0, count: m.recordPaid ? m.C * m.K : 0), count: Y)
     }
 
@@ -204,9 +207,10 @@ struct Accumulator {
         return fixedBatch.sums
     }
 
-    /// Puts the sums in indicator order (C × K), once every batch is merged.
+    /// Puts the sums in indicator order (C × K), once every batch is merged (empty tables without the means).
     mutating func close() {
         let F = fixedIndicators.count
+        guard keepMeans else { indicatorSums = laneSums.map { _ in [] }; return }
         indicatorSums = laneSums.indices.map { y in
             var out = [Double](repeating: 0, count: communes * K)
             for c in 0..<communes {
@@ -387,7 +391,7 @@ struct BatchRunner {
                                districtCounts: Array(repeating: [Int32](repeating: 0, count: nD), count: Y),
                                funding: Array(repeating: [Double](repeating: 0, count: S * 4), count: Y),
                                spending: Array(repeating: [Double](repeating: 0, count: K), count: Y),
-                               indicatorSums: Array(repeating: [Float](repeating: 0, count: C * Kp), count: Y),
+                               indicatorSums: Array(repeating: [Float](repeating: 0, count: m.keepIndicatorMeans ? C * Kp : 0), count: Y),
                                paid: [])
         // Each alternative after the first has the last year's tables of its own; the years before are shared.
         let alts = max(1, alternatives.count)
@@ -398,7 +402,7 @@ struct BatchRunner {
                        districtCounts: (0..<Y).map { [Int32](repeating: 0, count: $0 == Y - 1 ? nD : 0) },
                        funding: (0..<Y).map { [Double](repeating: 0, count: $0 == Y - 1 ? S * 4 : 0) },
                        spending: (0..<Y).map { [Double](repeating: 0, count: $0 == Y - 1 ? K : 0) },
-                       indicatorSums: (0..<Y).map { [Float](repeating: 0, count: $0 == Y - 1 ? C * Kp : 0) },
+                       indicatorSums: (0..<Y).map { [Float](repeating: 0, count: $0 == Y - 1 && m.keepIndicatorMeans ? C * Kp : 0) },
                        paid: [])
         }
         let zP = s.z, nP = s.need, noise = s.noise
@@ -408,8 +412,8 @@ struct BatchRunner {
 
         // The first year's chunks past the noisy ones end the same in every draw (`FirstYear.z`): their
         // sums are the value added once per draw, as the draws would.
-        let noisyW = lanes.noisyW
-        stats.indicatorSums[0].withUnsafeMutableBufferPointer { sB in first.z.withUnsafeBufferPointer { fB in
+        let noisyW = lanes.noisyW, keepMeans = m.keepIndicatorMeans
+        if keepMeans { stats.indicatorSums[0].withUnsafeMutableBufferPointer { sB in first.z.withUnsafeBufferPointer { fB in
             for c in 0..<C {
                 for w in noisyW..<W {
                     let i = c * Kp + w * 8, v = load8(fB.baseAddress!, i)
@@ -418,7 +422,7 @@ struct BatchRunner {
                     store8(sB.baseAddress!, i, sum)
                 }
             }
-        }}
+        }}}
         // Without a cap on recognitions, communes are recognised one by one as pass 2 leaves them, and the next
         // year's pass 1 follows at once, while the commune's values are in cache.
         let fused = !m.cap.contains { $0 != nil }
@@ -476,7 +480,9 @@ struct BatchRunner {
                     first.z.withUnsafeBufferPointer { fB in
                     table.withUnsafeBufferPointer { table in
                     lanes.chunkCriteria.withUnsafeBufferPointer { chunkCriteria in
-                        let sums = sB.baseAddress!, noisyCount = m.noisy.count
+                        // Without the means (`Model.keepIndicatorMeans`), every commune's values are added to one
+                        // row of the draw's own (`DrawState.unkeptSums`), in cache, and never read.
+                        let sums = keepMeans ? sB.baseAddress! : s.unkeptSums, noisyCount = m.noisy.count
                         // Local copies: the loop's raw stores could alias the runner's fields, which would have the
                         // constants reloaded commune after commune.
                         let p = p, chunkCriteria = chunkCriteria.baseAddress!, constants = s.chunkConstants
@@ -489,12 +495,13 @@ struct BatchRunner {
                         // The tables, chosen once per year: the sums; the values, read or written for next year (else
                         // the sums again); the first year's values, or the needs and costs per point. Rows of up to
                         // 192 bytes (48 lanes) are asked for without a branch (`ntm_prefetch_row`).
-                        let tables: [UnsafePointer<Float>] = [UnsafePointer(sums), yi > 0 || hasNext ? UnsafePointer(zP) : UnsafePointer(sums)]
+                        let sumsTable = UnsafePointer(keepMeans ? sums : zP) // (the values, when the sums are one row)
+                        let tables: [UnsafePointer<Float>] = [sumsTable, yi > 0 || hasNext ? UnsafePointer(zP) : sumsTable]
                             + (yi == 0 ? [firstValues] : [UnsafePointer(nP), UnsafePointer(cpp)])
                         let (t0, t1, t2) = (tables[0], tables[1], tables[2]), t3 = tables.count > 3 ? tables[3] : nil
                         let short = bytes <= 192, second = min(64, bytes - 1), mid = min(128, bytes - 1), last = bytes - 1
                         for c in 0..<C {
-                            let base = c * Kp, target = min(Int(tiers[c]), 2)
+                            let base = c * Kp, target = min(Int(tiers[c]), 2), sumsRow = sums + (keepMeans ? base : 0)
                             if base + ahead < C * Kp {
                                 let a = base + ahead
                                 if short {
@@ -535,7 +542,7 @@ struct BatchRunner {
                                 v = v.replacing(with: k[Chunk.zLo], where: v .< k[Chunk.zLo])
                                 v = v.replacing(with: k[Chunk.zHi], where: v .> k[Chunk.zHi])
                                 if keep { store8(zP, i, v) } // the last year's values are only summed
-                                store8(sums, i, load8(sums, i) + v)
+                                store8(sumsRow, w * 8, load8(sumsRow, w * 8) + v)
                                 t.lacking = t.lacking.union(chunkCriteria[w << 8 | Int(laneBits(v .>= k[Chunk.low]) ^ 0xFF)])
                                 t.advanced = t.advanced .& (v .>= k[Chunk.low + 1])
                                 t.model = t.model .& (v .>= k[Chunk.low + 2])
@@ -868,6 +875,9 @@ final class DrawState {
     static let noiseBlock = 32 // a power of two (pass 2 finds a commune's slot with a mask)
     /// Pass 2's constants of the year and draw, chunk by chunk (`BatchRunner.Chunk`).
     let chunkConstants: UnsafeMutablePointer<F8>
+    /// One row (Kp) that pass 2 adds every commune's values to when the means are not kept
+    /// (`Model.keepIndicatorMeans`): never read.
+    let unkeptSums: UnsafeMutablePointer<Float>
 
     init(model m: Model, lanes: Lanes, costPerPoint: CostPerPoint) {
         precondition(lanes.order.prefix(m.noisy.count).elementsEqual(m.noisy), "the engine's layout puts the noisy indicators first")
@@ -886,12 +896,13 @@ final class DrawState {
         acc = buffer(2 * lanes.W, F8(repeating: 0))
         noise = buffer(Self.noiseBlock * Kp + 4, 0)
         chunkConstants = buffer(lanes.W * BatchRunner.Chunk.count, F8(repeating: 0))
+        unkeptSums = buffer(Kp, 0)
     }
 
     deinit {
         z.deallocate(); need.deallocate(); tier.deallocate(); cost.deallocate(); missing.deallocate()
         metTiers.deallocate(); critStd.deallocate(); groupNeed.deallocate(); gapsOf.deallocate(); acc.deallocate()
-        noise.deallocate(); chunkConstants.deallocate()
+        noise.deallocate(); chunkConstants.deallocate(); unkeptSums.deallocate()
     }
 
     /// Back to the base year: tiers, and the values too when `values` (the first year's pass 2 overwrites them).

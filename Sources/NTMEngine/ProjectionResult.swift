@@ -16,15 +16,16 @@ public struct ProjectionResult: Sendable {
     public let funding: [[[Double]]]
     /// Per projected year, per indicator: mean spending (million VND).
     public let spending: [[Double]]
-    /// Per year, per commune and indicator (C × K, row-major): the indicator's mean value over draws.
+    /// Per year, per commune and indicator (C × K, row-major): the indicator's mean value over draws (for a
+    /// projected year, empty when the model did not keep them: `Model.keepIndicatorMeans`).
     public let indicators: [[Double]]
     /// Per projected year, C × K: mean money paid for each commune's indicator, every source together
     /// (investment; empty unless the model was run with `recordPaid`).
     public let paid: [[Double]]
 
-    /// The mean value of indicator `id` for commune `c` in year index `yi`.
+    /// The mean value of indicator `id` for commune `c` in year index `yi` (nil when the model did not keep them).
     public func indicator(_ id: String, commune c: Int, year yi: Int) -> Double? {
-        guard let k = model.dataset.column(id) else { return nil }
+        guard let k = model.dataset.column(id), !indicators[yi].isEmpty else { return nil }
         return indicators[yi][c * model.K + k]
     }
 
@@ -59,7 +60,9 @@ public struct ProjectionResult: Sendable {
                 return row
             }
             // (Commune by commune, indicator by indicator: no division to find each value's indicator.)
-            let inds = [Double](unsafeUninitializedCapacity: C * K) { out, filled in
+            let kept = !t.indicatorSums[yi].isEmpty
+            let inds = [Double](unsafeUninitializedCapacity: kept ? C * K : 0) { out, filled in
+                guard kept else { filled = 0; return }
                 t.indicatorSums[yi].withUnsafeBufferPointer { sums in
                     for c in 0..<C { for k in 0..<K { out[c * K + k] = sums[c * K + k] / Double(D) * sign[k] } }
                 }

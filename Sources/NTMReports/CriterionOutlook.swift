@@ -18,6 +18,7 @@ public enum CriterionOutlook: Int, CaseIterable, Sendable {
     /// For each commune (dataset order) and criterion (catalogue order), in year index `yi` of the result.
     public static func grid(_ result: ProjectionResult, year yi: Int) -> [[CriterionOutlook]] {
         let model = result.model, cat = model.catalogue, ds = model.dataset
+        precondition(!result.indicators[yi].isEmpty, "the criteria outlook needs the mean indicator values (Model.keepIndicatorMeans)")
         // The base year's criteria, and the year's standard tested on the expected values (the result holds them
         // in the dataset's layout).
         let columns = ds.columns(for: cat)

@@ -6,6 +6,13 @@ import NTMEngine
 extension RunReport {
     public static let csvNames = ["tiers.csv", "communes.csv", "funding.csv", "districts.csv"]
 
+    /// Whether files in `formats` read the communes' mean indicator values (`ProjectionResult.indicators`): the
+    /// page's commune × criterion map and the workbook's criteria sheet do. A run for the others can leave them
+    /// out (`Model.keepIndicatorMeans`).
+    public static func readsIndicatorMeans(_ formats: [ReportFormat]) -> Bool {
+        formats.contains(.html) || formats.contains(.xlsx)
+    }
+
     /// The report's files in the formats asked for (see `ReportFormat`). They are made side by side on all
     /// cores; the page's commune × criterion map, the largest part by far, is made on its own, apart from the
     /// rest of the page, and written to the file between the page's other parts (never copied into one buffer).

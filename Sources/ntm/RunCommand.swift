@@ -109,7 +109,10 @@ struct Run: ParsableCommand {
                 clock = now
             }
             let sc = try options.load(scenario)
-            let model = try Model.load(scenario: sc)
+            var model = try Model.load(scenario: sc)
+            // The communes' mean indicator values only when a file asked for reads them (a national run's values
+            // are otherwise summed for nothing, draw after draw).
+            model.keepIndicatorMeans = RunReport.readsIndicatorMeans(formats.list)
             lap("load")
             if let dir = exportModel { try model.exportForPeer(to: dir); lap("export") } // not part of the projection's time
             let result = options.project(model)

@@ -219,6 +219,24 @@ final class RunCLITests: XCTestCase {
         XCTAssertTrue(try read(seeded, "summary.md").contains("400, 7"), "the seed given on the command line is reported")
     }
 
+    /// `--format md,csv` leaves out the communes' mean indicator values, which only the page and the workbook read:
+    /// its files are the same bytes as those of a run that keeps them for a page and a workbook.
+    func testFilesAreTheSameWhetherOrNotTheMeansAreKept() throws {
+        let tmp = try tempFolder()
+        let sc = try scenario("extends: \(Self.planPath)\ndraws: 100\n", "means.yaml", in: tmp)
+        let left = tmp.appendingPathComponent("left"), kept = tmp.appendingPathComponent("kept")
+        let r1 = try ntm(["run", sc, "--format", "md,csv", "--out", left.path])
+        let r2 = try ntm(["run", sc, "--format", "md,csv,html,xlsx", "--out", kept.path])
+        XCTAssertEqual(r1.status, 0, r1.stderr)
+        XCTAssertEqual(r2.status, 0, r2.stderr)
+        XCTAssertEqual(try files(left), Self.runFiles)
+        XCTAssertEqual(try files(kept), (Self.runFiles + ["report.html", "report.xlsx"]).sorted())
+        for f in Self.runFiles {
+            let a = try Data(contentsOf: left.appendingPathComponent(f)), b = try Data(contentsOf: kept.appendingPathComponent(f))
+            XCTAssertEqual(a, b, "\(f) is byte-identical with and without the means")
+        }
+    }
+
     // MARK: compare
 
     func testCompareWritesItsFilesAndPairsDifferences() throws {

@@ -492,6 +492,39 @@ final class ProjectionTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(checked, 3, "runs in which money ran out")
     }
 
+    /// A run that leaves out the communes' mean indicator values (`Model.keepIndicatorMeans`, as `run --format md,csv`
+    /// does) gives every other table the very same numbers, on one thread and on two, with and without a recognition
+    /// cap (the engine's two walks over the communes) and over four years; its projected years have no means, and
+    /// asking for one gives nil, while the base year keeps the dataset's values.
+    func testLeavingOutTheIndicatorMeansChangesNothingElse() throws {
+        let dir = try Fixture.tempFolder(self)
+        let capped = try Fixture.write("extends: \(Fixture.planPath)\ndraws: 40\nrecognition_cap: {advanced: 2, model: 1}\n",
+                                       to: "capped.yaml", in: dir)
+        let longer = try Fixture.write("extends: \(Fixture.planPath)\ndraws: 40\nhorizon: 2027\n", to: "longer.yaml", in: dir)
+        for path in [Fixture.planPath, capped, longer] {
+            let model = try Fixture.model(path, draws: 40)
+            var without = model
+            without.keepIndicatorMeans = false
+            let kept = Projection(model: model).run(threads: 2)
+            for threads in [1, 2] {
+                let left = Projection(model: without).run(threads: threads)
+                XCTAssertEqual(left.years, kept.years, path)
+                XCTAssertEqual(left.perDraw, kept.perDraw, path)
+                XCTAssertEqual(left.communes, kept.communes, path)
+                XCTAssertEqual(left.districts, kept.districts, path)
+                XCTAssertEqual(left.funding, kept.funding, path)
+                XCTAssertEqual(left.spending, kept.spending, path)
+                XCTAssertEqual(left.indicators[0], kept.indicators[0], "the base year's values, \(path)")
+                XCTAssertEqual(left.indicators.dropFirst().map(\.count), Array(repeating: 0, count: kept.years.count - 1), path)
+                XCTAssertEqual(kept.indicators.dropFirst().map(\.count), Array(repeating: model.C * model.K, count: kept.years.count - 1), path)
+                let id = model.catalogue.indicators[0].id
+                XCTAssertNil(left.indicator(id, commune: 0, year: 1), path)
+                XCTAssertNotNil(kept.indicator(id, commune: 0, year: 1), path)
+                XCTAssertEqual(left.indicator(id, commune: 0, year: 0), kept.indicator(id, commune: 0, year: 0), path)
+            }
+        }
+    }
+
     /// What a run records as paid, commune by commune and indicator by indicator, adds up to the money the sources
     /// gave. Without upkeep (maintenance share 0) all of it is investment: under the priority policy (packages,
     /// then proportional shares when money runs short) and under a plan. A plan pays only the communes it funds,
