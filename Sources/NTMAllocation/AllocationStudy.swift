@@ -262,12 +262,14 @@ public struct AllocationStudy: Sendable {
     }
 
     /// The Monte Carlo engine (the scenario's draws, noise and recognition) with `budget` (per year and source)
-    /// instead of the scenario's money, and the communes funded as `decisions` say (per year, per commune).
+    /// instead of the scenario's money, and the communes funded as `decisions` say (per year, per commune); without the
+    /// communes' mean indicator values, which no report of a plan reads.
     static func monteCarlo(_ model: Model, budget: [[Double]], decisions: [[Bool]], recordPaid: Bool) -> Projection {
         var m = model
         m.budget = budget
         m.decisions = decisions
         m.recordPaid = recordPaid
+        m.keepIndicatorMeans = false
         return Projection(model: m)
     }
 

@@ -33,7 +33,12 @@ struct Compare: ParsableCommand {
         try guarded {
             var loaded = try scenarios.map { try options.load($0) }
             for i in loaded.indices.dropFirst() { loaded[i].draws = loaded[0].draws; loaded[i].seed = loaded[0].seed }
-            let results = try loaded.map { options.project(try Model.load(scenario: $0)) }
+            // The comparison reads tiers, districts and money, not the communes' mean indicator values.
+            let results = try loaded.map { sc in
+                var model = try Model.load(scenario: sc)
+                model.keepIndicatorMeans = false
+                return options.project(model)
+            }
             let report = try CompareReport(results: results, lang: language.lang)
             try OutputFolder.write([("compare.md", report.markdown()), ("compare.csv", report.csv())], to: out, force: output.force,
                                   inputs: loaded.flatMap(\.inputs))
