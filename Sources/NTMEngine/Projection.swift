@@ -482,7 +482,8 @@ struct BatchRunner {
                     lanes.chunkCriteria.withUnsafeBufferPointer { chunkCriteria in
                         // Without the means (`Model.keepIndicatorMeans`), every commune's values are added to one
                         // row of the draw's own (`DrawState.unkeptSums`), in cache, and never read.
-                        let sums = keepMeans ? sB.baseAddress! : s.unkeptSums, noisyCount = m.noisy.count
+                        let sums = keepMeans ? sB.baseAddress! : s.unkeptSums, sumsStride = keepMeans ? Kp : 0
+                        let noisyCount = m.noisy.count
                         // Local copies: the loop's raw stores could alias the runner's fields, which would have the
                         // constants reloaded commune after commune.
                         let p = p, chunkCriteria = chunkCriteria.baseAddress!, constants = s.chunkConstants
@@ -501,7 +502,7 @@ struct BatchRunner {
                         let (t0, t1, t2) = (tables[0], tables[1], tables[2]), t3 = tables.count > 3 ? tables[3] : nil
                         let short = bytes <= 192, second = min(64, bytes - 1), mid = min(128, bytes - 1), last = bytes - 1
                         for c in 0..<C {
-                            let base = c * Kp, target = min(Int(tiers[c]), 2), sumsRow = sums + (keepMeans ? base : 0)
+                            let base = c * Kp, target = min(Int(tiers[c]), 2), sumsRow = sums + c * sumsStride
                             if base + ahead < C * Kp {
                                 let a = base + ahead
                                 if short {
