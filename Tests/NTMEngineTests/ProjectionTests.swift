@@ -446,15 +446,21 @@ final class ProjectionTests: XCTestCase {
         XCTAssertEqual(CounterRNG.normal(k, 7), CounterRNG.normal(k, 7))
     }
 
+    /// The province's plan, and two scenarios written for the test that extend it with 40 draws: one with a
+    /// recognition cap (the engine's other walk over the communes), one over four years.
+    private func planCappedAndLonger(_ name: String = #function) throws -> [String] {
+        let dir = try Fixture.tempFolder(self, name)
+        let capped = try Fixture.write("extends: \(Fixture.planPath)\ndraws: 40\nrecognition_cap: {advanced: 2, model: 1}\n",
+                                       to: "capped.yaml", in: dir)
+        let longer = try Fixture.write("extends: \(Fixture.planPath)\ndraws: 40\nhorizon: 2027\n", to: "longer.yaml", in: dir)
+        return [Fixture.planPath, capped, longer]
+    }
+
     /// The second year's first pass on the indicators without noise is read from tables worked out once per run,
     /// one per target tier. Working it out draw by draw instead must give the very same numbers, with and without
     /// a recognition cap (the engine's two walks over the communes), over a horizon of two years and of four.
     func testSecondYearTablesChangeNothing() throws {
-        let dir = try Fixture.tempFolder(self)
-        let capped = try Fixture.write("extends: \(Fixture.planPath)\ndraws: 40\nrecognition_cap: {advanced: 2, model: 1}\n",
-                                       to: "capped.yaml", in: dir)
-        let longer = try Fixture.write("extends: \(Fixture.planPath)\ndraws: 40\nhorizon: 2027\n", to: "longer.yaml", in: dir)
-        for path in [Fixture.planPath, capped, longer] {
+        for path in try planCappedAndLonger() {
             var projection = Projection(model: try Fixture.model(path, draws: 40))
             let tables = projection.run(threads: 2)
             projection.carriesSecondYear = false
@@ -497,11 +503,7 @@ final class ProjectionTests: XCTestCase {
     /// cap (the engine's two walks over the communes) and over four years; its projected years have no means, and
     /// asking for one gives nil, while the base year keeps the dataset's values.
     func testLeavingOutTheIndicatorMeansChangesNothingElse() throws {
-        let dir = try Fixture.tempFolder(self)
-        let capped = try Fixture.write("extends: \(Fixture.planPath)\ndraws: 40\nrecognition_cap: {advanced: 2, model: 1}\n",
-                                       to: "capped.yaml", in: dir)
-        let longer = try Fixture.write("extends: \(Fixture.planPath)\ndraws: 40\nhorizon: 2027\n", to: "longer.yaml", in: dir)
-        for path in [Fixture.planPath, capped, longer] {
+        for path in try planCappedAndLonger() {
             let model = try Fixture.model(path, draws: 40)
             var without = model
             without.keepIndicatorMeans = false
