@@ -53,6 +53,13 @@ enum Inputs {
     }()
 
     static let nationalModel: Model = try! Model(catalogue: catalogue, dataset: national, scenario: nationalScenario)
+
+    /// The same, without the communes' mean indicator values, as `ntm run --format md,csv` runs it.
+    static let nationalModelWithoutMeans: Model = {
+        var m = nationalModel
+        m.keepIndicatorMeans = false
+        return m
+    }()
 }
 
 /// Commune·draw·years per second of one projection: the unit `ntm run --timings` and compare.sh report.
@@ -83,12 +90,19 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    // 2. The whole projection at national scale: 8,177 communes × 20 draws × 2 years.
+    // 2. The whole projection at national scale: 8,177 communes × 20 draws × 2 years, with the communes' mean
+    // indicator values (as `ntm run` for a page or a workbook) and without them (as `ntm run --format md,csv`).
     Benchmark("Projection national synthetic 20 draws 2 threads",
               configuration: .init(metrics: metrics + [communeDrawYears], maxDuration: .seconds(10), maxIterations: 10)) { benchmark in
         project(Inputs.nationalModel, threads: 2, benchmark)
     } setup: {
         _ = Inputs.nationalModel
+    }
+    Benchmark("Projection national synthetic 20 draws 2 threads, without the means",
+              configuration: .init(metrics: metrics + [communeDrawYears], maxDuration: .seconds(10), maxIterations: 10)) { benchmark in
+        project(Inputs.nationalModelWithoutMeans, threads: 2, benchmark)
+    } setup: {
+        _ = Inputs.nationalModelWithoutMeans
     }
 
     // 3. Kernels. These take a few milliseconds an iteration, below the 10 ms resolution of the CPU-time
