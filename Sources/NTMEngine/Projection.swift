@@ -493,22 +493,23 @@ struct BatchRunner {
                         // communes on (national run: about 0.9 of the time with either, outputs byte-identical).
                         let ahead = (fused && hasNext ? DrawState.noiseBlock : 16) * Kp
                         let bytes = (yi == 0 ? noisyW * 8 : Kp) * 4
-                        // The tables, chosen once per year: the sums; the values, read or written for next year (else
-                        // the sums again); the first year's values, or the needs and costs per point. Rows of up to
-                        // 192 bytes (48 lanes) are asked for without a branch (`ntm_prefetch_row`).
-                        let sumsTable = UnsafePointer(keepMeans ? sums : zP) // (the values, when the sums are one row)
-                        let tables: [UnsafePointer<Float>] = [sumsTable, yi > 0 || hasNext ? UnsafePointer(zP) : sumsTable]
-                            + (yi == 0 ? [firstValues] : [UnsafePointer(nP), UnsafePointer(cpp)])
-                        let (t0, t1, t2) = (tables[0], tables[1], tables[2]), t3 = tables.count > 3 ? tables[3] : nil
+                        // The tables, chosen once per year: the values, read or written for next year (else the sums, or
+                        // without them the first year's values again); the first year's values, or the needs and costs
+                        // per point; the sums, when they are a table (not the one unkept row). Rows of up to 192 bytes
+                        // (48 lanes) are asked for without a branch (`ntm_prefetch_row`).
+                        let sumsTable: UnsafePointer<Float>? = keepMeans ? UnsafePointer(sums) : nil
+                        let tables: [UnsafePointer<Float>] = [yi > 0 || hasNext ? UnsafePointer(zP) : sumsTable ?? firstValues]
+                            + (yi == 0 ? [firstValues] : [UnsafePointer(nP), UnsafePointer(cpp)]) + (sumsTable.map { [$0] } ?? [])
+                        let (t1, t2) = (tables[0], tables[1]), t3 = yi == 0 ? nil : tables[2]
                         let short = bytes <= 192, second = min(64, bytes - 1), mid = min(128, bytes - 1), last = bytes - 1
                         for c in 0..<C {
                             let base = c * Kp, target = min(Int(tiers[c]), 2), sumsRow = sums + c * sumsStride
                             if base + ahead < C * Kp {
                                 let a = base + ahead
                                 if short {
-                                    ntm_prefetch_row(t0 + a, second, mid, last); ntm_prefetch_row(t1 + a, second, mid, last)
-                                    ntm_prefetch_row(t2 + a, second, mid, last)
+                                    ntm_prefetch_row(t1 + a, second, mid, last); ntm_prefetch_row(t2 + a, second, mid, last)
                                     if let t3 { ntm_prefetch_row(t3 + a, second, mid, last) }
+                                    if let sumsTable { ntm_prefetch_row(sumsTable + a, second, mid, last) }
                                 } else {
                                     for t in tables { ntm_prefetch_bytes(t + a, bytes) }
                                 }
